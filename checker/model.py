@@ -1,0 +1,332 @@
+"""Values that cross module borders: facts with their origin, targets, results.
+
+The device document
+-------------------
+Every loader turns an export into :class:`Fact` values.  A :class:`Target` merges the facts of
+its sources (in precedence order) into one *device document*, the shape that
+``baseliner normalize`` prints and that a check's raw JMESPath ``query`` reads::
+
+    {
+      "registry":  {"hklm\\software\\policies\\...!valuename": ENTRY, ...},
+      "security":  {"system access/minimumpasswordlength": ENTRY, ...},
+      "privilege": {"sedenynetworklogonright": ENTRY, ...},
+      "audit":     {"credential validation": ENTRY, ...},
+      "service":   {"xboxgipsvc": ENTRY, ...},
+      "firewall":  {"domain/enablefirewall": ENTRY, ...},
+      "intune":    {"device_vendor_msft_policy_config_...": ENTRY, ...},
+      "setting":   {"display name of an unresolved setting": ENTRY, ...}
+    }
+
+    ENTRY = {"key": <as first written>, "value": <data>, "type": <REG_DWORD|...|null>,
+             "origin": {"path", "line", "offset", "source"}, ...}
+
+Keys are canonical (:func:`canonical_key`): lower case, registry hives abbreviated
+(``HKLM``/``HKCU``), so that ``LanManServer`` and ``LanmanServer`` are one key, as on Windows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+JSON = Any
+"""A JSON-compatible value (None, bool, int, str, list, dict)."""
+
+
+class Kind(StrEnum):
+    """The families of facts a device document holds."""
+
+    REGISTRY = "registry"
+    SECURITY = "security"
+    PRIVILEGE = "privilege"
+    AUDIT = "audit"
+    SERVICE = "service"
+    FIREWALL = "firewall"
+    INTUNE = "intune"
+    SETTING = "setting"
+
+
+class Confidence(StrEnum):
+    """How sure a fact is: read directly, or translated through a mapping."""
+
+    EXACT = "exact"
+    PARTIAL = "partial"
+
+
+class Status(StrEnum):
+    """A check's verdict on one target (DESIGN §5)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_CONFIGURED = "not_configured"
+    UNCERTAIN = "uncertain"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+    EXEMPT = "exempt"
+
+
+class Category(StrEnum):
+    """Secure Score for Devices categories."""
+
+    APPLICATION = "application"
+    OS = "os"
+    NETWORK = "network"
+    ACCOUNTS = "accounts"
+    SECURITY_CONTROLS = "security_controls"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a fact, result or error came from.
+
+    ``line`` is 1-based for text formats; ``offset`` is a byte offset for binary ones.
+    ``source`` names the GPO, policy or profile inside the file when there is one.
+    """
+
+    path: str
+    line: int | None = None
+    offset: int | None = None
+    source: str | None = None
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "offset": self.offset,
+            "source": self.source,
+        }
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+        elif self.offset is not None:
+            where += f"@{self.offset}"
+        return where
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One setting as an export states it.
+
+    ``value`` is JSON-compatible.  A registry value deleted by policy (``**del.``) has
+    ``deleted=True`` and ``value=None``.  Facts translated from Intune carry ``via`` (the
+    Intune setting id) and, when the translation is lossy, ``confidence=PARTIAL`` with
+    ``reason``.
+    """
+
+    kind: Kind
+    key: str
+    value: JSON
+    origin: Origin
+    type: str | None = None
+    deleted: bool = False
+    confidence: Confidence = Confidence.EXACT
+    reason: str | None = None
+    via: str | None = None
+    extra: tuple[tuple[str, JSON], ...] = ()
+
+    @property
+    def canonical(self) -> str:
+        return canonical_key(self.kind, self.key)
+
+    def entry(self) -> dict[str, JSON]:
+        """The fact as a device-document entry."""
+        out: dict[str, JSON] = {"key": self.key, "value": self.value}
+        if self.type is not None:
+            out["type"] = self.type
+        if self.deleted:
+            out["deleted"] = True
+        if self.confidence is not Confidence.EXACT:
+            out["confidence"] = self.confidence.value
+            out["reason"] = self.reason
+        if self.via is not None:
+            out["via"] = self.via
+        out.update(self.extra)
+        out["origin"] = self.origin.to_json()
+        return out
+
+
+_HIVES = {
+    "hkey_local_machine": "hklm",
+    "machine": "hklm",
+    "hklm": "hklm",
+    "hkey_current_user": "hkcu",
+    "user": "hkcu",
+    "hkcu": "hkcu",
+    "hkey_users": "hku",
+    "hku": "hku",
+    "hkey_classes_root": "hkcr",
+    "hkcr": "hkcr",
+}
+_SLASHES = re.compile(r"\\+")
+
+
+def registry_path(key: str, value_name: str, default_hive: str = "HKLM") -> str:
+    """A display path ``HIVE\\key!value`` with the hive abbreviated; the key keeps its case."""
+    key = _SLASHES.sub("\\\\", key.strip().strip("\\"))
+    head, _, rest = key.partition("\\")
+    hive = _HIVES.get(head.casefold())
+    if hive is None:
+        hive, rest = default_hive.casefold(), key
+    return f"{hive.upper()}\\{rest}!{value_name}"
+
+
+def canonical_key(kind: Kind, key: str) -> str:
+    """The case-insensitive lookup key of a setting of ``kind``."""
+    if kind is Kind.REGISTRY:
+        path, bang, name = key.rpartition("!")
+        if not bang:
+            raise ValueError(f"registry setting {key!r} needs 'KEY!ValueName'")
+        key = registry_path(path, name)
+    elif kind is Kind.AUDIT:
+        key = key.strip()
+        if key.casefold().startswith("audit "):
+            key = key[6:]
+    return key.strip().casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two sources of one target that set the same setting to different values."""
+
+    kind: Kind
+    key: str
+    winner: Fact
+    loser: Fact
+    rule: str
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "setting": f"{self.kind.value}:{self.key}",
+            "winner": {"value": self.winner.value, "origin": self.winner.origin.to_json()},
+            "loser": {"value": self.loser.value, "origin": self.loser.origin.to_json()},
+            "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """A bad input: the file, the position in it, and what is wrong."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    offset: int | None = None
+
+    @property
+    def position(self) -> str | None:
+        if self.line is not None:
+            return f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        if self.offset is not None:
+            return f"byte {self.offset}"
+        return None
+
+    def __str__(self) -> str:
+        pos = self.position
+        return f"{self.path}: {pos}: {self.message}" if pos else f"{self.path}: {self.message}"
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"path": self.path, "position": self.position, "message": self.message}
+
+
+class InputFormatError(Exception):
+    """Raised by a loader for a file it cannot read; carries an :class:`InputError`."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def input_error(
+    path: str,
+    message: str,
+    *,
+    line: int | None = None,
+    column: int | None = None,
+    offset: int | None = None,
+) -> InputFormatError:
+    """Shorthand for loaders: ``raise input_error(path, "bad thing", offset=12)``."""
+    return InputFormatError(InputError(path, message, line, column, offset))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One export (file or GPO backup) and the facts read from it, in file order."""
+
+    path: str
+    format: str
+    facts: tuple[Fact, ...]
+    name: str | None = None
+    meta: tuple[tuple[str, JSON], ...] = ()
+
+
+@dataclass(slots=True)
+class Target:
+    """The merged state of one device or group of devices.
+
+    Sources are applied in order; a later source's fact replaces an earlier one for the same
+    setting, unless a ``winner`` rule (Intune vs GP, RSoP precedence) says otherwise.
+    """
+
+    name: str
+    sources: list[Source]
+    group: str | None = None
+    tags: tuple[str, ...] = ()
+    facts: dict[Kind, dict[str, Fact]] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    meta: dict[str, JSON] = field(default_factory=dict)
+
+    def lookup(self, kind: Kind, canonical: str) -> Fact | None:
+        return self.facts.get(kind, {}).get(canonical)
+
+    def document(self) -> dict[str, JSON]:
+        """The device document (see module docstring), sorted for deterministic output."""
+        return {
+            kind.value: {key: self.facts[kind][key].entry() for key in sorted(self.facts[kind])}
+            for kind in Kind
+            if self.facts.get(kind)
+        }
+
+
+def merge_facts(
+    facts: Iterable[Fact], into: dict[Kind, dict[str, Fact]] | None = None
+) -> dict[Kind, dict[str, Fact]]:
+    """Apply facts in order, later ones replacing earlier ones for the same setting.
+
+    A registry ``**delvals.`` fact (key ending ``!**delvals.``) removes every value of its key
+    set by earlier facts before it is itself recorded.
+    """
+    table: dict[Kind, dict[str, Fact]] = into if into is not None else {}
+    for fact in facts:
+        bucket = table.setdefault(fact.kind, {})
+        canonical = fact.canonical
+        if fact.kind is Kind.REGISTRY and canonical.endswith("!**delvals."):
+            prefix = canonical[: -len("**delvals.")]
+            for key in [k for k in bucket if k.startswith(prefix)]:
+                del bucket[key]
+        bucket[canonical] = fact
+    return table
+
+
+def build_target(
+    name: str,
+    sources: list[Source],
+    *,
+    group: str | None = None,
+    tags: tuple[str, ...] = (),
+) -> Target:
+    """A target whose facts are its sources' facts applied in order."""
+    table: dict[Kind, dict[str, Fact]] = {}
+    for source in sources:
+        merge_facts(source.facts, table)
+    return Target(name=name, sources=sources, group=group, tags=tags, facts=table)
+
+
+def freeze(mapping: Mapping[str, JSON]) -> tuple[tuple[str, JSON], ...]:
+    """A mapping as the sorted tuple of pairs that frozen dataclasses hold."""
+    return tuple(sorted(mapping.items()))
