@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
 JSON = Any
@@ -330,3 +331,129 @@ def build_target(
 def freeze(mapping: Mapping[str, JSON]) -> tuple[tuple[str, JSON], ...]:
     """A mapping as the sorted tuple of pairs that frozen dataclasses hold."""
     return tuple(sorted(mapping.items()))
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInfo:
+    """What reporters need to know about a check: its metadata and where it is defined."""
+
+    id: str
+    title: str
+    category: Category
+    impact: int
+    severity: Severity
+    benchmark: str
+    setting: str
+    expected: str
+    remediation: str = ""
+    rationale: str = ""
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    origin: Origin = Origin("<unknown>")
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkInfo:
+    id: str
+    title: str
+    version: str
+    path: str
+    checks: tuple[CheckInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One check on one target.
+
+    ``origins`` are the facts the verdict read.  ``via``/``reason`` explain uncertain and
+    not-applicable results; ``lean`` is the verdict an uncertain result would have had if its
+    partial facts were exact (used for the score range).
+    """
+
+    check: CheckInfo
+    status: Status
+    actual: JSON = None
+    origins: tuple[Origin, ...] = ()
+    reason: str | None = None
+    via: str | None = None
+    lean: Status | None = None
+    exception: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Points earned out of the points at stake; ``percent`` is derived."""
+
+    points: Fraction
+    max_points: Fraction
+
+    @property
+    def percent(self) -> float:
+        """0-100; a score with nothing at stake is 100 (nothing is wrong)."""
+        return float(100 * self.points / self.max_points) if self.max_points else 100.0
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "percent": round(self.percent, 2),
+            "points": round(float(self.points), 4),
+            "max_points": round(float(self.max_points), 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TargetScore:
+    overall: Score
+    categories: tuple[tuple[Category, Score], ...]
+    uncertain_range: tuple[float, float]
+    """Overall percent if every uncertain result failed, and if every one passed."""
+    score_impact: tuple[tuple[str, Fraction], ...]
+    """Points fixing each failing check would add, by check id."""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetReport:
+    name: str
+    sources: tuple[str, ...]
+    results: tuple[Result, ...]
+    score: TargetScore
+    group: str | None = None
+    tags: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FleetCheck:
+    check: CheckInfo
+    exposed: int
+    total: int
+    ratio: Fraction
+    score_impact: Fraction
+    failing: tuple[str, ...]
+    """Names of the targets where the check fails or is not configured."""
+    statuses: tuple[tuple[Status, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FleetScore:
+    overall: Score
+    categories: tuple[tuple[Category, Score], ...]
+    checks: tuple[FleetCheck, ...]
+    uncertain_range: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a reporter renders.  Reporters are ``render(report) -> str | bytes``."""
+
+    tool_version: str
+    benchmarks: tuple[BenchmarkInfo, ...]
+    targets: tuple[TargetReport, ...]
+    fleet: FleetScore
+    errors: tuple[InputError, ...] = ()

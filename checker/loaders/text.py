@@ -1,0 +1,81 @@
+"""Reading export files: size caps and text decoding shared by every loader.
+
+Real exports come as UTF-16LE with BOM and CRLF (gpreport.xml, GptTmpl.inf, gpresult),
+UTF-16 without BOM, and UTF-8 with or without BOM.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from checker.model import input_error
+
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest export read; real ones are under 2 MB.  Larger files are refused, not read."""
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, refusing files above ``limit`` without reading them."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise input_error(
+                str(path), f"file is {size:,} bytes, over the {limit:,}-byte limit for an export"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise input_error(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise input_error(str(path), f"file grew past the {limit:,}-byte limit while read")
+    return data
+
+
+def head(path: Path, size: int = 4096) -> bytes:
+    """The first ``size`` bytes of a file, or ``b""`` when it cannot be read (for sniffing)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def detect_encoding(data: bytes) -> tuple[str, int]:
+    """The encoding of ``data`` and the length of its BOM."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    sample = data[:512]
+    if len(sample) >= 2:
+        # ASCII text in UTF-16 without a BOM: every other byte is zero.
+        if sample[1::2].count(0) > len(sample) // 4 and sample[0::2].count(0) == 0:
+            return "utf-16-le", 0
+        if sample[0::2].count(0) > len(sample) // 4 and sample[1::2].count(0) == 0:
+            return "utf-16-be", 0
+    return "utf-8", 0
+
+
+def decode(data: bytes, path: str) -> str:
+    """Text of an export, whatever its BOM; a decoding error names the byte offset."""
+    encoding, bom = detect_encoding(data)
+    body = data[bom:]
+    try:
+        return body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise input_error(
+            path, f"not valid {encoding.upper()} text: {exc.reason}", offset=bom + exc.start
+        ) from exc
+
+
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """Decoded text of ``path`` (see :func:`decode`)."""
+    return decode(read_bytes(path, limit), str(path))
+
+
+def line_of(text: str, index: int) -> int:
+    """1-based line number of character ``index`` in ``text``."""
+    return text.count("\n", 0, index) + 1
