@@ -414,7 +414,7 @@ class TargetScore:
     uncertain_range: tuple[float, float]
     """Overall percent if every uncertain result failed, and if every one passed."""
     score_impact: tuple[tuple[str, Fraction], ...]
-    """Points fixing each failing check would add, by check id."""
+    """Percentage points of the overall score that fixing each failing check would add."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,9 +434,12 @@ class FleetCheck:
     exposed: int
     total: int
     ratio: Fraction
+    """Share of the applicable targets that comply (credited exemptions included)."""
     score_impact: Fraction
+    """Percentage points of the fleet score that fixing the check everywhere would add."""
     failing: tuple[str, ...]
-    """Names of the targets where the check fails or is not configured."""
+    """Names of exposed targets (fail, not configured, uncredited exemption), sorted; at most
+    scoring.FAILING_NAMES_KEPT of them (``exposed`` has the full count)."""
     statuses: tuple[tuple[Status, int], ...]
 
 

@@ -24,3 +24,18 @@ class Loader(Protocol):
     def sniff(self, path: Path, head: bytes) -> bool: ...
 
     def load(self, path: Path) -> list[Source]: ...
+
+
+def folder_formats() -> dict[str, Loader]:
+    """Formats that are folders, tried in this order."""
+    from checker.loaders import gpo_backup
+
+    return {gpo_backup.FORMAT: gpo_backup}
+
+
+def file_formats() -> dict[str, Loader]:
+    """Formats that are single files, tried in this order (most specific first)."""
+    from checker.loaders import audit_csv, gpreport, gpresult, gpttmpl, intune, registry_pol
+
+    modules: tuple[Loader, ...] = (registry_pol, gpttmpl, audit_csv, gpresult, gpreport, intune)
+    return {module.FORMAT: module for module in modules}

@@ -1,0 +1,297 @@
+"""The command line.  Only this module prints, and :func:`main` alone maps errors to exit codes.
+
+Exit codes (DESIGN §7): 0 passed; 1 the gate failed; 2 usage, policy or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from checker import __version__
+from checker.engine import evaluate
+from checker.model import Category, InputError, Report, Status
+from checker.outputs import OutputSpec, parse_output, write_atomic
+from checker.policy import load_benchmarks, select, shipped_dir, shipped_names
+from checker.reporters import REPORTERS
+from checker.runner import run
+from checker.targets import load_target, plan
+from checker.yamlsrc import PolicyError
+
+EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+CATEGORIES = [category.value for category in Category]
+
+
+class InputErrors(Exception):
+    """Raised after all output is written, when some input could not be read."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        super().__init__(f"{len(errors)} input error(s)")
+        self.errors = errors
+
+
+class GateFailed(Exception):
+    """The results are below the gate set by --fail-under / --fail-on."""
+
+
+@contextmanager
+def _exit_codes() -> Iterator[list[int]]:
+    """The one place that turns exceptions into exit codes and messages on stderr."""
+    code = [EXIT_OK]
+    try:
+        yield code
+    except PolicyError as exc:
+        click.echo(f"policy error: {exc}", err=True)
+        code[0] = EXIT_ERROR
+    except InputErrors as exc:
+        for error in exc.errors:
+            click.echo(f"input error: {error}", err=True)
+        code[0] = EXIT_ERROR
+    except GateFailed as exc:
+        click.echo(f"gate failed: {exc}", err=True)
+        code[0] = EXIT_GATE
+    except click.exceptions.Exit as exc:
+        code[0] = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code[0] = EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        code[0] = EXIT_ERROR
+    except OSError as exc:
+        click.echo(f"error: {exc}", err=True)
+        code[0] = EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    with _exit_codes() as code:
+        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False,
+                 prog_name="baseliner")
+    return code[0]
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="baseliner")
+def cli() -> None:
+    """Check Windows Group Policy and Intune exports against security baselines."""
+
+
+def _emit(report: Report, specs: list[OutputSpec]) -> None:
+    for spec in specs:
+        data = REPORTERS[spec.format](report)
+        if spec.path is None:
+            if isinstance(data, bytes):
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
+                click.echo(data, nl=False)
+        else:
+            write_atomic(spec.path, data)
+
+
+def _outputs(values: Sequence[str]) -> list[OutputSpec]:
+    try:
+        specs = [parse_output(value, list(REPORTERS)) for value in values or ["console"]]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-o/--output") from exc
+    if sum(spec.path is None for spec in specs) > 1:
+        raise click.BadParameter("only one output can go to stdout", param_hint="-o/--output")
+    return specs
+
+
+def _thresholds(values: Sequence[str]) -> dict[Category, float]:
+    out: dict[Category, float] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        try:
+            out[Category(name)] = float(number)
+        except ValueError as exc:
+            raise click.BadParameter(
+                f"{value!r}: expected CATEGORY=PERCENT with CATEGORY one of {', '.join(CATEGORIES)}",
+                param_hint="--fail-under-category",
+            ) from exc
+    return out
+
+
+def gate(
+    report: Report,
+    fail_under: float | None,
+    category_thresholds: dict[Category, float],
+    fail_on: Sequence[str],
+) -> list[str]:
+    """Reasons the run fails its gate (empty: it passes)."""
+    reasons: list[str] = []
+    statuses = {"fail": (Status.FAIL, Status.NOT_CONFIGURED), "uncertain": (Status.UNCERTAIN,)}
+    for name in fail_on:
+        gating = statuses.get(name, ())
+        count = sum(r.status in gating for t in report.targets for r in t.results)
+        if count:
+            reasons.append(f"{count} result(s) {'/'.join(s.value for s in gating)}")
+    fleet = report.fleet
+    if fail_under is not None and fleet.overall.percent < fail_under:
+        reasons.append(f"score {fleet.overall.percent:.1f}% is under {fail_under:g}%")
+    categories = dict(fleet.categories)
+    for category, threshold in category_thresholds.items():
+        score = categories.get(category)
+        if score is not None and score.percent < threshold:
+            reasons.append(f"{category.value} score {score.percent:.1f}% is under {threshold:g}%")
+    return reasons
+
+
+def _selection(function: Any) -> Any:
+    for decorator in reversed(
+        [
+            click.option("-p", "--policy", "policies", multiple=True, required=True,
+                         help="Shipped benchmark name, file or folder (repeatable)."),
+            click.option("-c", "--check", "checks", multiple=True,
+                         help="Only checks whose id matches this glob (repeatable)."),
+            click.option("--skip", "skips", multiple=True,
+                         help="Leave out checks whose id matches this glob (repeatable)."),
+            click.option("--category", "categories", multiple=True,
+                         type=click.Choice(CATEGORIES), help="Only checks of this category."),
+        ]
+    ):
+        function = decorator(function)
+    return function
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_selection
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT[=PATH]",
+              help=f"Report format and file, repeatable. Formats: {', '.join(REPORTERS)}.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None,
+              help="Fail when the overall score is under this percent.")
+@click.option("--fail-under-category", "category_thresholds", multiple=True,
+              metavar="CATEGORY=PERCENT", help="Fail when a category scores under PERCENT.")
+@click.option("--fail-on", multiple=True, type=click.Choice(["fail", "uncertain", "none"]),
+              default=("fail",), show_default=True,
+              help="Statuses that fail the gate ('fail' includes not_configured).")
+@click.option("--soft-fail", is_flag=True, help="Report, but never fail the gate (exit 0).")
+def check(
+    inputs: tuple[Path, ...],
+    policies: tuple[str, ...],
+    checks: tuple[str, ...],
+    skips: tuple[str, ...],
+    categories: tuple[str, ...],
+    outputs: tuple[str, ...],
+    fail_under: float | None,
+    category_thresholds: tuple[str, ...],
+    fail_on: tuple[str, ...],
+    soft_fail: bool,
+) -> None:
+    """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
+    specs = _outputs(outputs)
+    thresholds = _thresholds(category_thresholds)
+    benchmarks = select(load_benchmarks(policies), checks, categories, skips)
+    report = run(benchmarks, list(inputs))
+    _emit(report, specs)
+    if report.errors:
+        raise InputErrors(report.errors)
+    reasons = gate(report, fail_under, thresholds, [] if "none" in fail_on else fail_on)
+    if reasons and not soft_fail:
+        raise GateFailed("; ".join(reasons))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def lint(files: tuple[Path, ...]) -> None:
+    """Validate benchmark files: schema, expressions, duplicate keys and ids."""
+    benchmarks = load_benchmarks(str(path) for path in files)
+    count = sum(len(benchmark.checks) for benchmark in benchmarks)
+    click.echo(f"{len(benchmarks)} benchmark(s), {count} checks: ok")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+def normalize(inputs: tuple[Path, ...]) -> None:
+    """Print the device document of each target as JSON, with the origin of every fact."""
+    planned = plan(list(inputs))
+    errors = list(planned.errors)
+    documents = []
+    for target_plan in planned.targets:
+        target, target_errors = load_target(target_plan)
+        errors += target_errors
+        if target is not None:
+            documents.append({
+                "name": target.name,
+                "sources": [source.path for source in target.sources],
+                "meta": target.meta,
+                "document": target.document(),
+                "conflicts": [conflict.to_json() for conflict in target.conflicts],
+            })
+    click.echo(json.dumps({"targets": documents}, indent=2, ensure_ascii=False, default=str))
+    if errors:
+        raise InputErrors(errors)
+
+
+@cli.command()
+@click.argument("check_id", metavar="CHECK")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-p", "--policy", "policies", multiple=True, required=True,
+              help="Shipped benchmark name, file or folder (repeatable).")
+def explain(check_id: str, input_path: Path, policies: tuple[str, ...]) -> None:
+    """Show how one check judges one export: what it reads, the value, origin and verdict."""
+    benchmarks = select(load_benchmarks(policies), [check_id])
+    found = [c for b in benchmarks for c in b.checks]
+    if not found:
+        raise click.BadParameter(f"no check {check_id!r} in {', '.join(policies)}")
+    planned = plan([input_path])
+    errors = list(planned.errors)
+    for target_plan in planned.targets:
+        target, target_errors = load_target(target_plan)
+        errors += target_errors
+        if target is None:
+            continue
+        for check_, result in zip(found, evaluate(benchmarks, target), strict=True):
+            info = check_.info
+            lines = [
+                f"target:    {target.name}",
+                f"check:     {info.id}  {info.title}",
+                f"defined:   {info.origin}",
+                f"reads:     {info.setting}",
+                f"expected:  {info.expected}",
+                f"actual:    {json.dumps(result.actual, ensure_ascii=False)}",
+                f"status:    {result.status.value}",
+            ]
+            lines += [f"origin:    {origin}" for origin in result.origins]
+            if check_.kind is not None and (fact := target.lookup(check_.kind, check_.key)):
+                lines.append(f"fact:      {json.dumps(fact.entry(), ensure_ascii=False)}")
+            if result.reason:
+                lines.append(f"reason:    {result.reason}")
+            if info.remediation:
+                lines.append(f"remedy:    {info.remediation}")
+            click.echo("\n".join(lines) + "\n")
+    if errors:
+        raise InputErrors(errors)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def policies(as_json: bool) -> None:
+    """List the shipped benchmarks with their check counts and categories."""
+    rows = []
+    for name in shipped_names():
+        benchmark = load_benchmarks([str(shipped_dir() / f"{name}.yaml")])[0]
+        counts: dict[str, int] = {}
+        for info in benchmark.info.checks:
+            counts[info.category.value] = counts.get(info.category.value, 0) + 1
+        rows.append({"id": benchmark.info.id, "title": benchmark.info.title,
+                     "version": benchmark.info.version, "checks": len(benchmark.checks),
+                     "categories": dict(sorted(counts.items()))})
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        cats = ", ".join(f"{name} {n}" for name, n in row["categories"].items())
+        click.echo(f"{row['id']:<32} {row['checks']:>4} checks  {row['title']}\n{'':<32} {cats}")

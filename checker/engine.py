@@ -1,0 +1,72 @@
+"""The engine: every compiled check against one target, giving one Result each.
+
+Pure: no I/O.  A target's device document is built once, and only when a raw ``query``
+check needs it; setting references are direct lookups in the target's fact table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from checker.model import JSON, Confidence, Fact, Result, Status, Target
+from checker.policy import Benchmark, Check
+
+
+def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, ...]:
+    """Results of every check of ``benchmarks`` on ``target``, in benchmark order."""
+    document: dict[str, JSON] | None = None
+    os, role = target.meta.get("os"), target.meta.get("role")
+    results: list[Result] = []
+    for benchmark in benchmarks:
+        for check in benchmark.checks:
+            if not check.applies_to.admits(os, role):
+                results.append(
+                    Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
+                )
+            elif check.query is None:
+                results.append(_judge_setting(check, target))
+            else:
+                if document is None:
+                    document = target.document()
+                results.append(_judge_query(check, document))
+    return tuple(results)
+
+
+def _judge_setting(check: Check, target: Target) -> Result:
+    assert check.kind is not None
+    fact = target.lookup(check.kind, check.key)
+    if fact is None:
+        if check.wants_absent:
+            return Result(check.info, Status.PASS, reason="not set")
+        return Result(check.info, Status.NOT_CONFIGURED, reason="setting not found in any source")
+    status, error = _verdict(check, fact.value)
+    reason = error or ("deleted by policy" if fact.deleted else None)
+    if fact.confidence is Confidence.PARTIAL and status in (Status.PASS, Status.FAIL):
+        return _uncertain(check, fact, status)
+    return Result(check.info, status, fact.value, (fact.origin,), reason, fact.via)
+
+
+def _uncertain(check: Check, fact: Fact, lean: Status) -> Result:
+    reason = f"translated from Intune setting {fact.via} by a partial mapping: {fact.reason}"
+    return Result(
+        check.info, Status.UNCERTAIN, fact.value, (fact.origin,), reason, fact.via, lean=lean
+    )
+
+
+def _judge_query(check: Check, document: dict[str, JSON]) -> Result:
+    assert check.query is not None
+    try:
+        value = check.query.search(document)
+    except Exception as exc:  # a runtime JMESPath error (e.g. a function on the wrong type)
+        return Result(check.info, Status.ERROR, reason=f"query failed: {exc}")
+    if value is None and not check.wants_absent:
+        return Result(check.info, Status.NOT_CONFIGURED, reason="query found nothing")
+    status, error = _verdict(check, value)
+    return Result(check.info, status, value, reason=error)
+
+
+def _verdict(check: Check, value: JSON) -> tuple[Status, str | None]:
+    try:
+        return (Status.PASS if check.judge(value) else Status.FAIL), None
+    except Exception as exc:  # an assertion that cannot judge this value is the check's error
+        return Status.ERROR, f"assertion failed to evaluate: {exc}"

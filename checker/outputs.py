@@ -1,0 +1,43 @@
+"""Where reports go: ``-o FORMAT[=PATH]`` specs and atomic writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSpec:
+    format: str
+    path: Path | None
+    """None means standard output."""
+
+
+def parse_output(spec: str, known: list[str]) -> OutputSpec:
+    """``junit=reports/junit.xml`` -> OutputSpec; no path or ``-`` means stdout."""
+    name, _, path = spec.partition("=")
+    if name not in known:
+        raise ValueError(f"unknown output format {name!r} (known: {', '.join(known)})")
+    return OutputSpec(name, None if path in ("", "-") else Path(path))
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, and is renamed
+    over the target (atomic on POSIX and on Windows' ReplaceFile semantics of os.replace).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,403 @@
+"""Benchmarks: load YAML, validate against the shipped JSON Schema, compile every check once.
+
+A benchmark is one YAML file (DESIGN §4).  Loading either returns compiled :class:`Check`
+values or raises :class:`PolicyError` with the file, line, column and a breadcrumb to the key
+at fault.  Every expression (JMESPath ``query`` and ``assert``, ``matches`` regexes) is
+compiled here, so a bad policy stops the run before any export is read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jmespath
+import jmespath.exceptions
+import jmespath.parser
+import jsonschema
+
+from checker import expect as expect_ops
+from checker.model import (
+    JSON,
+    BenchmarkInfo,
+    Category,
+    CheckInfo,
+    Kind,
+    Origin,
+    Severity,
+    canonical_key,
+)
+from checker.yamlsrc import Located, PolicyError, breadcrumb, load_yaml, position
+
+SETTING_KEYS: tuple[str, ...] = tuple(kind.value for kind in Kind) + ("query",)
+"""The keys that say what a check reads; exactly one per check."""
+
+REPO_POLICIES = Path(__file__).resolve().parent.parent / "policies"
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesTo:
+    """OS and role names a check applies to; empty means every target."""
+
+    os: frozenset[str] = frozenset()
+    role: frozenset[str] = frozenset()
+
+    def admits(self, os: str | None, role: str | None) -> bool:
+        """Unknown target facts admit the check: we only skip what we know does not apply."""
+        if self.os and os is not None and os.casefold() not in self.os:
+            return False
+        return not (self.role and role is not None and role.casefold() not in self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A compiled check: what it reads, how it judges, and its metadata."""
+
+    info: CheckInfo
+    kind: Kind | None
+    """What the check reads: a setting of this kind, or None for a raw ``query``."""
+    key: str
+    """Canonical setting key (see model.canonical_key) or the query text."""
+    query: jmespath.parser.ParsedResult | None
+    judge: Callable[[JSON], bool]
+    wants_absent: bool
+    applies_to: AppliesTo
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    info: BenchmarkInfo
+    checks: tuple[Check, ...]
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The benchmark JSON Schema shipped in the package (also for editors)."""
+    text = resources.files("checker.data").joinpath("benchmark.schema.json").read_text("utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema())
+    validator: jsonschema.protocols.Validator = cls(schema())
+    return validator
+
+
+def shipped_dir() -> Path:
+    """Where the shipped benchmarks are: installed package data, else the source tree."""
+    try:
+        installed = Path(str(resources.files("checker.policies")))
+    except ModuleNotFoundError:
+        return REPO_POLICIES
+    return installed if any(installed.glob("*.yaml")) else REPO_POLICIES
+
+
+def shipped_names() -> list[str]:
+    return sorted(path.stem for path in shipped_dir().glob("*.yaml"))
+
+
+def resolve(spec: str, base: Path | None = None) -> list[Path]:
+    """Benchmark files named by ``--policy``: a shipped name, a file or a folder."""
+    path = Path(spec)
+    if base is not None and not path.is_absolute() and (base / path).exists():
+        path = base / path
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+    if path.is_file():
+        return [path]
+    shipped = shipped_dir() / f"{spec}.yaml"
+    if shipped.is_file():
+        return [shipped]
+    known = ", ".join(shipped_names()) or "none"
+    raise PolicyError(spec, f"no benchmark file, folder or shipped name {spec!r} (shipped: {known})")
+
+
+def load_benchmarks(specs: Iterable[str]) -> list[Benchmark]:
+    """Load and compile every benchmark named; check ids must be unique across all of them."""
+    benchmarks: list[Benchmark] = []
+    seen: dict[str, Origin] = {}
+    for spec in specs:
+        for path in resolve(spec):
+            benchmark = load_benchmark(path)
+            for check in benchmark.checks:
+                first = seen.setdefault(check.info.id, check.info.origin)
+                if first is not check.info.origin:
+                    raise PolicyError(
+                        str(path),
+                        f"duplicate check id {check.info.id!r} (first defined at {first})",
+                        check.info.origin.line,
+                    )
+            benchmarks.append(benchmark)
+    return benchmarks
+
+
+def load_benchmark(path: Path) -> Benchmark:
+    document = load_yaml(path)
+    return compile_benchmark(document, str(path))
+
+
+def compile_benchmark(document: Any, path: str) -> Benchmark:
+    """Validate a parsed benchmark document and compile its checks."""
+    _validate(document, path)
+    checks_raw = _resolve_profile(document, path)
+    defaults = _applies_to(document.get("applies_to"))
+    checks: list[Check] = []
+    seen: dict[str, int] = {}
+    for index, (raw, origin) in enumerate(checks_raw):
+        crumbs: list[str | int] = ["checks", index]
+        if raw["id"] in seen:
+            raise PolicyError(
+                path,
+                f"duplicate check id {raw['id']!r} (first at line {seen[raw['id']]})",
+                origin.line,
+                None,
+                breadcrumb([*crumbs, "id"]),
+            )
+        seen[raw["id"]] = origin.line or 0
+        checks.append(_compile_check(raw, origin, document, crumbs, defaults, path))
+    info = BenchmarkInfo(
+        id=document["id"],
+        title=document["title"],
+        version=str(document.get("version", "")),
+        path=path,
+        checks=tuple(check.info for check in checks),
+    )
+    return Benchmark(info=info, checks=tuple(checks))
+
+
+def _validate(document: Any, path: str) -> None:
+    if not isinstance(document, dict):
+        raise PolicyError(path, "a benchmark is a YAML mapping with id, title and checks", 1)
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    error = _most_specific(errors[0])
+    crumbs = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        crumbs.append(sorted(set(error.instance) - set(allowed))[0])
+    line, column = position(document, crumbs)
+    raise PolicyError(path, _describe(error), line, column, breadcrumb(crumbs))
+
+
+def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For oneOf/anyOf failures, the sub-error deepest in the document says the most."""
+    if error.context:
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(deepest.absolute_path) > len(error.absolute_path):
+            return _most_specific(deepest)
+    return error
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        return f"unknown key {', '.join(map(repr, unknown))} (allowed: {', '.join(allowed)})"
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        present = [key for key in SETTING_KEYS if key in error.instance]
+        if present:
+            return f"a check reads one setting, found {', '.join(present)}"
+        return f"a check needs one of {', '.join(SETTING_KEYS)}"
+    if error.validator == "anyOf" and isinstance(error.instance, dict):
+        return "a check needs 'expect' or 'assert'"
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    return error.message
+
+
+def _resolve_profile(document: Located, path: str) -> list[tuple[Located, Origin]]:
+    """The checks of a benchmark, with those of the benchmark it ``extends`` first.
+
+    ``overrides`` replace keys of inherited checks, ``drop`` removes inherited checks; both
+    must name inherited checks.
+    """
+    own = [(raw, Origin(path, raw.line)) for raw in document.get("checks", [])]
+    base_spec = document.get("extends")
+    if base_spec is None:
+        for key in ("overrides", "drop"):
+            if key in document:
+                line, column = position(document, [key])
+                raise PolicyError(path, f"'{key}' needs 'extends'", line, column, key)
+        return own
+    base_paths = resolve(base_spec, Path(path).parent)
+    if len(base_paths) != 1 or Path(path).resolve() == base_paths[0].resolve():
+        line, column = position(document, ["extends"])
+        raise PolicyError(path, f"'extends' must name one other benchmark", line, column)
+    base_doc = load_yaml(base_paths[0])
+    _validate(base_doc, str(base_paths[0]))
+    inherited = _resolve_profile(base_doc, str(base_paths[0]))
+    by_id = {raw["id"]: index for index, (raw, _) in enumerate(inherited)}
+    overrides: dict[str, Any] = document.get("overrides", {})
+    drops: list[str] = document.get("drop", [])
+    for crumb_key, ids in (("overrides", list(overrides)), ("drop", drops)):
+        for check_id in ids:
+            if check_id not in by_id:
+                line, column = position(document, [crumb_key])
+                raise PolicyError(
+                    path, f"{crumb_key} names {check_id!r}, not a check of {base_spec}", line
+                )
+    result: list[tuple[Located, Origin]] = []
+    for raw, origin in inherited:
+        if raw["id"] in drops:
+            continue
+        if raw["id"] in overrides:
+            merged = _apply_override(raw, overrides[raw["id"]])
+            _validate_check(merged, path, ["overrides", raw["id"]], document)
+            result.append((merged, Origin(path, overrides[raw["id"]].line)))
+        else:
+            result.append((raw, origin))
+    return result + own
+
+
+def _apply_override(raw: Located, override: dict[str, Any]) -> Located:
+    """An inherited check with the override's keys; a new setting reference or assertion
+    replaces the old one rather than standing beside it."""
+    merged = Located(raw)
+    merged.line, merged.key_lines = raw.line, dict(raw.key_lines)
+    replaced: list[tuple[str, ...]] = [SETTING_KEYS, ("expect", "assert")]
+    for family in replaced:
+        if any(key in override for key in family):
+            for key in family:
+                merged.pop(key, None)
+    merged.update(override)
+    return merged
+
+
+def _validate_check(raw: Located, path: str, crumbs: list[str | int], document: Any) -> None:
+    check_schema = {"$defs": schema()["$defs"], **schema()["$defs"]["check"]}
+    cls = jsonschema.validators.validator_for(schema())
+    for error in cls(check_schema).iter_errors(raw):
+        error = _most_specific(error)
+        line, column = position(document, crumbs)
+        raise PolicyError(path, _describe(error), line, column, breadcrumb(crumbs))
+
+
+def _applies_to(raw: dict[str, Any] | None) -> AppliesTo:
+    raw = raw or {}
+    return AppliesTo(
+        os=frozenset(name.casefold() for name in raw.get("os", [])),
+        role=frozenset(name.casefold() for name in raw.get("role", [])),
+    )
+
+
+def _compile_check(
+    raw: Located,
+    origin: Origin,
+    document: Any,
+    crumbs: list[str | int],
+    defaults: AppliesTo,
+    path: str,
+) -> Check:
+    def fail(message: str, key: str, offset: int | None = None) -> PolicyError:
+        """An error at ``key``; ``offset`` is a 0-based position inside its value's text."""
+        line, column = position(document, [*crumbs, key])
+        start = raw.value_starts.get(key) if isinstance(raw, Located) else None
+        if offset is not None and start is not None and start[0] >= (origin.line or 0):
+            line, column = start[0], start[1] + offset + (start[2] is not None)
+        if line is None or line < (origin.line or 0):
+            line, column = origin.line, None
+        return PolicyError(path, message, line, column, breadcrumb([*crumbs, key]))
+
+    setting_key = next(key for key in SETTING_KEYS if key in raw)
+    reference = str(raw[setting_key])
+    kind: Kind | None = None
+    query: jmespath.parser.ParsedResult | None = None
+    if setting_key == "query":
+        query = _compile_jmespath(reference, lambda msg, col: fail(msg, "query", col))
+        key = reference
+    else:
+        kind = Kind(setting_key)
+        try:
+            key = canonical_key(kind, reference)
+        except ValueError as exc:
+            raise fail(str(exc), setting_key) from exc
+
+    if "expect" in raw:
+        try:
+            judge, expected, wants_absent = expect_ops.compile_expect(raw["expect"])
+        except expect_ops.ExpectError as exc:
+            raise fail(str(exc), "expect") from exc
+    else:
+        expression = _compile_jmespath(raw["assert"], lambda msg, col: fail(msg, "assert", col))
+        judge, expected, wants_absent = expect_ops.compile_assert(expression, raw["assert"])
+
+    applies_to = _applies_to(raw.get("applies_to")) if "applies_to" in raw else defaults
+    info = CheckInfo(
+        id=raw["id"],
+        title=raw["title"],
+        category=Category(raw["category"]),
+        impact=int(raw["impact"]),
+        severity=Severity(raw["severity"]),
+        benchmark=document["id"],
+        setting=reference if kind is None else f"{kind.value}:{reference}",
+        expected=expected,
+        remediation=str(raw.get("remediation", "")).strip(),
+        rationale=str(raw.get("rationale", "")).strip(),
+        references=tuple(raw.get("references", ())),
+        tags=tuple(raw.get("tags", ())),
+        origin=origin,
+    )
+    return Check(info, kind, key, query, judge, wants_absent, applies_to)
+
+
+def _compile_jmespath(
+    text: str, fail: Callable[[str, int | None], PolicyError]
+) -> jmespath.parser.ParsedResult:
+    try:
+        return jmespath.compile(text)
+    except jmespath.exceptions.ParseError as exc:
+        at = exc.lex_position if isinstance(exc.lex_position, int) else 0
+        token = f" near {exc.token_value!r}" if exc.token_value not in (None, "") else ""
+        raise fail(f"bad JMESPath {text!r}: {exc.msg}{token} (character {at + 1})", at) from exc
+    except jmespath.exceptions.JMESPathError as exc:
+        raise fail(f"bad JMESPath {text!r}: {exc}", None) from exc
+
+
+def iter_checks(benchmarks: Iterable[Benchmark]) -> Iterator[Check]:
+    for benchmark in benchmarks:
+        yield from benchmark.checks
+
+
+def select(
+    benchmarks: list[Benchmark],
+    checks: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    skip: Iterable[str] = (),
+) -> list[Benchmark]:
+    """Keep the checks whose id matches one of ``checks`` (glob or regex-free prefix patterns)
+    and whose category is in ``categories``; drop those matching ``skip``.  Empty means all."""
+    wanted = [_pattern(p) for p in checks]
+    skipped = [_pattern(p) for p in skip]
+    cats = {Category(c) for c in categories}
+    out: list[Benchmark] = []
+    for benchmark in benchmarks:
+        kept = tuple(
+            check
+            for check in benchmark.checks
+            if (not wanted or any(p.fullmatch(check.info.id) for p in wanted))
+            and (not cats or check.info.category in cats)
+            and not any(p.fullmatch(check.info.id) for p in skipped)
+        )
+        info = BenchmarkInfo(
+            benchmark.info.id,
+            benchmark.info.title,
+            benchmark.info.version,
+            benchmark.info.path,
+            tuple(check.info for check in kept),
+        )
+        out.append(Benchmark(info, kept))
+    return out
+
+
+def _pattern(glob: str) -> re.Pattern[str]:
+    """A check-id glob (``*`` and ``?``) as a compiled regular expression."""
+    return re.compile(re.escape(glob).replace(r"\*", ".*").replace(r"\?", "."), re.IGNORECASE)

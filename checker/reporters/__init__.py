@@ -1,0 +1,18 @@
+"""Reporters: one module per output format, each ``render(report) -> str | bytes``.
+
+The registry below is written out by hand; its keys are the ``-o`` format names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from checker.model import Report
+from checker.reporters import console, json
+
+Renderer = Callable[[Report], str | bytes]
+
+REPORTERS: dict[str, Renderer] = {
+    "console": console.render,
+    "json": json.render,
+}

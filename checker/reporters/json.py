@@ -1,0 +1,99 @@
+"""JSON, the machine contract (DESIGN §6).  Extend it; never rename a field.
+
+``schema_version`` changes only when a field changes meaning or goes away.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+from checker.model import JSON, BenchmarkInfo, Report, Result, TargetReport
+
+SCHEMA_VERSION = "1.0"
+
+
+def _number(value: Fraction | float) -> float:
+    return round(float(value), 4)
+
+
+def _result(result: Result, impacts: dict[str, Fraction]) -> dict[str, JSON]:
+    out: dict[str, JSON] = {
+        "check": result.check.id,
+        "title": result.check.title,
+        "category": result.check.category.value,
+        "impact": result.check.impact,
+        "severity": result.check.severity.value,
+        "status": result.status.value,
+        "setting": result.check.setting,
+        "actual": result.actual,
+        "expected": result.check.expected,
+        "origin": [origin.to_json() for origin in result.origins],
+        "reason": result.reason,
+        "score_impact": _number(impacts.get(result.check.id, 0)),
+    }
+    if result.via is not None:
+        out["via"] = result.via
+    if result.lean is not None:
+        out["lean"] = result.lean.value
+    if result.exception is not None:
+        out["exception"] = result.exception
+    return out
+
+
+def _target(target: TargetReport) -> dict[str, JSON]:
+    score = target.score
+    impacts = dict(score.score_impact)
+    return {
+        "name": target.name,
+        "group": target.group,
+        "tags": list(target.tags),
+        "sources": list(target.sources),
+        "score": {
+            **score.overall.to_json(),
+            "uncertain_range": [round(v, 2) for v in score.uncertain_range],
+        },
+        "categories": {cat.value: s.to_json() for cat, s in score.categories},
+        "conflicts": [conflict.to_json() for conflict in target.conflicts],
+        "results": [_result(result, impacts) for result in target.results],
+    }
+
+
+def _benchmark(info: BenchmarkInfo) -> dict[str, JSON]:
+    return {"id": info.id, "title": info.title, "version": info.version, "path": info.path,
+            "checks": len(info.checks)}
+
+
+def to_json(report: Report) -> dict[str, JSON]:
+    fleet = report.fleet
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "baseliner", "version": report.tool_version},
+        "benchmarks": [_benchmark(info) for info in report.benchmarks],
+        "targets": [_target(target) for target in report.targets],
+        "fleet": {
+            "score": {
+                **fleet.overall.to_json(),
+                "uncertain_range": [round(v, 2) for v in fleet.uncertain_range],
+            },
+            "categories": {cat.value: s.to_json() for cat, s in fleet.categories},
+            "checks": [
+                {
+                    "check": c.check.id,
+                    "title": c.check.title,
+                    "category": c.check.category.value,
+                    "exposed": c.exposed,
+                    "total": c.total,
+                    "ratio": _number(c.ratio),
+                    "score_impact": _number(c.score_impact),
+                    "statuses": {status.value: n for status, n in c.statuses},
+                }
+                for c in sorted(fleet.checks, key=lambda c: c.check.id)
+            ],
+        },
+        "errors": [error.to_json() for error in report.errors],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_json(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -1,0 +1,159 @@
+"""Scores, the default model of DESIGN §5, in exact fractions.
+
+For check c with impact w and applicable targets T::
+
+    r(c) = (passing + credited exempt) / |T|
+    category score = 100 * sum(w * r) / sum(w)   over the category's checks
+    overall        = the same over all checks;  points = sum(w * r) out of sum(w)
+
+``uncertain``, ``not_applicable`` and ``error`` results leave both sums; ``uncertain_range``
+gives the overall percent if every uncertain result failed, and if every one passed.
+``not_configured`` counts as failing.  Exemptions justified by a third-party control or an
+alternate mitigation are credited; risk acceptance and planned remediation are not credited
+(they count as failing here) but do not gate CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from checker.model import (
+    Category,
+    CheckInfo,
+    FleetCheck,
+    FleetScore,
+    Result,
+    Score,
+    Status,
+    TargetScore,
+)
+
+CREDITED_JUSTIFICATIONS = frozenset({"third_party_control", "alternate_mitigation"})
+SCORED = frozenset({Status.PASS, Status.FAIL, Status.NOT_CONFIGURED, Status.EXEMPT})
+EXPOSED = frozenset({Status.FAIL, Status.NOT_CONFIGURED})
+FAILING_NAMES_KEPT = 1000
+"""Names of exposed targets kept per check; beyond it only the count grows, so a fleet's
+memory stays flat."""
+
+
+def complies(result: Result) -> bool:
+    """Whether a scored result earns its check's points."""
+    if result.status is Status.EXEMPT:
+        return result.exception in CREDITED_JUSTIFICATIONS
+    return result.status is Status.PASS
+
+
+def exposed(result: Result) -> bool:
+    """Whether the target is left exposed by this check (uncredited exemptions included)."""
+    return result.status in EXPOSED or (result.status is Status.EXEMPT and not complies(result))
+
+
+@dataclass(slots=True)
+class _CheckTally:
+    """Counts for one check across targets; a single target is a fleet of one."""
+
+    info: CheckInfo
+    applicable: int = 0
+    complying: int = 0
+    uncertain: int = 0
+    uncertain_passing: int = 0
+    statuses: dict[Status, int] = field(default_factory=dict)
+    exposed: int = 0
+    failing: list[str] = field(default_factory=list)
+
+    def add(self, result: Result, target: str) -> None:
+        self.statuses[result.status] = self.statuses.get(result.status, 0) + 1
+        if result.status is Status.UNCERTAIN:
+            self.uncertain += 1
+            self.uncertain_passing += result.lean is Status.PASS
+        elif result.status in SCORED:
+            self.applicable += 1
+            self.complying += complies(result)
+            if exposed(result):
+                self.exposed += 1
+                if len(self.failing) < FAILING_NAMES_KEPT:
+                    self.failing.append(target)
+
+    def ratio(self, uncertain_as: bool | None = None) -> Fraction | None:
+        """Share of applicable targets that comply; uncertain ones counted as failing
+        (``False``), passing (``True``) or left out (``None``)."""
+        total, good = self.applicable, self.complying
+        if uncertain_as is not None:
+            total += self.uncertain
+            good += self.uncertain if uncertain_as else 0
+        return Fraction(good, total) if total else None
+
+
+@dataclass(slots=True)
+class Tally:
+    """Accumulates results target by target, so a fleet is scored without keeping it."""
+
+    checks: dict[str, _CheckTally] = field(default_factory=dict)
+    targets: int = 0
+
+    def add(self, results: Iterable[Result], target: str) -> None:
+        self.targets += 1
+        for result in results:
+            tally = self.checks.get(result.check.id)
+            if tally is None:
+                tally = self.checks[result.check.id] = _CheckTally(result.check)
+            tally.add(result, target)
+
+    def score(self, uncertain_as: bool | None = None) -> tuple[Score, dict[Category, Score]]:
+        overall = [Fraction(0), Fraction(0)]
+        categories: dict[Category, list[Fraction]] = {}
+        for tally in self.checks.values():
+            ratio = tally.ratio(uncertain_as)
+            if ratio is None:
+                continue
+            weight = Fraction(tally.info.impact)
+            for sums in (overall, categories.setdefault(tally.info.category, [Fraction(0)] * 2)):
+                sums[0] += weight * ratio
+                sums[1] += weight
+        return Score(*overall), {
+            category: Score(*sums) for category, sums in sorted(categories.items())
+        }
+
+    def uncertain_range(self) -> tuple[float, float]:
+        return (self.score(False)[0].percent, self.score(True)[0].percent)
+
+    def score_impact(self, tally: _CheckTally, max_points: Fraction) -> Fraction:
+        """Percentage points the overall score gains when ``tally``'s check complies everywhere."""
+        ratio = tally.ratio()
+        if ratio is None or not max_points:
+            return Fraction(0)
+        return 100 * Fraction(tally.info.impact) * (1 - ratio) / max_points
+
+    def target_score(self) -> TargetScore:
+        overall, categories = self.score()
+        impacts = tuple(
+            (check_id, self.score_impact(tally, overall.max_points))
+            for check_id, tally in self.checks.items()
+            if tally.exposed
+        )
+        return TargetScore(overall, tuple(categories.items()), self.uncertain_range(), impacts)
+
+    def fleet_score(self) -> FleetScore:
+        overall, categories = self.score()
+        checks = tuple(
+            FleetCheck(
+                check=tally.info,
+                exposed=tally.exposed,
+                total=tally.applicable,
+                ratio=tally.ratio() or Fraction(0),
+                score_impact=self.score_impact(tally, overall.max_points),
+                failing=tuple(sorted(tally.failing)),
+                statuses=tuple(sorted(tally.statuses.items())),
+            )
+            for tally in self.checks.values()
+        )
+        ordered = sorted(checks, key=lambda c: (-c.score_impact, c.check.id))
+        return FleetScore(overall, tuple(categories.items()), tuple(ordered), self.uncertain_range())
+
+
+def target_score(results: Iterable[Result], target: str = "") -> TargetScore:
+    tally = Tally()
+    tally.add(results, target)
+    return tally.target_score()

@@ -1,0 +1,158 @@
+"""From input paths to targets: find the exports, sniff their formats, plan the targets.
+
+Without a manifest, each input path is a target, except that every gpresult file is a device
+of its own (a folder of gpresult files is a fleet).  Inside a folder, GPO backups, loose
+gpreport.xml files, registry.pol / GptTmpl.inf / audit.csv files and Intune exports all
+belong to the folder's target, applied in path order.
+
+Planning reads only file heads; loading happens per target (possibly in a worker process),
+so one bad file costs only its own target, and memory holds one target at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.loaders import Loader, file_formats, folder_formats
+from checker.loaders.text import head
+from checker.model import InputError, InputFormatError, Source, Target, build_target
+
+DEVICE_FORMATS = frozenset({"gpresult"})
+"""Formats whose every file is one device, named by the file's content."""
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One export to read: its path and the loader that reads it."""
+
+    path: Path
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPlan:
+    """A target to build: name, sources in precedence order, and where it was declared."""
+
+    name: str
+    sources: tuple[Planned, ...]
+    group: str | None = None
+    tags: tuple[str, ...] = ()
+    named_by_content: bool = False
+
+
+@dataclass(slots=True)
+class Plan:
+    targets: list[TargetPlan] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+
+def sniff(path: Path) -> str | None:
+    """The format of a file or folder by its content, or None."""
+    if path.is_dir():
+        return next((name for name, ldr in folder_formats().items() if ldr.sniff(path, b"")), None)
+    first = head(path)
+    return next((name for name, ldr in file_formats().items() if ldr.sniff(path, first)), None)
+
+
+def plan(paths: list[Path]) -> Plan:
+    """Targets for the input paths (see module docstring)."""
+    result = Plan()
+    for path in paths:
+        if not path.exists():
+            result.errors.append(InputError(str(path), "no such file or folder"))
+            continue
+        found = list(_walk(path, result.errors))
+        devices = [item for item in found if item.format in DEVICE_FORMATS]
+        shared = tuple(item for item in found if item.format not in DEVICE_FORMATS)
+        result.targets += [
+            TargetPlan(item.path.stem, (item,), named_by_content=True) for item in devices
+        ]
+        if shared:
+            result.targets.append(TargetPlan(_target_name(path), shared))
+        elif not devices and path.is_dir():
+            result.errors.append(InputError(str(path), "no Group Policy or Intune export found"))
+    return result
+
+
+def _target_name(path: Path) -> str:
+    return path.resolve().name if path.is_dir() else path.stem
+
+
+def _walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
+    """Exports under ``path`` in path order; a folder format claims its whole subtree.
+
+    Symbolic links are not followed out of the input folder, and a folder is never visited
+    twice, so link loops end.
+    """
+    root = path.resolve()
+    if path.is_file():
+        fmt = sniff(path)
+        if fmt is None:
+            errors.append(InputError(str(path), "unknown format: not a GPO, gpresult or Intune export"))
+        else:
+            yield Planned(path, fmt)
+        return
+    seen: set[tuple[int, int]] = set()
+    stack = [path]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+        except OSError as exc:
+            errors.append(InputError(str(folder), f"cannot read: {exc.strerror or exc}"))
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            errors.append(InputError(str(folder), "folder visited twice (symbolic link loop)"))
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        fmt = sniff(folder)
+        if fmt is not None:
+            yield Planned(folder, fmt)
+            continue
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name.casefold())
+        except OSError as exc:
+            errors.append(InputError(str(folder), f"cannot list: {exc.strerror or exc}"))
+            continue
+        subfolders: list[Path] = []
+        for entry in entries:
+            child = Path(entry.path)
+            if entry.is_symlink() and not child.resolve().is_relative_to(root):
+                errors.append(InputError(str(child), "symbolic link leads out of the input folder"))
+                continue
+            if entry.is_dir():
+                subfolders.append(child)
+            elif entry.is_file() and (fmt := sniff(child)) is not None:
+                yield Planned(child, fmt)
+        stack.extend(reversed(subfolders))
+
+
+def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError]]:
+    """Read every source of a planned target; a target with an unreadable source is not
+    built (its verdicts would be wrong), and the errors say why."""
+    sources: list[Source] = []
+    errors: list[InputError] = []
+    for planned in target_plan.sources:
+        try:
+            sources += loader(planned.format).load(planned.path)
+        except InputFormatError as exc:
+            errors.append(exc.error)
+        except OSError as exc:
+            errors.append(InputError(str(planned.path), f"cannot read: {exc.strerror or exc}"))
+    if errors:
+        return None, errors
+    name = target_plan.name
+    if target_plan.named_by_content and sources and sources[0].name:
+        name = sources[0].name
+    target = build_target(name, sources, group=target_plan.group, tags=target_plan.tags)
+    for source in sources:
+        target.meta.update(dict(source.meta))
+    return target, errors
+
+
+def loader(name: str) -> Loader:
+    formats = {**file_formats(), **folder_formats()}
+    return formats[name]

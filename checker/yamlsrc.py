@@ -1,0 +1,167 @@
+"""YAML with positions: every mapping and list remembers the line of each of its items.
+
+Policy authors need errors that point at the key at fault, so the files the tool reads from a
+policy repository (benchmarks, exceptions, plans, targets) are loaded through :func:`load_yaml`,
+which also refuses duplicate keys (PyYAML silently keeps the last one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.loaders.text import decode
+
+
+class Located(dict[str, Any]):
+    """A mapping that knows its own line and the line and column of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, tuple[int, int]]
+    value_starts: dict[str, tuple[int, int, str | None]]
+    """Line, column and quote style (None, "'" or '"') of each value's first character."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines = {}
+        self.value_starts = {}
+
+
+class LocatedList(list[Any]):
+    """A list that knows its own line and the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_lines = []
+
+
+class PolicyError(Exception):
+    """A bad policy-repository file: path, line, column, breadcrumb and message."""
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        breadcrumb: str = "",
+    ) -> None:
+        super().__init__(path, message, line, column, breadcrumb)
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        self.breadcrumb = breadcrumb
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        crumb = f" at {self.breadcrumb}" if self.breadcrumb else ""
+        return f"{where}: {self.message}{crumb}"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader building :class:`Located` values and rejecting duplicate keys."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
+    loader.flatten_mapping(node)
+    out = Located()
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "mapping keys must be scalars", key_node.start_mark
+            )
+        key = str(key)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        style = getattr(value_node, "style", None)
+        out.value_starts[key] = (
+            value_node.start_mark.line + 1,
+            value_node.start_mark.column + 1,
+            style if style in ("'", '"') else None,
+        )
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
+    out = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+MAX_POLICY_BYTES = 16 * 1024 * 1024
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file into :class:`Located` values; errors become :class:`PolicyError`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_POLICY_BYTES:
+        raise PolicyError(str(path), f"file is over {MAX_POLICY_BYTES:,} bytes")
+    try:
+        text = decode(data, str(path))
+    except Exception as exc:
+        raise PolicyError(str(path), str(exc)) from exc
+    return parse_yaml(text, str(path))
+
+
+def parse_yaml(text: str, path: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise PolicyError(path, message, line, column) from exc
+    except yaml.YAMLError as exc:
+        raise PolicyError(path, str(exc)) from exc
+
+
+def position(document: Any, crumbs: list[str | int]) -> tuple[int | None, int | None]:
+    """Line and column of the item at ``crumbs`` (a path of keys and indexes) in a document.
+
+    Falls back to the nearest enclosing item that has a position.
+    """
+    line: int | None = getattr(document, "line", None)
+    column: int | None = None
+    node = document
+    for crumb in crumbs:
+        if isinstance(node, Located) and isinstance(crumb, str) and crumb in node.key_lines:
+            line, column = node.key_lines[crumb]
+            node = node[crumb]
+        elif isinstance(node, LocatedList) and isinstance(crumb, int) and crumb < len(node):
+            line, column = node.item_lines[crumb], None
+            node = node[crumb]
+        else:
+            break
+    return line, column
+
+
+def breadcrumb(crumbs: list[str | int]) -> str:
+    """``checks[3].expect.gte`` from ``["checks", 3, "expect", "gte"]``."""
+    out = ""
+    for crumb in crumbs:
+        out += f"[{crumb}]" if isinstance(crumb, int) else (f".{crumb}" if out else crumb)
+    return out
