@@ -1,0 +1,464 @@
+"""gpreport.xml (``Get-GPOReport -ReportType Xml``): the settings of one or more GPOs.
+
+The report shows, per GPO, Computer and User configuration as ``ExtensionData/Extension``
+elements, one per client-side extension, each in its own namespace under
+``http://www.microsoft.com/GroupPolicy/Settings``.  Computer settings become HKLM facts, user
+settings HKCU facts, keyed as the raw files of the same backup key them, so that a report and
+its GPO backup normalize to the same device state:
+
+- Administrative Templates (``Registry`` ``Policy``): replayed through the ADMX index
+  (:mod:`checker.loaders.admx`) to the registry values they write; a policy missing from the
+  index becomes a ``Kind.SETTING`` fact named ``Category/Display name`` and is listed in
+  ``Source.meta["unresolved"]``.  ``RegistrySetting`` (extra registry settings) are direct.
+- Security: account policies (``System Access/...``, ``Kerberos Policy/...``), user rights
+  (SIDs), security options (registry values or ``System Access/...``), restricted groups
+  (``Group Membership/*SID__Members``), services, legacy ``Event Audit``.
+- Advanced audit: ``Kind.AUDIT`` by subcategory.
+- Windows Firewall: ``Kind.FIREWALL`` facts and the registry values the profiles write.
+- Group Policy Preferences registry items: registry facts.
+
+:func:`extension_facts` is shared with gpresult /x, whose extensions use the same namespaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.loaders import admx
+from checker.loaders.text import detect_encoding
+from checker.loaders.xmlsafe import Element, read_xml
+from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
+
+FORMAT = "gpreport"
+NS = "http://www.microsoft.com/GroupPolicy/Settings"
+_ROOT = re.compile(r"<(?:GPO|report)\b[^>]*\bxmlns=\"" + re.escape(NS) + '"')
+
+SCOPES = (("Computer", "HKLM", "Machine"), ("User", "HKCU", "User"))
+"""Report section, registry hive, ADMX class."""
+
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+_AUDIT_VALUES = ("No Auditing", "Success", "Failure", "Success and Failure")
+_START_MODES = {"boot": 0, "system": 1, "automatic": 2, "manual": 3, "disabled": 4}
+_ACCOUNT_SECTIONS = {"kerberos": "Kerberos Policy"}
+_FIREWALL_PROFILES = {
+    "DomainProfile": "Domain",
+    "PrivateProfile": "Private",
+    "PublicProfile": "Public",
+}
+_FIREWALL_LOGGING = {"LogFilePath", "LogFileSize", "LogDroppedPackets", "LogSuccessfulConnections"}
+_GPP_TYPES = {"REG_DWORD", "REG_QWORD", "REG_SZ", "REG_EXPAND_SZ", "REG_MULTI_SZ", "REG_BINARY"}
+
+Attribution = Callable[[Element], tuple[str | None, tuple[tuple[str, JSON], ...]]]
+"""For a setting element: the GPO it comes from and extra fields (gpresult: precedence)."""
+
+
+@dataclass(slots=True)
+class Collected:
+    """Facts read from extensions, and the policies that could not be resolved."""
+
+    facts: list[Fact] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a section's settings go: file, hive, ADMX class, and who set each one."""
+
+    path: str
+    hive: str
+    admx_class: str
+    attribution: Attribution
+
+    def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
+        source, extra = self.attribution(element)
+        origin = Origin(self.path, line=element.sourceline, source=source)
+        return Fact(kind, key, value, origin, extra=extra + tuple(more.pop("extra", ())), **more)
+
+    def registry(
+        self,
+        element: Element,
+        key: str,
+        name: str,
+        rtype: str | None,
+        value: JSON,
+        deleted: bool = False,
+    ) -> Fact:
+        path = registry_path(key, name, self.hive)
+        return self.fact(element, Kind.REGISTRY, path, value, type=rtype, deleted=deleted)
+
+
+def local(element: Element) -> str:
+    """The tag without its namespace (comments and PIs are removed by the parser)."""
+    return str(element.tag).rpartition("}")[2]
+
+
+def kids(element: Element, name: str) -> Iterator[Element]:
+    return (child for child in element if local(child) == name)
+
+
+def first(element: Element, name: str) -> Element | None:
+    return next(kids(element, name), None)
+
+
+def text(element: Element, name: str) -> str | None:
+    found = first(element, name)
+    return None if found is None else (found.text or "")
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A ``GPO`` (or ``report``) root element in the Settings namespace, in any encoding."""
+    encoding, bom = detect_encoding(head)
+    sample = head[bom:].decode(encoding, errors="ignore")
+    return _ROOT.search(sample) is not None
+
+
+def load(path: Path) -> list[Source]:
+    """One Source per GPO in the report, named after the GPO."""
+    root = read_xml(path)
+    gpos = [root] if local(root) == "GPO" else list(kids(root, "GPO"))
+    if local(root) not in ("GPO", "report") or str(root.tag) != f"{{{NS}}}{local(root)}":
+        raise input_error(
+            str(path), f"not a Get-GPOReport XML report (root {root.tag!r})", line=root.sourceline
+        )
+    return [_gpo_source(gpo, str(path)) for gpo in gpos]
+
+
+def _gpo_source(gpo: Element, path: str) -> Source:
+    name = text(gpo, "Name") or None
+    collected = Collected()
+    for section_name, hive, admx_class in SCOPES:
+        section = first(gpo, section_name)
+        if section is None:
+            continue
+        scope = Scope(path, hive, admx_class, lambda _element: (name, ()))
+        for extension in section_extensions(section):
+            extension_facts(extension, scope, collected)
+    identifier = first(gpo, "Identifier")
+    meta: list[tuple[str, JSON]] = [("unresolved", sorted(set(collected.unresolved)))]
+    if identifier is not None:
+        meta += [("guid", text(identifier, "Identifier")), ("domain", text(identifier, "Domain"))]
+    return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta)))
+
+
+def section_extensions(section: Element) -> Iterator[Element]:
+    """The ``Extension`` elements of a Computer/User section (gpreport and gpresult)."""
+    for data in kids(section, "ExtensionData"):
+        yield from kids(data, "Extension")
+
+
+def extension_facts(extension: Element, scope: Scope, into: Collected) -> None:
+    """Read one ``Extension`` element; unknown extensions (certificates, NRPT...) are skipped."""
+    prefix, _, _ = str(extension.get(_XSI_TYPE, "")).rpartition(":")
+    reader = _READERS.get(str(extension.nsmap.get(prefix or None, "")))
+    if reader is not None:
+        reader(extension, scope, into)
+
+
+# --- Administrative Templates and extra registry settings --------------------------------
+
+
+def _registry_settings(extension: Element, scope: Scope, into: Collected) -> None:
+    for element in extension:
+        tag = local(element)
+        if tag == "Policy":
+            _policy(element, scope, into)
+        elif tag == "RegistrySetting":
+            _registry_setting(element, scope, into)
+
+
+def _policy(element: Element, scope: Scope, into: Collected) -> None:
+    name, category = text(element, "Name") or "", text(element, "Category") or ""
+    state = text(element, "State") or ""
+    record = admx.find_policy(name, category, scope.admx_class)
+    if record is None or state.casefold() not in ("enabled", "disabled"):
+        into.unresolved.append(f"{category}/{name}")
+        into.facts.append(scope.fact(element, Kind.SETTING, f"{category}/{name}", state))
+        return
+    resolution = admx.writes(record, state, _options(element))
+    into.unresolved += [f"{category}/{name}: {label}" for label in resolution.unresolved]
+    for write in resolution.writes:
+        into.facts.append(
+            scope.registry(element, write.key, write.name, write.type, write.value, write.deleted)
+        )
+
+
+def _options(policy: Element) -> list[admx.Option]:
+    """The options shown under a policy: numbers, check boxes, drop-downs, texts, lists."""
+    out: list[admx.Option] = []
+    for element in policy:
+        tag = local(element)
+        if tag in ("Numeric", "EditText", "CheckBox"):
+            out.append(
+                admx.Option(
+                    text(element, "Name") or "",
+                    text(element, "State") or "Enabled",
+                    text(element, "Value"),
+                )
+            )
+        elif tag == "DropDownList":
+            value = first(element, "Value")
+            chosen = text(value, "Name") if value is not None else None
+            out.append(
+                admx.Option(
+                    text(element, "Name") or "", text(element, "State") or "Enabled", chosen
+                )
+            )
+        elif tag in ("ListBox", "MultiText"):
+            out.append(
+                admx.Option(
+                    text(element, "Name") or "",
+                    text(element, "State") or "Enabled",
+                    items=_list_items(element),
+                )
+            )
+    return out
+
+
+def _list_items(element: Element) -> tuple[tuple[str | None, str], ...]:
+    values = first(element, "Value")
+    if values is None:
+        return ()
+    return tuple((text(item, "Name"), text(item, "Data") or "") for item in kids(values, "Element"))
+
+
+def _registry_setting(element: Element, scope: Scope, into: Collected) -> None:
+    """An extra registry setting; one with no ``Value`` only creates its key (nothing to check)."""
+    key = text(element, "KeyPath") or ""
+    value = first(element, "Value")
+    if value is None:
+        return
+    name = text(value, "Name") or ""
+    for tag, rtype in (("Number", "REG_DWORD"), ("String", "REG_SZ")):
+        data = text(value, tag)
+        if data is not None:
+            typed: JSON = _number(data) if tag == "Number" else data
+            into.facts.append(scope.registry(element, key, name, rtype, typed))
+            return
+    multi = first(value, "MultiString")
+    if multi is not None:
+        into.facts.append(
+            scope.registry(element, key, name, "REG_MULTI_SZ", [v.text or "" for v in multi])
+        )
+        return
+    into.unresolved.append(f"{key}\\{name}")
+
+
+# --- Security settings --------------------------------------------------------------------
+
+
+def _security_settings(extension: Element, scope: Scope, into: Collected) -> None:
+    for element in extension:
+        reader = _SECURITY_READERS.get(local(element))
+        if reader is not None:
+            into.facts += reader(element, scope)
+
+
+def _setting_value(element: Element) -> tuple[str | None, JSON]:
+    """``SettingNumber``/``Boolean``/``String``/``Strings`` as (REG_* type, value)."""
+    number = text(element, "SettingNumber")
+    if number is not None:
+        return "REG_DWORD", _number(number)
+    boolean = text(element, "SettingBoolean")
+    if boolean is not None:
+        return "REG_DWORD", int(boolean.strip().casefold() == "true")
+    string = text(element, "SettingString")
+    if string is not None:
+        return "REG_SZ", _unquote(string)
+    strings = first(element, "SettingStrings")
+    if strings is not None:
+        return "REG_MULTI_SZ", [item.text or "" for item in strings]
+    return None, None
+
+
+def _account(element: Element, scope: Scope) -> list[Fact]:
+    section = _ACCOUNT_SECTIONS.get((text(element, "Type") or "").casefold(), "System Access")
+    _, value = _setting_value(element)
+    return [scope.fact(element, Kind.SECURITY, f"{section}/{text(element, 'Name')}", value)]
+
+
+def _security_option(element: Element, scope: Scope) -> list[Fact]:
+    rtype, value = _setting_value(element)
+    key_name = text(element, "KeyName")
+    if key_name is not None:
+        key, _, name = key_name.rpartition("\\")
+        return [scope.registry(element, key, name, rtype, value)]
+    policy = text(element, "SystemAccessPolicyName")
+    return [scope.fact(element, Kind.SECURITY, f"System Access/{policy}", value)] if policy else []
+
+
+def _principals(element: Element) -> list[str]:
+    """Members by SID, or by name when the report has no SID (RSoP of built-in groups)."""
+    out = []
+    for member in kids(element, "Member"):
+        sid = text(member, "SID")
+        out.append(sid.strip() if sid else (text(member, "Name") or "").strip())
+    return sorted(out)
+
+
+def _user_right(element: Element, scope: Scope) -> list[Fact]:
+    return [scope.fact(element, Kind.PRIVILEGE, text(element, "Name") or "", _principals(element))]
+
+
+def _restricted_group(element: Element, scope: Scope) -> list[Fact]:
+    group = first(element, "GroupName")
+    if group is None:
+        return []
+    sid = text(group, "SID")
+    name = f"*{sid.strip()}" if sid else (text(group, "Name") or "").strip()
+    facts = [
+        scope.fact(
+            element, Kind.SECURITY, f"Group Membership/{name}__Members", _principals(element)
+        )
+    ]
+    member_of = sorted(
+        (text(m, "SID") or text(m, "Name") or "").strip() for m in kids(element, "Memberof")
+    )
+    if member_of:
+        facts.append(
+            scope.fact(element, Kind.SECURITY, f"Group Membership/{name}__Memberof", member_of)
+        )
+    return facts
+
+
+def _service(element: Element, scope: Scope) -> list[Fact]:
+    mode = (text(element, "StartupMode") or "").strip().casefold()
+    descriptor = first(element, "SecurityDescriptor")
+    sddl = text(descriptor, "SDDL") if descriptor is not None else None
+    extra: tuple[tuple[str, JSON], ...] = (("sddl", sddl),) if sddl else ()
+    return [
+        scope.fact(
+            element,
+            Kind.SERVICE,
+            text(element, "Name") or "",
+            _START_MODES.get(mode, mode),
+            extra=extra,
+        )
+    ]
+
+
+def _event_audit(element: Element, scope: Scope) -> list[Fact]:
+    """Legacy audit policy: GptTmpl writes 1 for success, 2 for failure, 3 for both."""
+    success = (text(element, "SuccessAttempts") or "").strip() == "true"
+    failure = (text(element, "FailureAttempts") or "").strip() == "true"
+    return [
+        scope.fact(
+            element, Kind.SECURITY, f"Event Audit/{text(element, 'Name')}", success + 2 * failure
+        )
+    ]
+
+
+_SECURITY_READERS: dict[str, Callable[[Element, Scope], list[Fact]]] = {
+    "Account": _account,
+    "SecurityOptions": _security_option,
+    "UserRightsAssignment": _user_right,
+    "RestrictedGroups": _restricted_group,
+    "SystemServices": _service,
+    "Audit": _event_audit,
+}
+
+
+# --- Advanced audit, firewall, preferences ------------------------------------------------
+
+
+def _audit_settings(extension: Element, scope: Scope, into: Collected) -> None:
+    for element in kids(extension, "AuditSetting"):
+        name = (text(element, "SubcategoryName") or "").strip()
+        name = name[6:] if name.casefold().startswith("audit ") else name
+        setting = _number(text(element, "SettingValue") or "")
+        value = _AUDIT_VALUES[setting] if isinstance(setting, int) and 0 <= setting < 4 else setting
+        guid = (text(element, "SubcategoryGuid") or "").strip()
+        into.facts.append(scope.fact(element, Kind.AUDIT, name, value, extra=(("guid", guid),)))
+
+
+def _firewall_settings(extension: Element, scope: Scope, into: Collected) -> None:
+    """Profile settings as firewall facts and as the registry values they are stored in."""
+    base = "Software\\Policies\\Microsoft\\WindowsFirewall"
+    for section in extension:
+        tag = local(section)
+        profile = _FIREWALL_PROFILES.get(tag)
+        if tag == "GlobalSettings":
+            for setting in section:
+                _firewall_value(setting, scope, into, None, base)
+        elif profile is not None:
+            for setting in section:
+                key = f"{base}\\{tag}" + (
+                    "\\Logging" if local(setting) in _FIREWALL_LOGGING else ""
+                )
+                _firewall_value(setting, scope, into, profile, key)
+
+
+def _firewall_value(
+    setting: Element, scope: Scope, into: Collected, profile: str | None, key: str
+) -> None:
+    raw = text(setting, "Value")
+    if raw is None:
+        return
+    lowered = raw.strip().casefold()
+    value: JSON = int(lowered == "true") if lowered in ("true", "false") else _number(raw)
+    name = local(setting)
+    if profile is not None:
+        into.facts.append(scope.fact(setting, Kind.FIREWALL, f"{profile}/{name}", value))
+    into.facts.append(
+        scope.registry(
+            setting, key, name, "REG_DWORD" if isinstance(value, int) else "REG_SZ", value
+        )
+    )
+
+
+def _preference_registry(extension: Element, scope: Scope, into: Collected) -> None:
+    """GPP registry items (action C/R/U set a value, D deletes it)."""
+    for element in extension.iter("{*}Registry"):
+        properties = first(element, "Properties")
+        if properties is None:
+            continue
+        key = "\\".join(filter(None, (properties.get("hive"), properties.get("key"))))
+        name = properties.get("name") or ""
+        rtype = properties.get("type") or "REG_SZ"
+        if (properties.get("action") or "U").upper() == "D":
+            into.facts.append(scope.registry(element, key, name, None, None, deleted=True))
+            continue
+        raw = properties.get("value") or ""
+        value: JSON = _preference_value(rtype, raw)
+        into.facts.append(
+            scope.registry(element, key, name, rtype if rtype in _GPP_TYPES else None, value)
+        )
+
+
+def _preference_value(rtype: str, raw: str) -> JSON:
+    if rtype in ("REG_DWORD", "REG_QWORD"):
+        try:
+            return int(raw, 16)
+        except ValueError:
+            return raw
+    if rtype == "REG_BINARY":
+        return raw.casefold()
+    return raw
+
+
+_READERS: dict[str, Callable[[Element, Scope, Collected], None]] = {
+    f"{NS}/Registry": _registry_settings,
+    f"{NS}/Security": _security_settings,
+    f"{NS}/Auditing": _audit_settings,
+    f"{NS}/WindowsFirewall": _firewall_settings,
+    f"{NS}/Windows/Registry": _preference_registry,
+}
+"""Readers by the namespace of the extension's ``xsi:type``."""
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+def _number(raw: str) -> JSON:
+    """An integer when the text is one (as secedit reads it), else the text."""
+    try:
+        return int(raw.strip())
+    except ValueError:
+        return raw
+
+
+def _unquote(raw: str) -> str:
+    raw = raw.strip()
+    return raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] == '"' else raw
