@@ -1,0 +1,149 @@
+"""GPO backup folders: the raw settings files of each backup, one source per backup.
+
+A backup is a folder holding ``DomainSysvol`` (GPMC backups: ``{GUID}/DomainSysvol/GPO/...``),
+``Backup.xml`` or ``bkupInfo.xml``, or a ``GPO`` folder with ``Machine`` or ``User`` in it (the
+plain layout of LGPO folders).  A folder given to :func:`load` may be a backup or hold backups
+anywhere below it.
+
+Precedence: backups are returned in the lexicographic order of their folder paths compared
+component by component (code point order, case-sensitive), which is the order a sorted
+directory walk meets them.  A target built from the sources applies them in that order, so a
+later backup's setting replaces an earlier one's; name folders (``10-base``, ``20-hardening``)
+to choose the order.
+
+Inside a backup, facts come in this order: ``Machine/registry.pol`` (HKLM),
+``User/registry.pol`` (HKCU), ``Machine/microsoft/windows nt/SecEdit/GptTmpl.inf`` (or
+``Machine/GptTmpl.inf``), ``Machine/microsoft/windows nt/Audit/audit.csv``.  Names are matched
+case-insensitively, as Windows writes them in varying case.  ``gpreport.xml`` is not read
+here: a backup without any raw settings file becomes a source without facts whose ``meta``
+names its gpreport.xml, so the caller can read that instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from checker.loaders import audit_csv, gpttmpl, registry_pol
+from checker.loaders.text import read_bytes
+from checker.loaders.xmlsafe import parse_xml
+from checker.model import JSON, Fact, Source
+
+FORMAT = "gpo-backup"
+
+_WINDOWS_NT = ("microsoft", "windows nt")
+Reader = Callable[[bytes, str, str | None], list[Fact]]
+"""Parses one raw file: (data, path, GPO name) -> facts."""
+
+RAW_FILES: tuple[tuple[tuple[tuple[str, ...], ...], Reader], ...] = (
+    ((("Machine", "registry.pol"),), lambda d, p, s: registry_pol.parse(d, p, "HKLM", s)),
+    ((("User", "registry.pol"),), lambda d, p, s: registry_pol.parse(d, p, "HKCU", s)),
+    (
+        (("Machine", *_WINDOWS_NT, "SecEdit", "GptTmpl.inf"), ("Machine", "GptTmpl.inf")),
+        gpttmpl.parse,
+    ),
+    ((("Machine", *_WINDOWS_NT, "Audit", "audit.csv"),), audit_csv.parse),
+)
+"""Each raw settings file: the places it may be (first found wins) and its parser."""
+
+
+def _children(folder: Path) -> dict[str, Path]:
+    """The entries of ``folder`` by case-folded name (empty when it cannot be listed)."""
+    try:
+        return {child.name.casefold(): child for child in folder.iterdir()}
+    except OSError:
+        return {}
+
+
+def find_path(folder: Path, parts: tuple[str, ...]) -> Path | None:
+    """``folder/parts...`` matched case-insensitively, or None when absent."""
+    current = folder
+    for part in parts:
+        found = _children(current).get(part.casefold())
+        if found is None:
+            return None
+        current = found
+    return current
+
+
+def is_backup(folder: Path) -> bool:
+    """Does ``folder`` itself hold one GPO backup (see module docstring)?"""
+    children = _children(folder)
+    if "domainsysvol" in children or "backup.xml" in children or "bkupinfo.xml" in children:
+        return True
+    gpo = children.get("gpo")
+    return gpo is not None and bool({"machine", "user"} & set(_children(gpo)))
+
+
+def _iter_backups(path: Path) -> Iterator[Path]:
+    if is_backup(path):
+        yield path
+        return
+    for folder, subfolders, _files in os.walk(path):
+        subfolders.sort()
+        here = Path(folder)
+        if here != path and is_backup(here):
+            subfolders.clear()
+            yield here
+
+
+def find_backups(path: Path) -> list[Path]:
+    """The backup folders at or below ``path``, in precedence order (see module docstring)."""
+    return list(_iter_backups(path))
+
+
+def gpo_root(backup: Path) -> Path | None:
+    """The folder holding ``Machine`` and ``User`` of a backup."""
+    return find_path(backup, ("DomainSysvol", "GPO")) or find_path(backup, ("GPO",))
+
+
+def display_name(backup: Path) -> str | None:
+    """The GPO display name from bkupInfo.xml (``GPODisplayName``) or Backup.xml."""
+    for file_name, element in (("bkupInfo.xml", "GPODisplayName"), ("Backup.xml", "DisplayName")):
+        found = find_path(backup, (file_name,))
+        if found is not None and found.is_file():
+            root = parse_xml(read_bytes(found), str(found))
+            for node in root.iter(etree.Element):
+                if etree.QName(node).localname == element and (node.text or "").strip():
+                    return (node.text or "").strip()
+    return None
+
+
+def load_backup(backup: Path) -> Source:
+    """One backup folder as a source: its raw settings files' facts, in the documented order."""
+    name = display_name(backup)
+    root = gpo_root(backup)
+    files = raw_files(root) if root is not None else []
+    facts = [
+        fact for found, reader in files for fact in reader(read_bytes(found), str(found), name)
+    ]
+    meta: tuple[tuple[str, JSON], ...] = ()
+    report = find_path(backup, ("gpreport.xml",))
+    if not files and report is not None:
+        meta = (("gpreport", str(report)),)
+    return Source(str(backup), FORMAT, tuple(facts), name=name, meta=meta)
+
+
+def raw_files(root: Path) -> list[tuple[Path, Reader]]:
+    """The raw settings files present under a GPO root, with their parsers, in order."""
+    files: list[tuple[Path, Reader]] = []
+    for places, reader in RAW_FILES:
+        for place in places:
+            found = find_path(root, place)
+            if found is not None and found.is_file():
+                files.append((found, reader))
+                break
+    return files
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A folder that is a GPO backup or holds one below it."""
+    return path.is_dir() and next(_iter_backups(path), None) is not None
+
+
+def load(path: Path) -> list[Source]:
+    """One source per backup at or below ``path``, in precedence order."""
+    return [load_backup(backup) for backup in find_backups(path)]
