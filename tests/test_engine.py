@@ -1,0 +1,83 @@
+"""Engine verdicts: given facts on a target and one check, the exact status and actual value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from checker.engine import evaluate
+from checker.model import Confidence, Fact, Kind, Origin, Source, Status, build_target
+from checker.policy import compile_benchmark
+from checker.yamlsrc import parse_yaml
+
+ORIGIN = Origin("fixture.pol", offset=8)
+
+
+def _benchmark(check: str) -> Any:
+    text = (
+        "id: t\ntitle: T\nchecks:\n  - {id: c, title: C, category: os, impact: 4,"
+        f" severity: high, {check}}}\n"
+    )
+    return compile_benchmark(parse_yaml(text, "t.yaml"), "t.yaml")
+
+
+def _fact(value: Any, **kw: Any) -> Fact:
+    return Fact(Kind.REGISTRY, "HKLM\\Software\\Policies\\X!Val", value, ORIGIN, **kw)
+
+
+REG = "registry: 'HKLM\\SOFTWARE\\policies\\x!VAL'"
+CASES: list[tuple[str, list[Fact], str, Status, Any]] = [
+    ("match is case-insensitive", [_fact(1)], f"{REG}, expect: {{equals: 1}}", Status.PASS, 1),
+    ("wrong value", [_fact(0)], f"{REG}, expect: {{equals: 1}}", Status.FAIL, 0),
+    ("absent", [], f"{REG}, expect: {{equals: 1}}", Status.NOT_CONFIGURED, None),
+    ("absent wanted", [], f"{REG}, expect: {{absent: true}}", Status.PASS, None),
+    ("deleted wanted absent", [_fact(None, deleted=True)], f"{REG}, expect: {{absent: true}}",
+     Status.PASS, None),
+    ("deleted but expected", [_fact(None, deleted=True)], f"{REG}, expect: {{equals: 1}}",
+     Status.FAIL, None),
+    ("later source wins", [_fact(0), _fact(1)], f"{REG}, expect: {{equals: 1}}", Status.PASS, 1),
+    ("partial mapping is uncertain",
+     [_fact(0, confidence=Confidence.PARTIAL, reason="lossy", via="device_vendor_x")],
+     f"{REG}, expect: {{equals: 1}}", Status.UNCERTAIN, 0),
+    ("assert", [_fact(20)], f"{REG}, assert: '@ >= `14`'", Status.PASS, 20),
+    ("assert type error is error", [_fact("x")], f"{REG}, assert: 'length(@) > abs(@)'",
+     Status.ERROR, "x"),
+    ("query", [_fact(3)], "query: 'registry.*.value | max(@)', expect: {equals: 3}",
+     Status.PASS, 3),
+    ("query finds nothing", [], "query: 'registry.nothing', expect: {equals: 3}",
+     Status.NOT_CONFIGURED, None),
+    ("not applicable", [_fact(1)], f"{REG}, expect: {{equals: 1}}, applies_to: {{os: [server]}}",
+     Status.NOT_APPLICABLE, None),
+]
+
+
+@pytest.mark.parametrize(("name", "facts", "check", "status", "actual"), CASES,
+                         ids=[case[0] for case in CASES])
+def test_verdict(name: str, facts: list[Fact], check: str, status: Status, actual: Any) -> None:
+    target = build_target("dev", [Source("s", "test", tuple(facts))])
+    target.meta["os"] = "windows11"
+    (result,) = evaluate([_benchmark(check)], target)
+    assert (result.status, result.actual) == (status, actual)
+
+
+def test_result_keeps_origin_and_uncertain_reason() -> None:
+    fact = _fact(0, confidence=Confidence.PARTIAL, reason="only some elements", via="intune.x")
+    target = build_target("dev", [Source("s", "test", (fact,))])
+    (result,) = evaluate([_benchmark(f"{REG}, expect: {{equals: 1}}")], target)
+    assert result.origins == (ORIGIN,)
+    assert result.via == "intune.x"
+    assert result.lean is Status.FAIL
+    assert result.reason == (
+        "translated from Intune setting intune.x by a partial mapping: only some elements"
+    )
+
+
+def test_delvals_clears_earlier_values_of_the_key() -> None:
+    facts = [
+        _fact(1),
+        Fact(Kind.REGISTRY, "HKLM\\Software\\Policies\\X!**delvals.", None, ORIGIN, deleted=True),
+    ]
+    target = build_target("dev", [Source("s", "test", tuple(facts))])
+    (result,) = evaluate([_benchmark(f"{REG}, expect: {{equals: 1}}")], target)
+    assert result.status is Status.NOT_CONFIGURED

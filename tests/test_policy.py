@@ -1,0 +1,80 @@
+"""Benchmark loading: every good example compiles; every bad one fails with the exact
+position and message written in its first line (``# error: LINE:COL: MESSAGE``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.model import Kind
+from checker.policy import load_benchmark, load_benchmarks, resolve, schema, select
+from checker.yamlsrc import PolicyError
+
+DATA = Path(__file__).parent / "data" / "policies"
+BAD = sorted((DATA / "bad").glob("*.yaml"))
+GOOD = sorted((DATA / "good").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
+def test_bad_policy_names_file_line_and_key(path: Path) -> None:
+    expected = path.read_text().splitlines()[0].removeprefix("# error: ")
+    with pytest.raises(PolicyError) as caught:
+        load_benchmark(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:")
+    assert expected in message.removeprefix(f"{path}:")
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.stem)
+def test_good_policy_compiles(path: Path) -> None:
+    benchmark = load_benchmark(path)
+    assert benchmark.checks
+    assert all(check.info.origin.line for check in benchmark.checks)
+
+
+def test_setting_references_compile_to_canonical_keys() -> None:
+    benchmark = load_benchmark(DATA / "good" / "all-references.yaml")
+    keys = [(check.kind, check.key) for check in benchmark.checks]
+    assert keys == [
+        (Kind.REGISTRY, "hklm\\software\\x!y"),
+        (Kind.SECURITY, "system access/minimumpasswordlength"),
+        (Kind.PRIVILEGE, "sedebugprivilege"),
+        (Kind.AUDIT, "credential validation"),
+        (Kind.SERVICE, "xboxgipsvc"),
+        (Kind.FIREWALL, "domain/enablefirewall"),
+        (None, "registry.*.value | length(@)"),
+        (Kind.INTUNE, "device_vendor_msft_policy_config_defender_allowrealtimemonitoring"),
+    ]
+
+
+def test_duplicate_ids_across_benchmarks(tmp_path: Path) -> None:
+    source = (DATA / "good" / "all-references.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(source)
+    (tmp_path / "b.yaml").write_text(source.replace("id: sample\n", "id: other\n"))
+    with pytest.raises(PolicyError, match="duplicate check id 'sample.one'"):
+        load_benchmarks([str(tmp_path)])
+
+
+def test_unknown_policy_name_lists_shipped() -> None:
+    with pytest.raises(PolicyError, match="no benchmark file, folder or shipped name 'nope'"):
+        resolve("nope")
+
+
+@pytest.mark.parametrize(
+    ("checks", "categories", "skip", "kept"),
+    [
+        ((), (), (), 8),
+        (("s.*",), (), (), 7),
+        ((), ("accounts",), (), 2),
+        (("s.*",), ("accounts",), ("s.3",), 1),
+    ],
+)
+def test_select(checks: tuple[str, ...], categories: tuple[str, ...], skip: tuple[str, ...],
+                kept: int) -> None:
+    benchmarks = [load_benchmark(DATA / "good" / "all-references.yaml")]
+    assert len(select(benchmarks, checks, categories, skip)[0].checks) == kept
+
+
+def test_schema_ships_with_the_package() -> None:
+    assert schema()["title"] == "baseliner benchmark"
