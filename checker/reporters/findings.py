@@ -1,0 +1,92 @@
+"""Wording and selection shared by the CI reporters (JUnit, SARIF, Markdown, CSV).
+
+Every reporter says "what is set, what was expected, where it was read" the same way, so a
+finding reads alike in a Jenkins failure, a GitHub alert and a step summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from checker.model import JSON, Category, FleetCheck, Report, Result, Status
+
+FAILING = frozenset({Status.FAIL, Status.NOT_CONFIGURED})
+"""Statuses that are findings: a wrong value, or a setting no source configures."""
+
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.APPLICATION: "Application",
+    Category.OS: "OS",
+    Category.NETWORK: "Network",
+    Category.ACCOUNTS: "Accounts",
+    Category.SECURITY_CONTROLS: "Security controls",
+}
+"""Category names as Defender Vulnerability Management shows them."""
+
+
+def show(value: JSON) -> str:
+    """A setting's value as people read it: strings bare, anything else as compact JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def actual(result: Result) -> str:
+    """What the target has, or that it has nothing."""
+    return "not configured" if result.status is Status.NOT_CONFIGURED else show(result.actual)
+
+
+def verdict(result: Result) -> str:
+    """One line: the setting, its value and the expectation it misses."""
+    check = result.check
+    return f"{check.setting} is {actual(result)}; expected {check.expected}"
+
+
+def origins(result: Result) -> str:
+    """Where the verdict's facts were read, or that no source sets the setting."""
+    return ", ".join(str(origin) for origin in result.origins) or "not set by any source"
+
+
+def why(result: Result) -> str:
+    """Why a result is neither a pass nor a finding (uncertain, exempt, not applicable, error)."""
+    reason = result.reason or "no reason given"
+    if result.status is Status.EXEMPT:
+        return f"exempt ({result.exception or 'no justification'}): {reason}"
+    if result.status is Status.UNCERTAIN and result.via:
+        return f"uncertain: {reason} (Intune setting {result.via})"
+    return f"{result.status.value.replace('_', ' ')}: {reason}"
+
+
+def points(value: Fraction) -> str:
+    """Score points or percentage points, two decimals."""
+    return f"{float(value):.2f}"
+
+
+def listing(names: Sequence[str], shown: int, total: int | None = None) -> str:
+    """``a, b, c and 12 more``: the first ``shown`` names and how many were left out."""
+    total = len(names) if total is None else total
+    head = ", ".join(names[:shown])
+    rest = total - min(shown, len(names))
+    return f"{head} and {rest:,} more" if rest > 0 else head
+
+
+def status_count(check: FleetCheck, statuses: Iterable[Status]) -> int:
+    """How many targets got one of ``statuses`` for ``check``."""
+    wanted = frozenset(statuses)
+    return sum(count for status, count in check.statuses if status in wanted)
+
+
+def recommendations(report: Report) -> list[FleetCheck]:
+    """Checks that leave at least one target exposed, the most score to gain first."""
+    exposed = [check for check in report.fleet.checks if check.exposed]
+    return sorted(exposed, key=lambda check: (-check.score_impact, check.check.id))
+
+
+def by_check(report: Report) -> dict[str, list[tuple[str, Result]]]:
+    """Every target's result for each check id, targets in report order."""
+    table: dict[str, list[tuple[str, Result]]] = {}
+    for target in report.targets:
+        for result in target.results:
+            table.setdefault(result.check.id, []).append((target.name, result))
+    return table
