@@ -186,9 +186,11 @@ class Catalog:
     def __init__(self, folder: Path) -> None:
         self.files: list[tuple[Element, Strings, str, dict[str, str]]] = []
         self.categories: dict[tuple[str, str], tuple[str, tuple[str, str] | None]] = {}
+        # ADML names differ in case from their ADMX (inetres.admx, InetRes.adml).
+        adml = {path.stem.casefold(): path for path in (folder / "en-US").glob("*.adml")}
         for admx in sorted(folder.glob("*.admx")):
             root = read_xml(admx)
-            strings = Strings(folder / "en-US" / (admx.stem + ".adml"))
+            strings = Strings(adml.get(admx.stem.casefold(), folder / "en-US" / "missing.adml"))
             namespace, prefixes = self.namespaces(root)
             self.files.append((root, strings, namespace, prefixes))
             for category in root.iter("{*}category"):

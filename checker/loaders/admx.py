@@ -108,10 +108,15 @@ def writes(policy: Record, state: str, options: list[Option]) -> Resolution:
         for element in policy.get("el", []):
             out += _cleared(element, key)
         return Resolution(tuple(out))
-    by_label = {_label(option.label): option for option in options}
+    # An option left "NotConfigured" (possible in reports) writes nothing.
+    by_label = {_label(o.label): o for o in options if o.state.casefold() != "notconfigured"}
+    skipped = {_label(o.label) for o in options if o.state.casefold() == "notconfigured"}
     missing: list[str] = []
     for element in policy.get("el", []):
-        option = by_label.get(_label(element.get("label", "")))
+        label = _label(element.get("label", ""))
+        option = by_label.get(label)
+        if option is None and label in skipped:
+            continue
         if option is None:
             missing.append(element.get("label") or element.get("v", "?"))
             continue

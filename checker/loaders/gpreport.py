@@ -225,10 +225,11 @@ def _list_items(element: Element) -> tuple[tuple[str | None, str], ...]:
 
 
 def _registry_setting(element: Element, scope: Scope, into: Collected) -> None:
-    """An extra registry setting; one with no ``Value`` only creates its key (nothing to check)."""
+    """An extra registry setting; one without ``Value`` creates its key (value name empty)."""
     key = text(element, "KeyPath") or ""
     value = first(element, "Value")
     if value is None:
+        into.facts.append(scope.registry(element, key, "", None, None))
         return
     name = text(value, "Name") or ""
     for tag, rtype in (("Number", "REG_DWORD"), ("String", "REG_SZ")):
@@ -307,20 +308,16 @@ def _restricted_group(element: Element, scope: Scope) -> list[Fact]:
     if group is None:
         return []
     sid = text(group, "SID")
-    name = f"*{sid.strip()}" if sid else (text(group, "Name") or "").strip()
-    facts = [
-        scope.fact(
-            element, Kind.SECURITY, f"Group Membership/{name}__Members", _principals(element)
-        )
-    ]
+    name = sid.strip() if sid else (text(group, "Name") or "").strip()
     member_of = sorted(
         (text(m, "SID") or text(m, "Name") or "").strip() for m in kids(element, "Memberof")
     )
-    if member_of:
-        facts.append(
-            scope.fact(element, Kind.SECURITY, f"Group Membership/{name}__Memberof", member_of)
-        )
-    return facts
+    return [
+        scope.fact(
+            element, Kind.SECURITY, f"Group Membership/{name}__Members", _principals(element)
+        ),
+        scope.fact(element, Kind.SECURITY, f"Group Membership/{name}__Memberof", member_of),
+    ]
 
 
 def _service(element: Element, scope: Scope) -> list[Fact]:
@@ -394,7 +391,7 @@ def _firewall_value(
     setting: Element, scope: Scope, into: Collected, profile: str | None, key: str
 ) -> None:
     raw = text(setting, "Value")
-    if raw is None:
+    if not raw:
         return
     lowered = raw.strip().casefold()
     value: JSON = int(lowered == "true") if lowered in ("true", "false") else _number(raw)

@@ -1,0 +1,148 @@
+"""gpresult /x (RSoP XML): the settings that won on one computer, and for one user.
+
+Root ``Rsop`` in ``http://www.microsoft.com/GroupPolicy/Rsop``.  ``ComputerResults`` becomes one
+Source named after the computer; ``UserResults`` a separate Source named
+``<computer>/user:<user>`` (HKCU facts), so user settings never mix with the device's.
+
+Naming: ``ComputerResults/Name`` is the account, ``DOMAIN\\HOST$``; the Source name is ``HOST``
+(domain prefix and the machine-account ``$`` dropped) because that is how targets are named
+elsewhere (a GPO folder name, an Intune device name); the domain is kept in ``meta``.
+
+The settings use the gpreport namespaces, with each setting naming its winning GPO
+(``GPO/Identifier``) and ``Precedence``: they are read by :func:`gpreport.extension_facts` and
+carry ``extra`` (("gpo", name), ("precedence", n)).  ``meta`` holds the applied GPOs, the GPOs
+that did not apply with the reason, the read time, domain and site.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from checker.loaders.gpreport import (
+    SCOPES,
+    Collected,
+    Scope,
+    extension_facts,
+    first,
+    kids,
+    section_extensions,
+    text,
+)
+from checker.loaders.text import detect_encoding
+from checker.loaders.xmlsafe import Element, read_xml
+from checker.model import JSON, Source, input_error
+
+FORMAT = "gpresult"
+NS = "http://www.microsoft.com/GroupPolicy/Rsop"
+_BASE = "{http://www.microsoft.com/GroupPolicy/Settings/Base}"
+_TYPES = "{http://www.microsoft.com/GroupPolicy/Types}"
+_ROOT = re.compile(r"<Rsop\b[^>]*\bxmlns=\"" + re.escape(NS) + '"')
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """An ``Rsop`` root element in the RSoP namespace, in any encoding."""
+    encoding, bom = detect_encoding(head)
+    return _ROOT.search(head[bom:].decode(encoding, errors="ignore")) is not None
+
+
+def load(path: Path) -> list[Source]:
+    """The computer's Source, then the user's when the report has user results."""
+    root = read_xml(path)
+    if str(root.tag) != f"{{{NS}}}Rsop":
+        raise input_error(
+            str(path), f"not a gpresult /x report (root {root.tag!r})", line=root.sourceline
+        )
+    read_time = text(root, "ReadTime")
+    computer = first(root, "ComputerResults")
+    host = short_name(text(computer, "Name") or "") if computer is not None else ""
+    sources: list[Source] = []
+    for section_name, hive, admx_class in SCOPES:
+        results = first(root, f"{section_name}Results")
+        if results is None:
+            continue
+        name = host if section_name == "Computer" else f"{host}/user:{text(results, 'Name') or ''}"
+        sources.append(
+            _results_source(results, str(path), hive, admx_class, name or None, read_time)
+        )
+    return sources
+
+
+def short_name(account: str) -> str:
+    """``CHILD\\CHILDDC$`` -> ``CHILDDC``; a user ``DOMAIN\\alice`` -> ``alice``."""
+    return account.rpartition("\\")[2].removesuffix("$")
+
+
+def _results_source(
+    results: Element, path: str, hive: str, admx_class: str, name: str | None, read_time: str | None
+) -> Source:
+    gpos = {
+        _gpo_key(gpo.find(f"{_TYPES}Identifier"), gpo.find(f"{_TYPES}Domain")): gpo
+        for gpo in _gpo_paths(results)
+    }
+    names = {
+        key: text(gpo.getparent(), "Name") or key
+        for key, gpo in gpos.items()
+        if gpo.getparent() is not None
+    }
+
+    def attribution(element: Element) -> tuple[str | None, tuple[tuple[str, JSON], ...]]:
+        ref = element.find(f"{_BASE}GPO")
+        gpo = (
+            names.get(_gpo_key(ref.find(f"{_TYPES}Identifier"), ref.find(f"{_TYPES}Domain")))
+            if ref is not None
+            else None
+        )
+        precedence = element.findtext(f"{_BASE}Precedence")
+        extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
+        if precedence is not None and precedence.strip().isdigit():
+            extra += (("precedence", int(precedence)),)
+        return gpo, extra
+
+    scope = Scope(path, hive, admx_class, attribution)
+    collected = Collected()
+    for extension in section_extensions(results):
+        extension_facts(extension, scope, collected)
+    meta: dict[str, JSON] = {
+        "read_time": read_time,
+        "domain": text(results, "Domain"),
+        "site": text(results, "Site"),
+        "applied_gpos": [text(g, "Name") for g in kids(results, "GPO") if _denial(g) is None],
+        "denied_gpos": [
+            {"name": text(g, "Name"), "reason": _denial(g)}
+            for g in kids(results, "GPO")
+            if _denial(g)
+        ],
+        "unresolved": sorted(set(collected.unresolved)),
+    }
+    return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta.items())))
+
+
+def _gpo_paths(results: Element) -> list[Element]:
+    return [path for gpo in kids(results, "GPO") for path in kids(gpo, "Path")]
+
+
+def _gpo_key(identifier: Element | None, domain: Element | None) -> str:
+    """GPOs are matched by GUID (case differs between list and settings), else by domain."""
+    guid = (identifier.text or "") if identifier is not None else ""
+    return (
+        guid.strip().casefold()
+        or f"domain:{(domain.text or '') if domain is not None else ''}".casefold()
+    )
+
+
+def _denial(gpo: Element) -> str | None:
+    """Why a listed GPO did not apply, or None when it did."""
+    checks = (
+        ("AccessDenied", "true", "access denied"),
+        ("FilterAllowed", "false", "denied by WMI or security filter"),
+        ("IsValid", "false", "not valid"),
+        ("Enabled", "false", "disabled"),
+    )
+    for tag, bad, reason in checks:
+        if (text(gpo, tag) or "").strip().casefold() == bad:
+            return reason
+    link = first(gpo, "Link")
+    if link is not None and (text(link, "Enabled") or "").strip().casefold() == "false":
+        return "link disabled"
+    return None
