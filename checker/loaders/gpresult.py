@@ -76,23 +76,10 @@ def short_name(account: str) -> str:
 def _results_source(
     results: Element, path: str, hive: str, admx_class: str, name: str | None, read_time: str | None
 ) -> Source:
-    gpos = {
-        _gpo_key(gpo.find(f"{_TYPES}Identifier"), gpo.find(f"{_TYPES}Domain")): gpo
-        for gpo in _gpo_paths(results)
-    }
-    names = {
-        key: text(gpo.getparent(), "Name") or key
-        for key, gpo in gpos.items()
-        if gpo.getparent() is not None
-    }
+    names = {_reference(first(gpo, "Path")): text(gpo, "Name") for gpo in kids(results, "GPO")}
 
     def attribution(element: Element) -> tuple[str | None, tuple[tuple[str, JSON], ...]]:
-        ref = element.find(f"{_BASE}GPO")
-        gpo = (
-            names.get(_gpo_key(ref.find(f"{_TYPES}Identifier"), ref.find(f"{_TYPES}Domain")))
-            if ref is not None
-            else None
-        )
+        gpo = names.get(_reference(element.find(f"{_BASE}GPO")))
         precedence = element.findtext(f"{_BASE}Precedence")
         extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
         if precedence is not None and precedence.strip().isdigit():
@@ -118,17 +105,12 @@ def _results_source(
     return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta.items())))
 
 
-def _gpo_paths(results: Element) -> list[Element]:
-    return [path for gpo in kids(results, "GPO") for path in kids(gpo, "Path")]
-
-
-def _gpo_key(identifier: Element | None, domain: Element | None) -> str:
-    """GPOs are matched by GUID (case differs between list and settings), else by domain."""
-    guid = (identifier.text or "") if identifier is not None else ""
-    return (
-        guid.strip().casefold()
-        or f"domain:{(domain.text or '') if domain is not None else ''}".casefold()
-    )
+def _reference(element: Element | None) -> str:
+    """The key a GPO is matched by: its GUID (case varies between list and settings)."""
+    if element is None:
+        return ""
+    guid = element.findtext(f"{_TYPES}Identifier") or ""
+    return guid.strip().casefold() or "domain:" + (element.findtext(f"{_TYPES}Domain") or "")
 
 
 def _denial(gpo: Element) -> str | None:
