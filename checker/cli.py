@@ -71,8 +71,11 @@ def _exit_codes() -> Iterator[list[int]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     with _exit_codes() as code:
-        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False,
-                 prog_name="baseliner")
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            standalone_mode=False,
+            prog_name="baseliner",
+        )
     return code[0]
 
 
@@ -117,7 +120,7 @@ def _thresholds(values: Sequence[str]) -> dict[Category, float]:
             out[Category(name)] = float(number)
         except ValueError as exc:
             raise click.BadParameter(
-                f"{value!r}: expected CATEGORY=PERCENT with CATEGORY one of {', '.join(CATEGORIES)}",
+                f"{value!r}: expected CATEGORY=PERCENT, CATEGORY one of {', '.join(CATEGORIES)}",
                 param_hint="--fail-under-category",
             ) from exc
     return out
@@ -151,14 +154,34 @@ def gate(
 def _selection(function: Any) -> Any:
     for decorator in reversed(
         [
-            click.option("-p", "--policy", "policies", multiple=True, required=True,
-                         help="Shipped benchmark name, file or folder (repeatable)."),
-            click.option("-c", "--check", "checks", multiple=True,
-                         help="Only checks whose id matches this glob (repeatable)."),
-            click.option("--skip", "skips", multiple=True,
-                         help="Leave out checks whose id matches this glob (repeatable)."),
-            click.option("--category", "categories", multiple=True,
-                         type=click.Choice(CATEGORIES), help="Only checks of this category."),
+            click.option(
+                "-p",
+                "--policy",
+                "policies",
+                multiple=True,
+                required=True,
+                help="Shipped benchmark name, file or folder (repeatable).",
+            ),
+            click.option(
+                "-c",
+                "--check",
+                "checks",
+                multiple=True,
+                help="Only checks whose id matches this glob (repeatable).",
+            ),
+            click.option(
+                "--skip",
+                "skips",
+                multiple=True,
+                help="Leave out checks whose id matches this glob (repeatable).",
+            ),
+            click.option(
+                "--category",
+                "categories",
+                multiple=True,
+                type=click.Choice(CATEGORIES),
+                help="Only checks of this category.",
+            ),
         ]
     ):
         function = decorator(function)
@@ -168,15 +191,35 @@ def _selection(function: Any) -> Any:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_selection
-@click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT[=PATH]",
-              help=f"Report format and file, repeatable. Formats: {', '.join(REPORTERS)}.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), default=None,
-              help="Fail when the overall score is under this percent.")
-@click.option("--fail-under-category", "category_thresholds", multiple=True,
-              metavar="CATEGORY=PERCENT", help="Fail when a category scores under PERCENT.")
-@click.option("--fail-on", multiple=True, type=click.Choice(["fail", "uncertain", "none"]),
-              default=("fail",), show_default=True,
-              help="Statuses that fail the gate ('fail' includes not_configured).")
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT[=PATH]",
+    help=f"Report format and file, repeatable. Formats: {', '.join(REPORTERS)}.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Fail when the overall score is under this percent.",
+)
+@click.option(
+    "--fail-under-category",
+    "category_thresholds",
+    multiple=True,
+    metavar="CATEGORY=PERCENT",
+    help="Fail when a category scores under PERCENT.",
+)
+@click.option(
+    "--fail-on",
+    multiple=True,
+    type=click.Choice(["fail", "uncertain", "none"]),
+    default=("fail",),
+    show_default=True,
+    help="Statuses that fail the gate ('fail' includes not_configured).",
+)
 @click.option("--soft-fail", is_flag=True, help="Report, but never fail the gate (exit 0).")
 def check(
     inputs: tuple[Path, ...],
@@ -223,13 +266,15 @@ def normalize(inputs: tuple[Path, ...]) -> None:
         target, target_errors = load_target(target_plan)
         errors += target_errors
         if target is not None:
-            documents.append({
-                "name": target.name,
-                "sources": [source.path for source in target.sources],
-                "meta": target.meta,
-                "document": target.document(),
-                "conflicts": [conflict.to_json() for conflict in target.conflicts],
-            })
+            documents.append(
+                {
+                    "name": target.name,
+                    "sources": [source.path for source in target.sources],
+                    "meta": target.meta,
+                    "document": target.document(),
+                    "conflicts": [conflict.to_json() for conflict in target.conflicts],
+                }
+            )
     click.echo(json.dumps({"targets": documents}, indent=2, ensure_ascii=False, default=str))
     if errors:
         raise InputErrors(errors)
@@ -238,8 +283,14 @@ def normalize(inputs: tuple[Path, ...]) -> None:
 @cli.command()
 @click.argument("check_id", metavar="CHECK")
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-p", "--policy", "policies", multiple=True, required=True,
-              help="Shipped benchmark name, file or folder (repeatable).")
+@click.option(
+    "-p",
+    "--policy",
+    "policies",
+    multiple=True,
+    required=True,
+    help="Shipped benchmark name, file or folder (repeatable).",
+)
 def explain(check_id: str, input_path: Path, policies: tuple[str, ...]) -> None:
     """Show how one check judges one export: what it reads, the value, origin and verdict."""
     benchmarks = select(load_benchmarks(policies), [check_id])
@@ -280,18 +331,25 @@ def explain(check_id: str, input_path: Path, policies: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def policies(as_json: bool) -> None:
     """List the shipped benchmarks with their check counts and categories."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in shipped_names():
         benchmark = load_benchmarks([str(shipped_dir() / f"{name}.yaml")])[0]
         counts: dict[str, int] = {}
         for info in benchmark.info.checks:
             counts[info.category.value] = counts.get(info.category.value, 0) + 1
-        rows.append({"id": benchmark.info.id, "title": benchmark.info.title,
-                     "version": benchmark.info.version, "checks": len(benchmark.checks),
-                     "categories": dict(sorted(counts.items()))})
+        rows.append(
+            {
+                "id": benchmark.info.id,
+                "title": benchmark.info.title,
+                "version": benchmark.info.version,
+                "checks": len(benchmark.checks),
+                "categories": dict(sorted(counts.items())),
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for row in rows:
-        cats = ", ".join(f"{name} {n}" for name, n in row["categories"].items())
+        categories: dict[str, int] = row["categories"]
+        cats = ", ".join(f"{name} {n}" for name, n in categories.items())
         click.echo(f"{row['id']:<32} {row['checks']:>4} checks  {row['title']}\n{'':<32} {cats}")

@@ -37,7 +37,9 @@ def _fold(items: JSON) -> frozenset[JSON] | None:
     return frozenset(item.casefold() if isinstance(item, str) else item for item in items)
 
 
-def _set_op(relation: Callable[[frozenset[JSON], frozenset[JSON]], bool]) -> Callable[[JSON], Judge]:
+def _set_op(
+    relation: Callable[[frozenset[JSON], frozenset[JSON]], bool],
+) -> Callable[[JSON], Judge]:
     def make(operand: JSON) -> Judge:
         wanted = _fold(operand)
         if wanted is None:

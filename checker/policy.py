@@ -35,7 +35,7 @@ from checker.model import (
 )
 from checker.yamlsrc import Located, PolicyError, breadcrumb, load_yaml, position
 
-SETTING_KEYS: tuple[str, ...] = tuple(kind.value for kind in Kind) + ("query",)
+SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in Kind), "query")
 """The keys that say what a check reads; exactly one per check."""
 
 REPO_POLICIES = Path(__file__).resolve().parent.parent / "policies"
@@ -117,7 +117,9 @@ def resolve(spec: str, base: Path | None = None) -> list[Path]:
     if shipped.is_file():
         return [shipped]
     known = ", ".join(shipped_names()) or "none"
-    raise PolicyError(spec, f"no benchmark file, folder or shipped name {spec!r} (shipped: {known})")
+    raise PolicyError(
+        spec, f"no benchmark file, folder or shipped name {spec!r} (shipped: {known})"
+    )
 
 
 def load_benchmarks(specs: Iterable[str]) -> list[Benchmark]:
@@ -154,13 +156,9 @@ def compile_benchmark(document: Any, path: str) -> Benchmark:
     for index, (raw, origin) in enumerate(checks_raw):
         crumbs: list[str | int] = ["checks", index]
         if raw["id"] in seen:
-            raise PolicyError(
-                path,
-                f"duplicate check id {raw['id']!r} (first at line {seen[raw['id']]})",
-                origin.line,
-                None,
-                breadcrumb([*crumbs, "id"]),
-            )
+            line, column = position(document, [*crumbs, "id"])
+            message = f"duplicate check id {raw['id']!r} (first at line {seen[raw['id']]})"
+            raise PolicyError(path, message, line, column, breadcrumb([*crumbs, "id"]))
         seen[raw["id"]] = origin.line or 0
         checks.append(_compile_check(raw, origin, document, crumbs, defaults, path))
     info = BenchmarkInfo(
@@ -181,9 +179,9 @@ def _validate(document: Any, path: str) -> None:
         return
     error = _most_specific(errors[0])
     crumbs = list(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = error.schema.get("properties", {})
-        crumbs.append(sorted(set(error.instance) - set(allowed))[0])
+    unknown = _unknown_keys(error)
+    if unknown:
+        crumbs.append(unknown[0])
     line, column = position(document, crumbs)
     raise PolicyError(path, _describe(error), line, column, breadcrumb(crumbs))
 
@@ -197,11 +195,22 @@ def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationEr
     return error
 
 
+def _allowed_keys(error: jsonschema.ValidationError) -> list[str]:
+    schema_part = error.schema
+    return sorted(schema_part.get("properties", {})) if isinstance(schema_part, dict) else []
+
+
+def _unknown_keys(error: jsonschema.ValidationError) -> list[str]:
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    return sorted(set(error.instance) - set(_allowed_keys(error)))
+
+
 def _describe(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed))
-        return f"unknown key {', '.join(map(repr, unknown))} (allowed: {', '.join(allowed)})"
+    unknown = _unknown_keys(error)
+    if unknown:
+        allowed = ", ".join(_allowed_keys(error))
+        return f"unknown key {', '.join(map(repr, unknown))} (allowed: {allowed})"
     if error.validator == "oneOf" and isinstance(error.instance, dict):
         present = [key for key in SETTING_KEYS if key in error.instance]
         if present:
@@ -209,9 +218,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"a check needs one of {', '.join(SETTING_KEYS)}"
     if error.validator == "anyOf" and isinstance(error.instance, dict):
         return "a check needs 'expect' or 'assert'"
-    if error.validator == "required":
-        return error.message.replace("is a required property", "is required")
-    return error.message
+    message: str = error.message
+    return message.replace("is a required property", "is required")
 
 
 def _resolve_profile(document: Located, path: str) -> list[tuple[Located, Origin]]:
@@ -231,7 +239,7 @@ def _resolve_profile(document: Located, path: str) -> list[tuple[Located, Origin
     base_paths = resolve(base_spec, Path(path).parent)
     if len(base_paths) != 1 or Path(path).resolve() == base_paths[0].resolve():
         line, column = position(document, ["extends"])
-        raise PolicyError(path, f"'extends' must name one other benchmark", line, column)
+        raise PolicyError(path, "'extends' must name one other benchmark", line, column)
     base_doc = load_yaml(base_paths[0])
     _validate(base_doc, str(base_paths[0]))
     inherited = _resolve_profile(base_doc, str(base_paths[0]))

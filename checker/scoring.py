@@ -150,7 +150,9 @@ class Tally:
             for tally in self.checks.values()
         )
         ordered = sorted(checks, key=lambda c: (-c.score_impact, c.check.id))
-        return FleetScore(overall, tuple(categories.items()), tuple(ordered), self.uncertain_range())
+        return FleetScore(
+            overall, tuple(categories.items()), tuple(ordered), self.uncertain_range()
+        )
 
 
 def target_score(results: Iterable[Result], target: str = "") -> TargetScore:

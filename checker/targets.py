@@ -91,7 +91,9 @@ def _walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
     if path.is_file():
         fmt = sniff(path)
         if fmt is None:
-            errors.append(InputError(str(path), "unknown format: not a GPO, gpresult or Intune export"))
+            errors.append(
+                InputError(str(path), "unknown format: not a GPO, gpresult or Intune export")
+            )
         else:
             yield Planned(path, fmt)
         return

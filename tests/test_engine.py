@@ -32,28 +32,63 @@ CASES: list[tuple[str, list[Fact], str, Status, Any]] = [
     ("wrong value", [_fact(0)], f"{REG}, expect: {{equals: 1}}", Status.FAIL, 0),
     ("absent", [], f"{REG}, expect: {{equals: 1}}", Status.NOT_CONFIGURED, None),
     ("absent wanted", [], f"{REG}, expect: {{absent: true}}", Status.PASS, None),
-    ("deleted wanted absent", [_fact(None, deleted=True)], f"{REG}, expect: {{absent: true}}",
-     Status.PASS, None),
-    ("deleted but expected", [_fact(None, deleted=True)], f"{REG}, expect: {{equals: 1}}",
-     Status.FAIL, None),
+    (
+        "deleted wanted absent",
+        [_fact(None, deleted=True)],
+        f"{REG}, expect: {{absent: true}}",
+        Status.PASS,
+        None,
+    ),
+    (
+        "deleted but expected",
+        [_fact(None, deleted=True)],
+        f"{REG}, expect: {{equals: 1}}",
+        Status.FAIL,
+        None,
+    ),
     ("later source wins", [_fact(0), _fact(1)], f"{REG}, expect: {{equals: 1}}", Status.PASS, 1),
-    ("partial mapping is uncertain",
-     [_fact(0, confidence=Confidence.PARTIAL, reason="lossy", via="device_vendor_x")],
-     f"{REG}, expect: {{equals: 1}}", Status.UNCERTAIN, 0),
+    (
+        "partial mapping is uncertain",
+        [_fact(0, confidence=Confidence.PARTIAL, reason="lossy", via="device_vendor_x")],
+        f"{REG}, expect: {{equals: 1}}",
+        Status.UNCERTAIN,
+        0,
+    ),
     ("assert", [_fact(20)], f"{REG}, assert: '@ >= `14`'", Status.PASS, 20),
-    ("assert type error is error", [_fact("x")], f"{REG}, assert: 'length(@) > abs(@)'",
-     Status.ERROR, "x"),
-    ("query", [_fact(3)], "query: 'registry.*.value | max(@)', expect: {equals: 3}",
-     Status.PASS, 3),
-    ("query finds nothing", [], "query: 'registry.nothing', expect: {equals: 3}",
-     Status.NOT_CONFIGURED, None),
-    ("not applicable", [_fact(1)], f"{REG}, expect: {{equals: 1}}, applies_to: {{os: [server]}}",
-     Status.NOT_APPLICABLE, None),
+    (
+        "assert type error is error",
+        [_fact("x")],
+        f"{REG}, assert: 'length(@) > abs(@)'",
+        Status.ERROR,
+        "x",
+    ),
+    (
+        "query",
+        [_fact(3)],
+        "query: 'registry.*.value | max(@)', expect: {equals: 3}",
+        Status.PASS,
+        3,
+    ),
+    (
+        "query finds nothing",
+        [],
+        "query: 'registry.nothing', expect: {equals: 3}",
+        Status.NOT_CONFIGURED,
+        None,
+    ),
+    (
+        "not applicable",
+        [_fact(1)],
+        f"{REG}, expect: {{equals: 1}}, applies_to: {{os: [server]}}",
+        Status.NOT_APPLICABLE,
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "facts", "check", "status", "actual"), CASES,
-                         ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("name", "facts", "check", "status", "actual"), CASES, ids=[case[0] for case in CASES]
+)
 def test_verdict(name: str, facts: list[Fact], check: str, status: Status, actual: Any) -> None:
     target = build_target("dev", [Source("s", "test", tuple(facts))])
     target.meta["os"] = "windows11"

@@ -49,8 +49,18 @@ def test_bad_expect(spec: dict[str, Any], message: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, False), (False, False), (True, True), (0, True), ("", False), ("x", True),
-     ([], False), ([0], True), ({}, False), ({"a": 1}, True)],
+    [
+        (None, False),
+        (False, False),
+        (True, True),
+        (0, True),
+        ("", False),
+        ("x", True),
+        ([], False),
+        ([0], True),
+        ({}, False),
+        ({"a": 1}, True),
+    ],
 )
 def test_jmespath_truth(value: Any, expected: bool) -> None:
     assert truthy(value) is expected

@@ -52,7 +52,7 @@ def test_duplicate_ids_across_benchmarks(tmp_path: Path) -> None:
     source = (DATA / "good" / "all-references.yaml").read_text()
     (tmp_path / "a.yaml").write_text(source)
     (tmp_path / "b.yaml").write_text(source.replace("id: sample\n", "id: other\n"))
-    with pytest.raises(PolicyError, match="duplicate check id 'sample.one'"):
+    with pytest.raises(PolicyError, match=r"duplicate check id 'sample\.one'"):
         load_benchmarks([str(tmp_path)])
 
 
@@ -70,8 +70,9 @@ def test_unknown_policy_name_lists_shipped() -> None:
         (("s.*",), ("accounts",), ("s.3",), 1),
     ],
 )
-def test_select(checks: tuple[str, ...], categories: tuple[str, ...], skip: tuple[str, ...],
-                kept: int) -> None:
+def test_select(
+    checks: tuple[str, ...], categories: tuple[str, ...], skip: tuple[str, ...], kept: int
+) -> None:
     benchmarks = [load_benchmark(DATA / "good" / "all-references.yaml")]
     assert len(select(benchmarks, checks, categories, skip)[0].checks) == kept
 

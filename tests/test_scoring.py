@@ -38,12 +38,19 @@ def test_single_target_score_and_impact() -> None:
 
 @pytest.mark.parametrize(
     ("justification", "points"),
-    [("third_party_control", 12), ("alternate_mitigation", 12), ("risk_accepted", 8),
-     ("planned_remediation", 8)],
+    [
+        ("third_party_control", 12),
+        ("alternate_mitigation", 12),
+        ("risk_accepted", 8),
+        ("planned_remediation", 8),
+    ],
 )
 def test_exemptions_credit_only_mitigations(justification: str, points: int) -> None:
-    results = [Result(A, Status.PASS), Result(C, Status.EXEMPT, exception=justification),
-               Result(B, Status.PASS)]
+    results = [
+        Result(A, Status.PASS),
+        Result(C, Status.EXEMPT, exception=justification),
+        Result(B, Status.PASS),
+    ]
     score = target_score(results)
     assert (score.overall.points, score.overall.max_points) == (points, 12)
 

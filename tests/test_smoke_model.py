@@ -19,8 +19,12 @@ def test_registry_path(key: str, value: str, expected: str) -> None:
 
 
 def test_canonical_registry_key_ignores_case_and_hive_spelling() -> None:
-    a = canonical_key(Kind.REGISTRY, "HKLM\\SOFTWARE\\Services\\LanManServer!requiresecuritysignature")
-    b = canonical_key(Kind.REGISTRY, "MACHINE\\Software\\Services\\LanmanServer!RequireSecuritySignature")
+    a = canonical_key(
+        Kind.REGISTRY, "HKLM\\SOFTWARE\\Services\\LanManServer!requiresecuritysignature"
+    )
+    b = canonical_key(
+        Kind.REGISTRY, "MACHINE\\Software\\Services\\LanmanServer!RequireSecuritySignature"
+    )
     assert a == b == "hklm\\software\\services\\lanmanserver!requiresecuritysignature"
 
 
