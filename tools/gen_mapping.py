@@ -1,0 +1,555 @@
+"""Generate checker/data/mapping.json.gz: the Intune -> Group Policy mapping table.
+
+Chains (see ../shared/corpus/README.md):
+
+* Policy CSP DDF node ``./Device/Vendor/MSFT/Policy/Config/<Area>/<Policy>`` is the settings
+  catalog id ``device_vendor_msft_policy_config_<area>_<policy>``.
+* ``MSFT:AdmxBacked`` names an ADMX file and policy: the ADMX gives the registry value and the
+  data written when Enabled (catalog option ``_1``) and Disabled (``_0``), and one catalog child
+  per element (``<id>_<element id>``; enum options ``_<item value>``).
+* ``MSFT:GpMapping`` names an ADMX policy (``<file>~AT~<category>``), a security option
+  (SecurityOptionData.psd1 gives its registry value or System Access name), a user right
+  (tools/mapping_curated.yaml) or an advanced audit subcategory.
+* tools/mapping_curated.yaml adds legacy profile properties.
+
+Usage: ``python tools/gen_mapping.py [--corpus DIR] [--check]``.  ``--check`` exits 1 when the
+shipped table differs from what the corpus generates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import yaml
+from defusedxml import ElementTree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from checker.loaders.text import read_text  # noqa: E402
+from checker.model import registry_path  # noqa: E402
+
+OUTPUT = ROOT / "checker" / "data" / "mapping.json.gz"
+CURATED = ROOT / "tools" / "mapping_curated.yaml"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+SCHEMA_VERSION = 1
+AUDIT_VALUES = {"0": "No Auditing", "1": "Success", "2": "Failure", "3": "Success and Failure"}
+NEGATIVE = ("disable", "turnoff", "donot", "dont", "prevent", "deny", "block", "no")
+POSITIVE = ("allow", "enable", "turnon", "configure")
+
+Entry = dict[str, Any]
+
+
+# --- ADMX -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegValue:
+    """Registry data an ADMX policy or element writes; ``data`` None means a deletion."""
+
+    type: str
+    data: int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AdmxElement:
+    kind: str
+    id: str
+    key: str
+    value_name: str
+    items: tuple[tuple[str, RegValue], ...] = ()
+    lossy: bool = False
+    """An enum item or boolean that writes extra values besides its own."""
+    reg_type: str = "REG_DWORD"
+
+
+@dataclass(frozen=True, slots=True)
+class AdmxPolicy:
+    file: str
+    name: str
+    cls: str
+    key: str
+    value_name: str | None
+    enabled: RegValue | None
+    disabled: RegValue | None
+    lists: tuple[tuple[str, str, RegValue | None, RegValue | None], ...]
+    elements: tuple[AdmxElement, ...] = field(default=())
+
+
+def parse_xml(path: Path) -> Element:
+    """The root of an XML file whatever its BOM; the declared encoding is already applied."""
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", read_text(path))
+    root: Element = ElementTree.fromstring(text)
+    return root
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _children(node: Element, name: str) -> Iterator[Element]:
+    return (child for child in node if _local(child.tag) == name)
+
+
+def _first(node: Element, name: str) -> Element | None:
+    return next(_children(node, name), None)
+
+
+def reg_value(node: Element | None) -> RegValue | None:
+    """The data of an ADMX ``<value>``-like node (decimal, longDecimal, string, delete)."""
+    if node is None:
+        return None
+    for child in node:
+        tag = _local(child.tag)
+        if tag == "decimal":
+            return RegValue("REG_DWORD", int(child.get("value", "0")))
+        if tag == "longDecimal":
+            return RegValue("REG_QWORD", int(child.get("value", "0")))
+        if tag == "string":
+            return RegValue("REG_SZ", child.text or "")
+        if tag == "delete":
+            return RegValue("REG_NONE", None)
+    return None
+
+
+def _element(node: Element, policy_key: str) -> AdmxElement | None:
+    kind = _local(node.tag)
+    key = node.get("key", policy_key)
+    name = node.get("valueName", "")
+    ident = node.get("id", "")
+    if kind == "enum":
+        items = []
+        lossy = False
+        for item in _children(node, "item"):
+            value = reg_value(_first(item, "value"))
+            lossy = lossy or _first(item, "valueList") is not None
+            if value is not None and value.data is not None:
+                items.append((str(value.data).casefold(), value))
+        types = {value.type for _, value in items}
+        return AdmxElement(
+            kind, ident, key, name, tuple(items), lossy, types.pop() if len(types) == 1 else "REG_SZ"
+        )
+    if kind == "boolean":
+        true = reg_value(_first(node, "trueValue")) or RegValue("REG_DWORD", 1)
+        false = reg_value(_first(node, "falseValue")) or RegValue("REG_DWORD", 0)
+        lossy = _first(node, "trueList") is not None or _first(node, "falseList") is not None
+        return AdmxElement(kind, ident, key, name, (("1", true), ("0", false)), lossy, true.type)
+    if kind == "decimal":
+        return AdmxElement(kind, ident, key, name, reg_type="REG_SZ" if node.get("storeAsText") == "true" else "REG_DWORD")
+    if kind == "longDecimal":
+        return AdmxElement(kind, ident, key, name, reg_type="REG_QWORD")
+    if kind == "text":
+        return AdmxElement(kind, ident, key, name, reg_type="REG_EXPAND_SZ" if node.get("expandable") == "true" else "REG_SZ")
+    if kind == "multiText":
+        return AdmxElement(kind, ident, key, name, reg_type="REG_MULTI_SZ")
+    if kind == "list":
+        return AdmxElement(kind, ident, key, name, lossy=True, reg_type="REG_SZ")
+    return None
+
+
+def _value_lists(policy: Element, key: str) -> tuple[tuple[str, str, RegValue | None, RegValue | None], ...]:
+    """Values in ``enabledList``/``disabledList``: (key, value name, when enabled, when disabled)."""
+    table: dict[tuple[str, str], list[RegValue | None]] = {}
+    for slot, list_name in enumerate(("enabledList", "disabledList")):
+        node = _first(policy, list_name)
+        if node is None:
+            continue
+        default_key = node.get("defaultKey", key)
+        for item in _children(node, "item"):
+            pair = (item.get("key", default_key), item.get("valueName", ""))
+            table.setdefault(pair, [None, None])[slot] = reg_value(_first(item, "value"))
+    return tuple((k, n, v[0], v[1]) for (k, n), v in sorted(table.items()))
+
+
+def parse_admx(path: Path) -> Iterator[AdmxPolicy]:
+    root = parse_xml(path)
+    policies = _first(root, "policies")
+    for node in policies if policies is not None else ():
+        if _local(node.tag) != "policy":
+            continue
+        key = node.get("key", "")
+        elements_node = _first(node, "elements")
+        elements = tuple(
+            element
+            for child in (elements_node if elements_node is not None else ())
+            if (element := _element(child, key)) is not None
+        )
+        yield AdmxPolicy(
+            file=path.stem,
+            name=node.get("name", ""),
+            cls=node.get("class", "Machine"),
+            key=key,
+            value_name=node.get("valueName"),
+            enabled=reg_value(_first(node, "enabledValue")),
+            disabled=reg_value(_first(node, "disabledValue")),
+            lists=_value_lists(node, key),
+            elements=elements,
+        )
+
+
+def load_admx(folder: Path) -> dict[tuple[str, str], AdmxPolicy]:
+    table: dict[tuple[str, str], AdmxPolicy] = {}
+    for path in sorted(folder.glob("*.admx")):
+        for policy in parse_admx(path):
+            table[(policy.file.casefold(), policy.name.casefold())] = policy
+    return table
+
+
+# --- DDF --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DdfNode:
+    path: str
+    format: str
+    enum: tuple[str, ...]
+    admx: tuple[str, str] | None
+    gp: tuple[str, str, str | None] | None
+
+
+def _ddf_node(node: Element, parent: str) -> Iterator[DdfNode]:
+    name = (_first(node, "NodeName").text or "") if _first(node, "NodeName") is not None else ""
+    path_node = _first(node, "Path")
+    base = path_node.text.strip().rstrip("/") if path_node is not None and path_node.text else parent
+    here = f"{base}/{name}" if name else base
+    props = _first(node, "DFProperties")
+    subnodes = list(_children(node, "Node"))
+    if props is not None and not subnodes:
+        yield _leaf(here, props)
+    for sub in subnodes:
+        yield from _ddf_node(sub, here)
+
+
+def _leaf(path: str, props: Element) -> DdfNode:
+    fmt_node = _first(props, "DFFormat")
+    fmt = _local(fmt_node[0].tag) if fmt_node is not None and len(fmt_node) else ""
+    enum: list[str] = []
+    admx = gp = None
+    for child in props.iter():
+        tag = _local(child.tag)
+        if tag == "Enum":
+            value = _first(child, "Value")
+            if value is not None and value.text is not None:
+                enum.append(value.text.strip())
+        elif tag == "AdmxBacked":
+            admx = (child.get("File", ""), child.get("Name", ""))
+        elif tag == "GpMapping":
+            gp = (child.get("GpEnglishName", ""), child.get("GpAreaPath", ""), child.get("GpElement"))
+    return DdfNode(path, fmt, tuple(enum), admx, gp)
+
+
+def load_ddf(folder: Path) -> list[DdfNode]:
+    nodes: list[DdfNode] = []
+    for path in sorted(folder.glob("*.xml")):
+        root = parse_xml(path)
+        for node in _children(root, "Node"):
+            nodes.extend(_ddf_node(node, ""))
+    return nodes
+
+
+def catalog_id(csp_path: str) -> str | None:
+    """``./Device/Vendor/MSFT/Policy/Config/Defender/X`` -> ``device_vendor_msft_policy_config_defender_x``."""
+    match = re.match(r"\./(Device|User)/Vendor/MSFT/(.+)$", csp_path)
+    if match is None:
+        return None
+    scope, rest = match.groups()
+    return f"{scope}_vendor_msft_{rest.replace('/', '_')}".casefold()
+
+
+# --- SecurityOptionData.psd1 --------------------------------------------------------------
+
+_PSD_BLOCK = re.compile(
+    r'"(?P<name>[^"]+)"\s*=\s*@\{\s*Value\s*=\s*["\'](?P<value>[^"\']*)["\']\s*'
+    r"Section\s*=\s*'(?P<section>[^']*)'\s*Option\s*=\s*@\{(?P<options>.*?)\}\s*\}",
+    re.S,
+)
+_PSD_OPTION = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|(\w+))\s*=\s*'((?:[^']|'')*)'""", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityOption:
+    section: str
+    value: str
+    options: tuple[str, ...]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+def load_security_options(path: Path) -> dict[str, SecurityOption]:
+    table: dict[str, SecurityOption] = {}
+    for block in _PSD_BLOCK.finditer(read_text(path)):
+        options = tuple(m.group(4) for m in _PSD_OPTION.finditer(block.group("options")))
+        table[_norm(block.group("name"))] = SecurityOption(
+            block.group("section"), block.group("value"), options
+        )
+    return table
+
+
+# --- building entries -------------------------------------------------------------------
+
+
+def _hive(node_path: str, cls: str = "Machine") -> str:
+    if node_path.startswith("./User/"):
+        return "HKCU"
+    return "HKCU" if cls == "User" else "HKLM"
+
+
+def _reg_target(hive: str, key: str, name: str, reg_type: str, **rule: Any) -> dict[str, Any]:
+    return {"kind": "registry", "key": registry_path(f"{hive}\\{key}", name), "type": reg_type, **rule}
+
+
+def _gp_data(value: RegValue | None, default: int | None) -> Any:
+    if value is None:
+        return default
+    return value.data
+
+
+def admx_entries(ident: str, hive: str, policy: AdmxPolicy) -> dict[str, Entry]:
+    """The parent entry (enabled/disabled) and one entry per element of an ADMX policy."""
+    entries: dict[str, Entry] = {}
+    targets: list[dict[str, Any]] = []
+    if policy.value_name:
+        reg_type = (policy.enabled or policy.disabled or RegValue("REG_DWORD", 1)).type
+        values = {f"{ident}_1": _gp_data(policy.enabled, 1), f"{ident}_0": _gp_data(policy.disabled, 0)}
+        targets.append(_reg_target(hive, policy.key, policy.value_name, reg_type, values=values))
+    for key, name, on, off in policy.lists:
+        values = {}
+        if on is not None:
+            values[f"{ident}_1"] = on.data
+        if off is not None:
+            values[f"{ident}_0"] = off.data
+        reg_type = (on or off or RegValue("REG_DWORD", 1)).type
+        targets.append(_reg_target(hive, key, name, reg_type, values=values))
+    if not targets:
+        # Disabling a policy that has only elements deletes the element values.
+        targets = [
+            _reg_target(hive, e.key, e.value_name, e.reg_type, values={f"{ident}_0": None})
+            for e in policy.elements
+            if e.value_name
+        ]
+    entry: Entry = {"confidence": "exact", "targets": targets, "admx": f"{policy.file}:{policy.name}"}
+    if not targets:
+        entry = {**entry, "confidence": "partial", "reason": "the ADMX policy writes no registry value of its own"}
+    entries[ident] = entry
+    for element in policy.elements:
+        child = element_entry(f"{ident}_{element.id.casefold()}", hive, element)
+        if child is not None:
+            entries[f"{ident}_{element.id.casefold()}"] = {**child, "admx": entry["admx"]}
+    return entries
+
+
+def element_entry(ident: str, hive: str, element: AdmxElement) -> Entry | None:
+    if not element.value_name:
+        return None
+    if element.kind == "list":
+        return None
+    if element.items:
+        values = {f"{ident}_{suffix}": value.data for suffix, value in element.items}
+        rule: dict[str, Any] = {"values": values}
+    else:
+        rule = {"transform": "multi_sz" if element.kind == "multiText" else "identity"}
+    target = _reg_target(hive, element.key, element.value_name, element.reg_type, **rule)
+    if element.lossy:
+        return {
+            "confidence": "partial",
+            "reason": "the ADMX element writes further values not mapped here",
+            "targets": [target],
+        }
+    return {"confidence": "exact", "targets": [target]}
+
+
+def _polarity(name: str) -> tuple[bool | None, str]:
+    lowered = name.casefold()
+    for prefix in NEGATIVE:
+        if lowered.startswith(prefix):
+            return False, lowered[len(prefix) :]
+    for prefix in POSITIVE:
+        if lowered.startswith(prefix):
+            return True, lowered[len(prefix) :]
+    return None, lowered
+
+
+def native_admx_entry(ident: str, node: DdfNode, policy: AdmxPolicy, element_id: str | None) -> Entry:
+    """A native Policy CSP setting whose GP equivalent is an ADMX policy (GpMapping)."""
+    hive = _hive(node.path, policy.cls)
+    where = {"admx": f"{policy.file}:{policy.name}"}
+    if element_id is not None or not policy.value_name:
+        element = _pick_element(policy, element_id)
+        if element is None or not element.value_name:
+            return {"confidence": "partial", "reason": "no registry value of the ADMX policy corresponds", "targets": [], **where}
+        values = {f"{ident}_{v}": _typed(v, element.reg_type) for v in node.enum}
+        covered = {suffix for suffix, _ in element.items}
+        rule: dict[str, Any] = {"values": values} if node.enum else {"transform": "identity"}
+        target = _reg_target(hive, element.key, element.value_name, element.reg_type, **rule)
+        exact = len(policy.elements) == 1 and (not element.items or set(node.enum) <= covered)
+        if exact:
+            return {"confidence": "exact", "targets": [target], **where}
+        return {"confidence": "partial", "reason": "maps to one element of a multi-value ADMX policy", "targets": [target], **where}
+    reg_type = (policy.enabled or RegValue("REG_DWORD", 1)).type
+    key, name = policy.key, policy.value_name
+    csp_sign, csp_rest = _polarity(ident.rpartition("_")[2])
+    gp_sign, gp_rest = _polarity(name)
+    binary = set(node.enum) <= {"0", "1"} and reg_type == "REG_DWORD"
+    if binary and csp_rest == gp_rest and csp_sign is not None and gp_sign is not None:
+        flip = csp_sign != gp_sign
+        values = {f"{ident}_{v}": (1 - int(v)) if flip else int(v) for v in node.enum or ("0", "1")}
+        return {"confidence": "exact", "targets": [_reg_target(hive, key, name, reg_type, values=values)], **where}
+    if node.enum:
+        values = {f"{ident}_{v}": _typed(v, reg_type) for v in node.enum}
+        rule = {"values": values}
+    else:
+        rule = {"transform": "identity"}
+    return {
+        "confidence": "partial",
+        "reason": "the CSP and the ADMX policy name the value differently; data is assumed to pass through unchanged",
+        "targets": [_reg_target(hive, key, name, reg_type, **rule)],
+        **where,
+    }
+
+
+def _pick_element(policy: AdmxPolicy, element_id: str | None) -> AdmxElement | None:
+    for element in policy.elements:
+        if element_id is None or element.id.casefold() == element_id.casefold():
+            return element
+    return None
+
+
+def _typed(text: str, reg_type: str) -> int | str:
+    if reg_type in ("REG_DWORD", "REG_QWORD") and re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return text
+
+
+def security_entry(ident: str, node: DdfNode, option: SecurityOption) -> Entry:
+    rule: dict[str, Any]
+    if option.section == "System Access":
+        target: dict[str, Any] = {"kind": "security", "key": f"System Access/{option.value}"}
+        gp_values = {o for o in option.options if o}
+        reg_type = None
+    else:
+        hive_key, _, name = option.value.rpartition("\\")
+        codes = {o.partition(",")[0] for o in option.options}
+        reg_type = {"1": "REG_SZ", "4": "REG_DWORD", "7": "REG_MULTI_SZ", "3": "REG_BINARY"}.get(
+            codes.pop() if len(codes) == 1 else "", "REG_SZ"
+        )
+        target = {"kind": "registry", "key": registry_path(hive_key, name), "type": reg_type}
+        gp_values = {o.partition(",")[2].strip('"') for o in option.options if "," in o}
+    if node.enum:
+        rule = {"values": {f"{ident}_{v}": _typed(v, reg_type or "REG_DWORD") for v in node.enum}}
+    else:
+        rule = {"transform": "multi_sz" if reg_type == "REG_MULTI_SZ" else "identity"}
+    entry: Entry = {"confidence": "exact", "targets": [{**target, **rule}], "gp": "security option"}
+    if node.enum and gp_values and not set(node.enum) <= gp_values:
+        entry = {**entry, "confidence": "partial", "reason": "the CSP values are not the values the security option writes"}
+    return entry
+
+
+def gp_entry(
+    ident: str,
+    node: DdfNode,
+    admx: dict[tuple[str, str], AdmxPolicy],
+    options: dict[str, SecurityOption],
+    rights: dict[str, str],
+) -> Entry | None:
+    assert node.gp is not None
+    name, area, element = node.gp
+    if "~AT~" in area:
+        policy = admx.get((area.partition("~AT~")[0].casefold(), name.casefold()))
+        return native_admx_entry(ident, node, policy, element) if policy else None
+    if area.endswith("Security Options"):
+        option = options.get(_norm(name))
+        return security_entry(ident, node, option) if option else None
+    if area.endswith("User Rights Assignment") and name in rights:
+        target = {"kind": "privilege", "key": rights[name], "transform": "principals"}
+        return {"confidence": "exact", "targets": [target], "gp": "user right"}
+    if "Advanced Audit Policy Configuration" in area:
+        sub = name[6:] if name.casefold().startswith("audit ") else name
+        values = {f"{ident}_{v}": AUDIT_VALUES[v] for v in node.enum if v in AUDIT_VALUES}
+        return {"confidence": "exact", "targets": [{"kind": "audit", "key": sub, "values": values}], "gp": "audit"}
+    return None
+
+
+def build(corpus: Path) -> dict[str, Any]:
+    mapping = corpus / "mapping"
+    admx = load_admx(mapping / "admx")
+    options = load_security_options(mapping / "SecurityOptionData.psd1")
+    curated = yaml.safe_load(CURATED.read_text(encoding="utf-8"))
+    rights: dict[str, str] = curated["user_rights"]
+    settings: dict[str, Entry] = {}
+    equivalent: set[str] = set()
+    for node in load_ddf(mapping / "ddf"):
+        ident = catalog_id(node.path)
+        if ident is None or (node.admx is None and node.gp is None):
+            continue
+        equivalent.add(ident)
+        if node.admx is not None:
+            policy = admx.get((Path(node.admx[0]).stem.casefold(), node.admx[1].casefold()))
+            if policy is not None:
+                settings.update(admx_entries(ident, _hive(node.path, policy.cls), policy))
+                settings[ident]["csp"] = node.path
+            continue
+        entry = gp_entry(ident, node, admx, options, rights)
+        if entry is not None:
+            settings[ident] = {**entry, "csp": node.path}
+    for key, spec in curated["legacy"].items():
+        settings[key] = {"confidence": spec.get("confidence", "exact"), "targets": spec["targets"]}
+        if "reason" in spec:
+            settings[key]["reason"] = spec["reason"]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "settings": {key: shorten(key, settings[key]) for key in sorted(settings)},
+        "gp_equivalent": sorted(equivalent),
+    }
+
+
+def shorten(ident: str, entry: Entry) -> Entry:
+    """Choice ids ``<ident>_<option>`` are stored as ``_<option>`` (checker.mapping expands them)."""
+    targets = []
+    for target in entry["targets"]:
+        if "values" in target:
+            values = {_suffix(ident, key): value for key, value in target["values"].items()}
+            target = {**target, "values": values}
+        targets.append(target)
+    return {**entry, "targets": targets}
+
+
+def _suffix(ident: str, key: str) -> str:
+    return key[len(ident) :] if key.startswith(ident + "_") else key
+
+
+def serialise(table: dict[str, Any]) -> bytes:
+    """Deterministic gzip: sorted keys, no timestamp, fixed compression level."""
+    text = json.dumps(table, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped table is stale")
+    args = parser.parse_args(argv)
+    data = serialise(build(args.corpus))
+    if args.check:
+        current = OUTPUT.read_bytes() if OUTPUT.exists() else b""
+        if current != data:
+            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run tools/gen_mapping.py", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_bytes(data)
+    print(f"wrote {OUTPUT.relative_to(ROOT)} ({len(data):,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
