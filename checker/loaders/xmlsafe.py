@@ -69,7 +69,12 @@ def parse_xml(data: bytes, path: str) -> Element:
     if len(data) > MAX_BYTES:
         raise input_error(path, f"XML is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit")
     encoding, bom = detect_encoding(data)
-    forced = encoding if not bom and (encoding != "utf-8" or _claims_utf16(data)) else None
+    # libxml2 spells UTF-16 without the second hyphen (UTF-16LE).
+    forced = (
+        encoding.upper().replace("16-", "16")
+        if not bom and (encoding != "utf-8" or _claims_utf16(data))
+        else None
+    )
     try:
         root = etree.fromstring(data, _parser(forced))
     except etree.XMLSyntaxError as exc:
@@ -77,7 +82,7 @@ def parse_xml(data: bytes, path: str) -> Element:
         raise input_error(path, f"malformed XML: {exc.msg}", line=line, column=column) from exc
     except _ExternalReference as exc:
         raise input_error(path, f"XML refers to an external resource {exc.url!r}") from exc
-    except (etree.LxmlError, ValueError) as exc:
+    except (etree.LxmlError, ValueError, LookupError) as exc:
         raise input_error(path, f"cannot parse XML: {exc}") from exc
     _refuse_entities(root, path)
     return root
