@@ -923,9 +923,9 @@ BOUNDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     ),
     (re.compile(r"windowsfirewall!policyversion$"), "gte", "newer snap-ins write a higher version"),
 )
-BOUND_CAVEATS = {
-    "lte": "0 disables the setting and would pass; review",
-}
+OFF_VALUE = 0
+"""For an upper bound (``lte``) the value 0 turns the setting off (no inactivity lock, no
+lockout), so those checks also require ``gte: 1``."""
 
 # --------------------------------------------------------------------------------------------
 # Building the checks
@@ -1202,10 +1202,9 @@ def _expect(fact: Fact) -> tuple[dict[str, JSON], str | None]:
     if isinstance(fact.value, int):
         for pattern, operator, why in BOUNDS:
             if pattern.search(fact.canonical):
-                caveat = BOUND_CAVEATS.get(operator)
-                note = f"baseline: {fact.value}; {operator}: {why}" + (
-                    f" ({caveat})" if caveat else ""
-                )
+                note = f"baseline: {fact.value}; {operator}: {why}"
+                if operator == "lte":
+                    return {"gte": OFF_VALUE + 1, "lte": fact.value}, f"{note}; 0 turns it off"
                 return {operator: fact.value}, note
     return {"equals": fact.value}, None
 
