@@ -82,17 +82,27 @@ def find_policy(name: str, category: str, scope: str) -> Record | None:
 
     The category tells apart policies of one name (``Allow Basic authentication`` is in both
     WinRM Client and WinRM Service); a name with a single candidate matches even when the
-    report's category differs (custom ADMX files can be filed elsewhere).
+    report's category differs (custom ADMX files can be filed elsewhere).  A name not in the
+    index matches a policy of the same category whose name it extends: older MSS ADMX files
+    add a remark, "... protection level (protects against packet spoofing)".
     """
-    candidates = [
-        record
-        for record in _index().get(name.strip().casefold(), [])
-        if record["cls"] in (scope, "Both")
-    ]
+    wanted = name.strip().casefold()
+    records = _index().get(wanted) or _extended(wanted, category)
+    candidates = [record for record in records if record["cls"] in (scope, "Both")]
     exact = [r for r in candidates if r.get("cat", "").casefold() == category.casefold()]
     if len(exact) == 1:
         return exact[0]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _extended(name: str, category: str) -> list[Record]:
+    return [
+        record
+        for known, records in _index().items()
+        if name.startswith(known + " ")
+        for record in records
+        if record.get("cat", "").casefold() == category.casefold()
+    ]
 
 
 def writes(policy: Record, state: str, options: list[Option]) -> Resolution:
