@@ -112,7 +112,7 @@ def test_every_check_is_complete(checks: list[dict[str, Any]]) -> None:
          "security_controls"),
         ("msft-w11-24h2-password-minimumpasswordlength", {"gte": 14}, "medium", "accounts"),
         ("msft-w11-24h2-password-lockoutbadcount", {"gte": 1, "lte": 10}, "low", "accounts"),
-        ("msft-w11-24h2-user-rights-sedenynetworklogonright", {"set_equals": ["S-1-5-113"]},
+        ("msft-w11-24h2-user-rights-sedenynetworklogonright", {"superset_of": ["S-1-5-113"]},
          "medium", "accounts"),
         ("msft-w11-24h2-user-rights-setcbprivilege", {"empty": True}, "medium", "accounts"),
         ("msft-w11-24h2-audit-credential-validation", {"equals": "Success and Failure"}, "low",

@@ -1195,7 +1195,12 @@ def _expect(fact: Fact) -> tuple[dict[str, JSON], str | None]:
     if fact.deleted:
         return {"absent": True}, None
     if fact.kind is Kind.PRIVILEGE:
-        return ({"set_equals": list(fact.value)} if fact.value else {"empty": True}), None
+        # A deny right must deny at least the baseline's principals; a grant right may grant
+        # to no one beyond them.
+        if not fact.value:
+            return {"empty": True}, None
+        deny = fact.key.casefold().startswith("sedeny")
+        return {"superset_of" if deny else "subset_of": list(fact.value)}, None
     if fact.kind is Kind.AUDIT and fact.value in AUDIT_AT_LEAST:
         note = f"baseline: {fact.value}; auditing more (Success and Failure) also meets it"
         return {"in": AUDIT_AT_LEAST[str(fact.value)]}, note
