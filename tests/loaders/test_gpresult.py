@@ -1,0 +1,126 @@
+"""gpresult /x loader: the synthetic fixture and the real domain controller RSoP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.loaders import gpresult
+from checker.model import InputFormatError, Source
+from tests.conftest import FIXTURES
+
+SMALL = FIXTURES / "gpresult" / "small-rsop.xml"
+
+
+def test_computer_and_user_sources() -> None:
+    computer, user = gpresult.load(SMALL)
+    assert (computer.name, user.name) == ("WS01", "WS01/user:EXAMPLE\\alice")
+    assert [(f.key, f.value, f.origin.line, f.extra) for f in computer.facts] == [
+        (
+            "System Access/MinimumPasswordLength",
+            14,
+            31,
+            (("gpo", "Fixture Baseline"), ("precedence", 1)),
+        )
+    ]
+    assert [(f.key, f.origin.line, f.extra) for f in user.facts] == [
+        (
+            "HKCU\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\PushNotifications"
+            "!NoToastApplicationNotificationOnLockScreen",
+            60,
+            (("gpo", "Fixture Baseline"), ("precedence", 2)),
+        )
+    ]
+
+
+def test_meta_lists_applied_and_denied_gpos() -> None:
+    computer, _ = gpresult.load(SMALL)
+    assert dict(computer.meta) == {
+        "applied_gpos": ["Fixture Baseline"],
+        "denied_gpos": [{"name": "Filtered Out", "reason": "denied by WMI or security filter"}],
+        "domain": "example.test",
+        "read_time": "2024-01-02T03:04:05Z",
+        "site": "Lab",
+        "unresolved": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("account", "name"),
+    [("CHILD\\CHILDDC$", "CHILDDC"), ("WS01$", "WS01"), ("EXAMPLE\\alice", "alice"), ("", "")],
+)
+def test_short_name(account: str, name: str) -> None:
+    assert gpresult.short_name(account) == name
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (SMALL.read_bytes()[:400], True),
+        (b'<GPO xmlns="http://www.microsoft.com/GroupPolicy/Settings">', False),
+        (b"", False),
+    ],
+)
+def test_sniff_by_content(data: bytes, expected: bool) -> None:
+    assert gpresult.sniff(Path("anything.dat"), data) is expected
+
+
+def test_wrong_root_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "r.xml"
+    path.write_bytes(b'<GPO xmlns="http://www.microsoft.com/GroupPolicy/Settings"/>')
+    with pytest.raises(InputFormatError, match="not a gpresult /x report"):
+        gpresult.load(path)
+
+
+@pytest.fixture(scope="module")
+def dc(corpus: Path) -> Source:
+    (source,) = gpresult.load(corpus / "rsop" / "dc-computer-rsop.xml")
+    return source
+
+
+def test_corpus_rsop_target(dc: Source) -> None:
+    assert (dc.name, len(dc.facts)) == ("CHILDDC", 46)
+    meta = dict(dc.meta)
+    assert meta["applied_gpos"] == [
+        "Local Group Policy",
+        "Default Domain Policy",
+        "Default Domain Controllers Policy",
+    ]
+    assert (meta["domain"], meta["site"], meta["denied_gpos"]) == (
+        "Child.ADLAB.local",
+        "London",
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "line", "gpo"),
+    [
+        ("Kerberos Policy/MaxRenewAge", 7, 194, "Default Domain Policy"),
+        ("System Access/MinimumPasswordLength", 9, 294, "Default Domain Policy"),
+        (
+            "SeNetworkLogonRight",
+            [
+                "Administrators",
+                "Authenticated Users",
+                "ENTERPRISE DOMAIN CONTROLLERS",
+                "Everyone",
+                "Pre-Windows 2000 Compatible Access",
+            ],
+            540,
+            "Default Domain Controllers Policy",
+        ),
+        (
+            "HKLM\\System\\CurrentControlSet\\Services\\NTDS\\Parameters!LDAPServerIntegrity",
+            1,
+            697,
+            "Default Domain Controllers Policy",
+        ),
+        ("System Access/LSAAnonymousNameLookup", 0, 790, "Default Domain Policy"),
+    ],
+)
+def test_corpus_rsop_facts(dc: Source, key: str, value: object, line: int, gpo: str) -> None:
+    (fact,) = [f for f in dc.facts if f.key == key]
+    assert (fact.value, fact.origin.line, fact.origin.source) == (value, line, gpo)
+    assert fact.extra == (("gpo", gpo), ("precedence", 1))
