@@ -152,7 +152,9 @@ def _entry(ident: str, raw: dict[str, JSON]) -> MappingEntry:
 
 def parse_mapping(data: bytes) -> Mapping:
     table = json.loads(gzip.decompress(data))
-    entries = {key.casefold(): _entry(key.casefold(), raw) for key, raw in table["settings"].items()}
+    entries = {
+        key.casefold(): _entry(key.casefold(), raw) for key, raw in table["settings"].items()
+    }
     return Mapping(entries, frozenset(table["gp_equivalent"]))
 
 
@@ -201,7 +203,9 @@ def _translate_admx_string(fact: Fact, table: Mapping) -> list[Fact]:
     ident = setting_id(fact.key)
     state = "_1" if "<enabled" in str(fact.value) else "_0"
     parts = [(ident, f"{ident}{state}")]
-    parts += [(f"{ident}_{eid.casefold()}", value) for eid, value in _ADMX_DATA.findall(str(fact.value))]
+    parts += [
+        (f"{ident}_{eid.casefold()}", value) for eid, value in _ADMX_DATA.findall(str(fact.value))
+    ]
     out: list[Fact] = []
     for key, value in parts:
         child = Fact(Kind.INTUNE, key, value, fact.origin)
@@ -240,7 +244,11 @@ def _value_keys(ident: str, value: JSON) -> list[str]:
 
 
 def _identity(value: JSON, target: MappingTarget) -> JSON:
-    if target.type in ("REG_DWORD", "REG_QWORD") and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if (
+        target.type in ("REG_DWORD", "REG_QWORD")
+        and isinstance(value, str)
+        and value.strip().lstrip("-").isdigit()
+    ):
         return int(value)
     if target.type == "REG_SZ" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -312,7 +320,9 @@ def crosscheck_osconfig(path: Path, mapping: Mapping | None = None) -> CrossChec
     for ident, registry in sorted(osconfig_pairs(path)):
         entry = table.entries.get(ident)
         ours = tuple(
-            canonical_key(Kind.REGISTRY, t.key) for t in (entry.targets if entry else ()) if t.kind is Kind.REGISTRY
+            canonical_key(Kind.REGISTRY, t.key)
+            for t in (entry.targets if entry else ())
+            if t.kind is Kind.REGISTRY
         )
         if not ours:
             missing.append(ident)

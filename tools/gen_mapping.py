@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from checker.loaders.text import read_text  # noqa: E402
+from checker.mapping import setting_id  # noqa: E402
 from checker.model import registry_path  # noqa: E402
 
 OUTPUT = ROOT / "checker" / "data" / "mapping.json.gz"
@@ -136,7 +137,13 @@ def _element(node: Element, policy_key: str) -> AdmxElement | None:
                 items.append((str(value.data).casefold(), value))
         types = {value.type for _, value in items}
         return AdmxElement(
-            kind, ident, key, name, tuple(items), lossy, types.pop() if len(types) == 1 else "REG_SZ"
+            kind,
+            ident,
+            key,
+            name,
+            tuple(items),
+            lossy,
+            types.pop() if len(types) == 1 else "REG_SZ",
         )
     if kind == "boolean":
         true = reg_value(_first(node, "trueValue")) or RegValue("REG_DWORD", 1)
@@ -144,11 +151,23 @@ def _element(node: Element, policy_key: str) -> AdmxElement | None:
         lossy = _first(node, "trueList") is not None or _first(node, "falseList") is not None
         return AdmxElement(kind, ident, key, name, (("1", true), ("0", false)), lossy, true.type)
     if kind == "decimal":
-        return AdmxElement(kind, ident, key, name, reg_type="REG_SZ" if node.get("storeAsText") == "true" else "REG_DWORD")
+        return AdmxElement(
+            kind,
+            ident,
+            key,
+            name,
+            reg_type="REG_SZ" if node.get("storeAsText") == "true" else "REG_DWORD",
+        )
     if kind == "longDecimal":
         return AdmxElement(kind, ident, key, name, reg_type="REG_QWORD")
     if kind == "text":
-        return AdmxElement(kind, ident, key, name, reg_type="REG_EXPAND_SZ" if node.get("expandable") == "true" else "REG_SZ")
+        return AdmxElement(
+            kind,
+            ident,
+            key,
+            name,
+            reg_type="REG_EXPAND_SZ" if node.get("expandable") == "true" else "REG_SZ",
+        )
     if kind == "multiText":
         return AdmxElement(kind, ident, key, name, reg_type="REG_MULTI_SZ")
     if kind == "list":
@@ -156,8 +175,10 @@ def _element(node: Element, policy_key: str) -> AdmxElement | None:
     return None
 
 
-def _value_lists(policy: Element, key: str) -> tuple[tuple[str, str, RegValue | None, RegValue | None], ...]:
-    """Values in ``enabledList``/``disabledList``: (key, value name, when enabled, when disabled)."""
+def _value_lists(
+    policy: Element, key: str
+) -> tuple[tuple[str, str, RegValue | None, RegValue | None], ...]:
+    """Values in ``enabledList``/``disabledList``: (key, name, data when enabled, when disabled)."""
     table: dict[tuple[str, str], list[RegValue | None]] = {}
     for slot, list_name in enumerate(("enabledList", "disabledList")):
         node = _first(policy, list_name)
@@ -217,9 +238,12 @@ class DdfNode:
 
 
 def _ddf_node(node: Element, parent: str) -> Iterator[DdfNode]:
-    name = (_first(node, "NodeName").text or "") if _first(node, "NodeName") is not None else ""
+    name_node = _first(node, "NodeName")
+    name = (name_node.text or "") if name_node is not None else ""
     path_node = _first(node, "Path")
-    base = path_node.text.strip().rstrip("/") if path_node is not None and path_node.text else parent
+    base = (
+        path_node.text.strip().rstrip("/") if path_node is not None and path_node.text else parent
+    )
     here = f"{base}/{name}" if name else base
     props = _first(node, "DFProperties")
     subnodes = list(_children(node, "Node"))
@@ -243,7 +267,11 @@ def _leaf(path: str, props: Element) -> DdfNode:
         elif tag == "AdmxBacked":
             admx = (child.get("File", ""), child.get("Name", ""))
         elif tag == "GpMapping":
-            gp = (child.get("GpEnglishName", ""), child.get("GpAreaPath", ""), child.get("GpElement"))
+            gp = (
+                child.get("GpEnglishName", ""),
+                child.get("GpAreaPath", ""),
+                child.get("GpElement"),
+            )
     return DdfNode(path, fmt, tuple(enum), admx, gp)
 
 
@@ -254,15 +282,6 @@ def load_ddf(folder: Path) -> list[DdfNode]:
         for node in _children(root, "Node"):
             nodes.extend(_ddf_node(node, ""))
     return nodes
-
-
-def catalog_id(csp_path: str) -> str | None:
-    """``./Device/Vendor/MSFT/Policy/Config/Defender/X`` -> ``device_vendor_msft_policy_config_defender_x``."""
-    match = re.match(r"\./(Device|User)/Vendor/MSFT/(.+)$", csp_path)
-    if match is None:
-        return None
-    scope, rest = match.groups()
-    return f"{scope}_vendor_msft_{rest.replace('/', '_')}".casefold()
 
 
 # --- SecurityOptionData.psd1 --------------------------------------------------------------
@@ -306,7 +325,12 @@ def _hive(node_path: str, cls: str = "Machine") -> str:
 
 
 def _reg_target(hive: str, key: str, name: str, reg_type: str, **rule: Any) -> dict[str, Any]:
-    return {"kind": "registry", "key": registry_path(f"{hive}\\{key}", name), "type": reg_type, **rule}
+    return {
+        "kind": "registry",
+        "key": registry_path(f"{hive}\\{key}", name),
+        "type": reg_type,
+        **rule,
+    }
 
 
 def _gp_data(value: RegValue | None, default: int | None) -> Any:
@@ -321,7 +345,10 @@ def admx_entries(ident: str, hive: str, policy: AdmxPolicy) -> dict[str, Entry]:
     targets: list[dict[str, Any]] = []
     if policy.value_name:
         reg_type = (policy.enabled or policy.disabled or RegValue("REG_DWORD", 1)).type
-        values = {f"{ident}_1": _gp_data(policy.enabled, 1), f"{ident}_0": _gp_data(policy.disabled, 0)}
+        values = {
+            f"{ident}_1": _gp_data(policy.enabled, 1),
+            f"{ident}_0": _gp_data(policy.disabled, 0),
+        }
         targets.append(_reg_target(hive, policy.key, policy.value_name, reg_type, values=values))
     for key, name, on, off in policy.lists:
         values = {}
@@ -338,9 +365,17 @@ def admx_entries(ident: str, hive: str, policy: AdmxPolicy) -> dict[str, Entry]:
             for e in policy.elements
             if e.value_name
         ]
-    entry: Entry = {"confidence": "exact", "targets": targets, "admx": f"{policy.file}:{policy.name}"}
+    entry: Entry = {
+        "confidence": "exact",
+        "targets": targets,
+        "admx": f"{policy.file}:{policy.name}",
+    }
     if not targets:
-        entry = {**entry, "confidence": "partial", "reason": "the ADMX policy writes no registry value of its own"}
+        entry = {
+            **entry,
+            "confidence": "partial",
+            "reason": "the ADMX policy writes no registry value of its own",
+        }
     entries[ident] = entry
     for element in policy.elements:
         child = element_entry(f"{ident}_{element.id.casefold()}", hive, element)
@@ -380,14 +415,21 @@ def _polarity(name: str) -> tuple[bool | None, str]:
     return None, lowered
 
 
-def native_admx_entry(ident: str, node: DdfNode, policy: AdmxPolicy, element_id: str | None) -> Entry:
+def native_admx_entry(
+    ident: str, node: DdfNode, policy: AdmxPolicy, element_id: str | None
+) -> Entry:
     """A native Policy CSP setting whose GP equivalent is an ADMX policy (GpMapping)."""
     hive = _hive(node.path, policy.cls)
     where = {"admx": f"{policy.file}:{policy.name}"}
     if element_id is not None or not policy.value_name:
         element = _pick_element(policy, element_id)
         if element is None or not element.value_name:
-            return {"confidence": "partial", "reason": "no registry value of the ADMX policy corresponds", "targets": [], **where}
+            return {
+                "confidence": "partial",
+                "reason": "no registry value of the ADMX policy corresponds",
+                "targets": [],
+                **where,
+            }
         values = {f"{ident}_{v}": _typed(v, element.reg_type) for v in node.enum}
         covered = {suffix for suffix, _ in element.items}
         rule: dict[str, Any] = {"values": values} if node.enum else {"transform": "identity"}
@@ -395,7 +437,12 @@ def native_admx_entry(ident: str, node: DdfNode, policy: AdmxPolicy, element_id:
         exact = len(policy.elements) == 1 and (not element.items or set(node.enum) <= covered)
         if exact:
             return {"confidence": "exact", "targets": [target], **where}
-        return {"confidence": "partial", "reason": "maps to one element of a multi-value ADMX policy", "targets": [target], **where}
+        return {
+            "confidence": "partial",
+            "reason": "maps to one element of a multi-value ADMX policy",
+            "targets": [target],
+            **where,
+        }
     reg_type = (policy.enabled or RegValue("REG_DWORD", 1)).type
     key, name = policy.key, policy.value_name
     csp_sign, csp_rest = _polarity(ident.rpartition("_")[2])
@@ -404,7 +451,11 @@ def native_admx_entry(ident: str, node: DdfNode, policy: AdmxPolicy, element_id:
     if binary and csp_rest == gp_rest and csp_sign is not None and gp_sign is not None:
         flip = csp_sign != gp_sign
         values = {f"{ident}_{v}": (1 - int(v)) if flip else int(v) for v in node.enum or ("0", "1")}
-        return {"confidence": "exact", "targets": [_reg_target(hive, key, name, reg_type, values=values)], **where}
+        return {
+            "confidence": "exact",
+            "targets": [_reg_target(hive, key, name, reg_type, values=values)],
+            **where,
+        }
     if node.enum:
         values = {f"{ident}_{v}": _typed(v, reg_type) for v in node.enum}
         rule = {"values": values}
@@ -412,7 +463,10 @@ def native_admx_entry(ident: str, node: DdfNode, policy: AdmxPolicy, element_id:
         rule = {"transform": "identity"}
     return {
         "confidence": "partial",
-        "reason": "the CSP and the ADMX policy name the value differently; data is assumed to pass through unchanged",
+        "reason": (
+            "the CSP and the ADMX policy name the value differently;"
+            " data is assumed to pass through unchanged"
+        ),
         "targets": [_reg_target(hive, key, name, reg_type, **rule)],
         **where,
     }
@@ -451,7 +505,11 @@ def security_entry(ident: str, node: DdfNode, option: SecurityOption) -> Entry:
         rule = {"transform": "multi_sz" if reg_type == "REG_MULTI_SZ" else "identity"}
     entry: Entry = {"confidence": "exact", "targets": [{**target, **rule}], "gp": "security option"}
     if node.enum and gp_values and not set(node.enum) <= gp_values:
-        entry = {**entry, "confidence": "partial", "reason": "the CSP values are not the values the security option writes"}
+        entry = {
+            **entry,
+            "confidence": "partial",
+            "reason": "the CSP values are not the values the security option writes",
+        }
     return entry
 
 
@@ -470,13 +528,18 @@ def gp_entry(
     if area.endswith("Security Options"):
         option = options.get(_norm(name))
         return security_entry(ident, node, option) if option else None
-    if area.endswith("User Rights Assignment") and name in rights:
-        target = {"kind": "privilege", "key": rights[name], "transform": "principals"}
+    right = rights.get(node.path.rpartition("/")[2])
+    if area.endswith("User Rights Assignment") and right:
+        target = {"kind": "privilege", "key": right, "transform": "principals"}
         return {"confidence": "exact", "targets": [target], "gp": "user right"}
     if "Advanced Audit Policy Configuration" in area:
         sub = name[6:] if name.casefold().startswith("audit ") else name
         values = {f"{ident}_{v}": AUDIT_VALUES[v] for v in node.enum if v in AUDIT_VALUES}
-        return {"confidence": "exact", "targets": [{"kind": "audit", "key": sub, "values": values}], "gp": "audit"}
+        return {
+            "confidence": "exact",
+            "targets": [{"kind": "audit", "key": sub, "values": values}],
+            "gp": "audit",
+        }
     return None
 
 
@@ -489,8 +552,8 @@ def build(corpus: Path) -> dict[str, Any]:
     settings: dict[str, Entry] = {}
     equivalent: set[str] = set()
     for node in load_ddf(mapping / "ddf"):
-        ident = catalog_id(node.path)
-        if ident is None or (node.admx is None and node.gp is None):
+        ident = setting_id(node.path)
+        if not ident.startswith(("device_", "user_")) or (node.admx is None and node.gp is None):
             continue
         equivalent.add(ident)
         if node.admx is not None:
@@ -514,7 +577,7 @@ def build(corpus: Path) -> dict[str, Any]:
 
 
 def shorten(ident: str, entry: Entry) -> Entry:
-    """Choice ids ``<ident>_<option>`` are stored as ``_<option>`` (checker.mapping expands them)."""
+    """Choice ids ``<ident>_<option>`` are stored as ``_<option>`` (checker.mapping reads both)."""
     targets = []
     for target in entry["targets"]:
         if "values" in target:
@@ -543,7 +606,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = OUTPUT.read_bytes() if OUTPUT.exists() else b""
         if current != data:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run tools/gen_mapping.py", file=sys.stderr)
+            print(
+                f"{OUTPUT.relative_to(ROOT)} is out of date: run tools/gen_mapping.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     OUTPUT.write_bytes(data)

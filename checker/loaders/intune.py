@@ -109,7 +109,10 @@ def load(path: Path) -> list[Source]:
 
 
 def _load_file(path: Path) -> list[Source]:
-    if path.name.endswith(SIDECAR) and path.with_name(path.name[: -len(SIDECAR)] + ".json").exists():
+    if (
+        path.name.endswith(SIDECAR)
+        and path.with_name(path.name[: -len(SIDECAR)] + ".json").exists()
+    ):
         raise input_error(str(path), f"{NOT_A_POLICY}: the settings of the intent beside it")
     text, document = _read_json(path)
     sources = [s for item in _items(document) if (s := _policy(path, text, item)) is not None]
@@ -123,7 +126,9 @@ def _read_json(path: Path) -> tuple[str, JSON]:
     try:
         return text, json.loads(text)
     except json.JSONDecodeError as exc:
-        raise input_error(str(path), f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from exc
+        raise input_error(
+            str(path), f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
+        ) from exc
     except (ValueError, RecursionError) as exc:
         raise input_error(str(path), f"invalid JSON: {exc}") from exc
 
@@ -133,7 +138,9 @@ def _items(document: JSON) -> list[JSON]:
         return list(document["value"])
     if isinstance(document, list):
         if document and all(isinstance(i, dict) and "definition" in i for i in document):
-            return [{"@odata.type": f"{_GRAPH}groupPolicyConfiguration", "definitionValues": document}]
+            return [
+                {"@odata.type": f"{_GRAPH}groupPolicyConfiguration", "definitionValues": document}
+            ]
         return document
     return [document]
 
@@ -197,7 +204,9 @@ def _policy(path: Path, text: str, item: JSON) -> Source | None:
 
 def _kind(odata: str, item: dict[str, JSON]) -> str | None:
     settings = item.get("settings")
-    if isinstance(settings, list) and any(isinstance(s, dict) and "settingInstance" in s for s in settings):
+    if isinstance(settings, list) and any(
+        isinstance(s, dict) and "settingInstance" in s for s in settings
+    ):
         return "settings_catalog"
     if odata == "deviceManagementConfigurationPolicy":
         return "settings_catalog"
@@ -216,7 +225,10 @@ def _kind(odata: str, item: dict[str, JSON]) -> str | None:
 
 def _platform(odata: str, item: dict[str, JSON]) -> str:
     hint = str(item.get("platforms") or odata).casefold()
-    return next((name for prefix, name in _PLATFORMS if hint.startswith(prefix)), "windows" if "windows" in hint else "unknown")
+    return next(
+        (name for prefix, name in _PLATFORMS if hint.startswith(prefix)),
+        "windows" if "windows" in hint else "unknown",
+    )
 
 
 def _read_catalog(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
@@ -342,7 +354,8 @@ def _read_administrative_template(builder: _Builder, odata: str, item: dict[str,
     for value in _list(item.get("definitionValues")):
         if not isinstance(value, dict):
             continue
-        definition = value.get("definition") if isinstance(value.get("definition"), dict) else {}
+        raw = value.get("definition")
+        definition: dict[str, JSON] = raw if isinstance(raw, dict) else {}
         label = str(definition.get("displayName") or definition.get("id") or value.get("id") or "")
         key = f"groupPolicyConfiguration/{label}"
         builder.add(key, "enabled" if value.get("enabled") else "disabled", find=label)
@@ -355,7 +368,10 @@ def _iter_presentations(value: dict[str, JSON]) -> Iterator[tuple[str, JSON]]:
         if isinstance(presentation, dict):
             info = presentation.get("presentation")
             label = info.get("label") if isinstance(info, dict) else None
-            yield str(label or presentation.get("id") or ""), presentation.get("value", presentation.get("values"))
+            yield (
+                str(label or presentation.get("id") or ""),
+                presentation.get("value", presentation.get("values")),
+            )
 
 
 def _is_property(name: str) -> bool:

@@ -1,0 +1,238 @@
+"""checker.mapping: translations, confidence, coverage and the OSConfig cross-check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.loaders import intune
+from checker.mapping import coverage, crosscheck_osconfig, load_mapping, setting_id, translate
+from checker.model import Confidence, Fact, Kind, Origin
+from tests.conftest import ROOT
+
+C = "device_vendor_msft_policy_config_"
+ORIGIN = Origin("policy.json", line=7, source="Policy")
+SCAN = "HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Scan!DisableArchiveScanning"
+SYSTEM = "HKLM\\Software\\Policies\\Microsoft\\Windows\\System"
+
+
+def gp(key: str, value: object) -> list[tuple[str, str, object, str | None, str]]:
+    facts = translate(Fact(Kind.INTUNE, key, value, ORIGIN))
+    assert all(f.origin == ORIGIN and f.via == key for f in facts)
+    return [(f.kind.value, f.key, f.value, f.type, f.confidence.value) for f in facts]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        # choice, native CSP with an inverted ADMX value
+        (
+            f"{C}defender_allowarchivescanning",
+            f"{C}defender_allowarchivescanning_1",
+            [("registry", SCAN, 0, "REG_DWORD", "exact")],
+        ),
+        (
+            f"{C}defender_allowarchivescanning",
+            f"{C}defender_allowarchivescanning_0",
+            [("registry", SCAN, 1, "REG_DWORD", "exact")],
+        ),
+        # choice, security option with an enum
+        (
+            f"{C}localpoliciessecurityoptions_networksecurity_lanmanagerauthenticationlevel",
+            f"{C}localpoliciessecurityoptions_networksecurity_lanmanagerauthenticationlevel_5",
+            [
+                (
+                    "registry",
+                    "HKLM\\System\\CurrentControlSet\\Control\\Lsa!LmCompatibilityLevel",
+                    5,
+                    "REG_DWORD",
+                    "exact",
+                )
+            ],
+        ),
+        # simple integer
+        (
+            f"{C}defender_avgcpuloadfactor",
+            50,
+            [
+                (
+                    "registry",
+                    "HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Scan!AvgCPULoadFactor",
+                    50,
+                    "REG_DWORD",
+                    "exact",
+                )
+            ],
+        ),
+        # ADMX-backed choice and its enum child (string data)
+        (
+            f"{C}admx_windowsexplorer_enablesmartscreen",
+            f"{C}admx_windowsexplorer_enablesmartscreen_1",
+            [("registry", f"{SYSTEM}!EnableSmartScreen", 1, "REG_DWORD", "exact")],
+        ),
+        (
+            f"{C}admx_windowsexplorer_enablesmartscreen_enablesmartscreendropdown",
+            f"{C}admx_windowsexplorer_enablesmartscreen_enablesmartscreendropdown_block",
+            [("registry", f"{SYSTEM}!ShellSmartScreenLevel", "Block", "REG_SZ", "exact")],
+        ),
+        # simple collection -> privilege principals
+        (
+            f"{C}userrights_denylocallogon",
+            ["*S-1-5-32-546", "Guests"],
+            [
+                (
+                    "privilege",
+                    "SeDenyInteractiveLogonRight",
+                    ["Guests", "S-1-5-32-546"],
+                    None,
+                    "exact",
+                )
+            ],
+        ),
+        # audit choice
+        (
+            f"{C}audit_accountlogon_auditcredentialvalidation",
+            f"{C}audit_accountlogon_auditcredentialvalidation_3",
+            [("audit", "Credential Validation", "Success and Failure", None, "exact")],
+        ),
+        # OMA-URI integer and ADMX payload
+        (
+            "./Device/Vendor/MSFT/Policy/Config/Defender/AllowArchiveScanning",
+            1,
+            [("registry", SCAN, 0, "REG_DWORD", "exact")],
+        ),
+        (
+            "./Device/Vendor/MSFT/Policy/Config/ADMX_WindowsExplorer/EnableSmartScreen",
+            '<enabled/><data id="EnableSmartScreenDropdown" value="Warn"/>',
+            [
+                ("registry", f"{SYSTEM}!EnableSmartScreen", 1, "REG_DWORD", "exact"),
+                ("registry", f"{SYSTEM}!ShellSmartScreenLevel", "Warn", "REG_SZ", "exact"),
+            ],
+        ),
+        # curated legacy properties
+        (
+            "windows10EndpointProtectionConfiguration.firewallProfileDomain.firewallEnabled",
+            "allowed",
+            [("firewall", "Domain/EnableFirewall", 1, None, "exact")],
+        ),
+        (
+            "windows10EndpointProtectionConfiguration.localSecurityOptionsMachineInactivityLimit",
+            15,
+            [
+                (
+                    "registry",
+                    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System!InactivityTimeoutSecs",
+                    900,
+                    "REG_DWORD",
+                    "exact",
+                )
+            ],
+        ),
+        ("windows10GeneralConfiguration.defenderScanArchiveFiles", False, []),
+    ],
+)
+def test_exact_translations(
+    key: str, value: object, expected: list[tuple[str, str, object, str | None, str]]
+) -> None:
+    assert gp(key, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "gp_key", "reason"),
+    [
+        (
+            "windows10GeneralConfiguration.passwordMinimumLength",
+            14,
+            "System Access/MinimumPasswordLength",
+            "the DeviceLock CSP enforces the length for local and Microsoft accounts,"
+            " not through the domain password policy",
+        ),
+    ],
+)
+def test_partial_translations_carry_a_reason(
+    key: str, value: object, gp_key: str, reason: str
+) -> None:
+    (fact,) = translate(Fact(Kind.INTUNE, key, value, ORIGIN))
+    assert (fact.key, fact.value, fact.confidence, fact.reason) == (
+        gp_key,
+        value,
+        Confidence.PARTIAL,
+        reason,
+    )
+
+
+def test_every_partial_entry_has_a_reason() -> None:
+    entries = load_mapping().entries.values()
+    assert all(e.reason for e in entries if e.confidence is Confidence.PARTIAL)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("device_vendor_msft_defender_configuration_meteredconnectionupdates", "x_1"),
+        ("compliance/bitLockerEnabled", True),
+        ("iosGeneralDeviceConfiguration.passcodeRequired", True),
+    ],
+)
+def test_unmapped_settings_translate_to_nothing(key: str, value: object) -> None:
+    assert load_mapping().lookup(key) is None
+    assert translate(Fact(Kind.INTUNE, key, value, ORIGIN)) == []
+
+
+def test_non_intune_facts_are_not_translated() -> None:
+    assert translate(Fact(Kind.REGISTRY, SCAN, 1, ORIGIN)) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (
+            "./Device/Vendor/MSFT/Policy/Config/Defender/AllowArchiveScanning",
+            f"{C}defender_allowarchivescanning",
+        ),
+        ("./User/Vendor/MSFT/Policy/Config/A/B", "user_vendor_msft_policy_config_a_b"),
+        (f"{C}x_name#2", f"{C}x_name"),
+    ],
+)
+def test_setting_id(key: str, expected: str) -> None:
+    assert setting_id(key) == expected
+
+
+def test_fixture_coverage() -> None:
+    sources = intune.load(
+        ROOT / "fixtures" / "intune" / "intunemanagement" / "settings_catalog.json"
+    )
+    figures = coverage(sources)
+    assert (figures.exact, figures.partial, figures.unmapped) == (5, 0, 2)
+    assert (figures.with_gp_equivalent, figures.mapped_with_gp_equivalent) == (6, 5)
+
+
+def test_osconfig_agreement_at_least_95_percent(corpus: Path) -> None:
+    check = crosscheck_osconfig(corpus / "mapping" / "osconfig")
+    assert check.compared >= 50
+    assert check.agreement >= 0.95, check.disagreements
+
+
+def test_windows_settings_catalog_coverage_at_least_80_percent(corpus: Path) -> None:
+    sources = [
+        s
+        for s in intune.load(corpus / "intune" / "openintunebaseline" / "WINDOWS")
+        if dict(s.meta)["kind"] == "settings_catalog"
+    ]
+    figures = coverage(sources)
+    assert figures.with_gp_equivalent >= 500
+    assert figures.equivalent_ratio >= 0.8
+
+
+def test_generator_is_current_and_deterministic(corpus: Path) -> None:
+    script = ROOT / "tools" / "gen_mapping.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--check", "--corpus", str(corpus)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
