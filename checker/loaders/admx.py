@@ -95,7 +95,9 @@ def find_policy(name: str, category: str, scope: str) -> Record | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+@cache
 def _extended(name: str, category: str) -> list[Record]:
+    """Scans the whole index, so a name missing from it is looked for once per process."""
     return [
         record
         for known, records in _index().items()
