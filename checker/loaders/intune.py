@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.loaders.text import decode, detect_encoding, read_bytes
+from checker.loaders.text import head as head_of
 from checker.model import JSON, Fact, InputFormatError, Kind, Origin, Source, freeze, input_error
 
 FORMAT = "intune"
@@ -75,20 +76,12 @@ def sniff(path: Path, head: bytes) -> bool:
     """A JSON file (not an intent's settings sidecar) or a folder of them that looks like
     a Graph export by content."""
     if path.is_dir():
-        return any(sniff(p, _head(p)) for p in sorted(path.rglob("*.json"))[:50])
+        return any(sniff(p, head_of(p)) for p in sorted(path.rglob("*.json"))[:50])
     if path.name.endswith(SIDECAR):
         return False
     encoding, bom = detect_encoding(head)
     text = head[bom:].decode(encoding, errors="ignore").lstrip()
     return text[:1] in ("{", "[") and any(marker in text for marker in _MARKERS)
-
-
-def _head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(4096)
-    except OSError:
-        return b""
 
 
 def load(path: Path) -> list[Source]:
@@ -153,7 +146,6 @@ class _Locator:
     text: str
     pos: int = 0
     line: int = 1
-    _cache: dict[str, int] = field(default_factory=dict)
 
     def find(self, token: str) -> int | None:
         needle = json.dumps(token)
