@@ -8,11 +8,9 @@ compiled here, so a bad policy stops the run before any export is read.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ from typing import Any
 import jmespath
 import jmespath.exceptions
 import jmespath.parser
-import jsonschema
 
 from checker import expect as expect_ops
 from checker.model import (
@@ -33,6 +30,7 @@ from checker.model import (
     Severity,
     canonical_key,
 )
+from checker.schemas import validate
 from checker.yamlsrc import Located, PolicyError, breadcrumb, load_yaml, position
 
 SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in Kind), "query")
@@ -74,21 +72,6 @@ class Check:
 class Benchmark:
     info: BenchmarkInfo
     checks: tuple[Check, ...]
-
-
-@cache
-def schema() -> dict[str, Any]:
-    """The benchmark JSON Schema shipped in the package (also for editors)."""
-    text = resources.files("checker.data").joinpath("benchmark.schema.json").read_text("utf-8")
-    result: dict[str, Any] = json.loads(text)
-    return result
-
-
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    cls = jsonschema.validators.validator_for(schema())
-    validator: jsonschema.protocols.Validator = cls(schema())
-    return validator
 
 
 def shipped_dir() -> Path:
@@ -174,52 +157,7 @@ def compile_benchmark(document: Any, path: str) -> Benchmark:
 def _validate(document: Any, path: str) -> None:
     if not isinstance(document, dict):
         raise PolicyError(path, "a benchmark is a YAML mapping with id, title and checks", 1)
-    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
-    if not errors:
-        return
-    error = _most_specific(errors[0])
-    crumbs = list(error.absolute_path)
-    unknown = _unknown_keys(error)
-    if unknown:
-        crumbs.append(unknown[0])
-    line, column = position(document, crumbs)
-    raise PolicyError(path, _describe(error), line, column, breadcrumb(crumbs))
-
-
-def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
-    """For oneOf/anyOf failures, the sub-error deepest in the document says the most."""
-    if error.context:
-        deepest = max(error.context, key=lambda e: len(e.absolute_path))
-        if len(deepest.absolute_path) > len(error.absolute_path):
-            return _most_specific(deepest)
-    return error
-
-
-def _allowed_keys(error: jsonschema.ValidationError) -> list[str]:
-    schema_part = error.schema
-    return sorted(schema_part.get("properties", {})) if isinstance(schema_part, dict) else []
-
-
-def _unknown_keys(error: jsonschema.ValidationError) -> list[str]:
-    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
-        return []
-    return sorted(set(error.instance) - set(_allowed_keys(error)))
-
-
-def _describe(error: jsonschema.ValidationError) -> str:
-    unknown = _unknown_keys(error)
-    if unknown:
-        allowed = ", ".join(_allowed_keys(error))
-        return f"unknown key {', '.join(map(repr, unknown))} (allowed: {allowed})"
-    if error.validator == "oneOf" and isinstance(error.instance, dict):
-        present = [key for key in SETTING_KEYS if key in error.instance]
-        if present:
-            return f"a check reads one setting, found {', '.join(present)}"
-        return f"a check needs one of {', '.join(SETTING_KEYS)}"
-    if error.validator == "anyOf" and isinstance(error.instance, dict):
-        return "a check needs 'expect' or 'assert'"
-    message: str = error.message
-    return message.replace("is a required property", "is required")
+    validate(document, "benchmark", path)
 
 
 def _resolve_profile(document: Located, path: str) -> list[tuple[Located, Origin]]:
@@ -259,7 +197,10 @@ def _resolve_profile(document: Located, path: str) -> list[tuple[Located, Origin
             continue
         if raw["id"] in overrides:
             merged = _apply_override(raw, overrides[raw["id"]])
-            _validate_check(merged, path, ["overrides", raw["id"]], document)
+            crumbs = ("overrides", raw["id"])
+            validate(
+                merged, "benchmark", path, definition="check", document=document, crumbs=crumbs
+            )
             result.append((merged, Origin(path, overrides[raw["id"]].line)))
         else:
             result.append((raw, origin))
@@ -278,15 +219,6 @@ def _apply_override(raw: Located, override: dict[str, Any]) -> Located:
                 merged.pop(key, None)
     merged.update(override)
     return merged
-
-
-def _validate_check(raw: Located, path: str, crumbs: list[str | int], document: Any) -> None:
-    check_schema = {"$defs": schema()["$defs"], **schema()["$defs"]["check"]}
-    cls = jsonschema.validators.validator_for(schema())
-    for error in cls(check_schema).iter_errors(raw):
-        error = _most_specific(error)
-        line, column = position(document, crumbs)
-        raise PolicyError(path, _describe(error), line, column, breadcrumb(crumbs))
 
 
 def _applies_to(raw: dict[str, Any] | None) -> AppliesTo:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from checker.model import Kind
-from checker.policy import load_benchmark, load_benchmarks, resolve, schema, select
+from checker.policy import load_benchmark, load_benchmarks, resolve, select
+from checker.schemas import schema
 from checker.yamlsrc import PolicyError
 
 DATA = Path(__file__).parent / "data" / "policies"
@@ -78,4 +79,4 @@ def test_select(
 
 
 def test_schema_ships_with_the_package() -> None:
-    assert schema()["title"] == "baseliner benchmark"
+    assert schema("benchmark")["title"] == "baseliner benchmark"

@@ -1,0 +1,109 @@
+"""JSON Schemas of the files a policy repository holds, and validation with positions.
+
+Each schema ships in ``checker/data`` (editors use them too).  :func:`validate` turns the
+first schema violation into a :class:`PolicyError` with the YAML line, column and a
+breadcrumb to the key at fault.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from checker.yamlsrc import PolicyError, breadcrumb, position
+
+SCHEMAS = ("benchmark", "exceptions", "plans", "targets")
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """The shipped JSON Schema ``checker/data/<name>.schema.json``."""
+    text = resources.files("checker.data").joinpath(f"{name}.schema.json").read_text("utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+@cache
+def _validator(name: str, pointer: str = "") -> jsonschema.protocols.Validator:
+    """A validator for the schema, or for the definition at ``$defs/<pointer>`` of it."""
+    root = schema(name)
+    part = {"$defs": root["$defs"], **root["$defs"][pointer]} if pointer else root
+    cls = jsonschema.validators.validator_for(root)
+    validator: jsonschema.protocols.Validator = cls(part)
+    return validator
+
+
+def validate(
+    instance: Any,
+    name: str,
+    path: str,
+    *,
+    definition: str = "",
+    document: Any = None,
+    crumbs: tuple[str | int, ...] = (),
+) -> None:
+    """Raise PolicyError for the first violation of schema ``name`` (or its ``definition``).
+
+    ``document`` and ``crumbs`` locate ``instance`` inside a larger parsed file.
+    """
+    errors = sorted(
+        _validator(name, definition).iter_errors(instance), key=lambda e: list(e.absolute_path)
+    )
+    if not errors:
+        return
+    error = _most_specific(errors[0])
+    trail = [*crumbs, *error.absolute_path]
+    unknown = _unknown_keys(error)
+    if unknown:
+        trail.append(unknown[0])
+    line, column = position(instance if document is None else document, trail)
+    raise PolicyError(path, _describe(error), line, column, breadcrumb(trail))
+
+
+def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For oneOf/anyOf failures, the sub-error deepest in the document says the most."""
+    if error.context:
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(deepest.absolute_path) > len(error.absolute_path):
+            return _most_specific(deepest)
+    return error
+
+
+def _allowed_keys(error: jsonschema.ValidationError) -> list[str]:
+    part = error.schema
+    return sorted(part.get("properties", {})) if isinstance(part, dict) else []
+
+
+def _unknown_keys(error: jsonschema.ValidationError) -> list[str]:
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    return sorted(set(error.instance) - set(_allowed_keys(error)))
+
+
+def _alternatives(error: jsonschema.ValidationError) -> list[str]:
+    """Key names of a oneOf/anyOf whose branches each require one key."""
+    part = error.schema if isinstance(error.schema, dict) else {}
+    branches = part.get(str(error.validator), [])
+    return [key for branch in branches for key in branch.get("required", [])]
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    unknown = _unknown_keys(error)
+    if unknown:
+        allowed = ", ".join(_allowed_keys(error))
+        return f"unknown key {', '.join(map(repr, unknown))} (allowed: {allowed})"
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    keys = _alternatives(error) if instance else []
+    if keys and error.validator == "oneOf":
+        present = [key for key in keys if key in instance]
+        if len(present) > 1:
+            return f"only one of {', '.join(present)} may be given"
+        return f"needs one of {', '.join(keys)}"
+    if keys and error.validator == "anyOf":
+        return f"needs {' or '.join(map(repr, keys))}"
+    message: str = error.message
+    return message.replace("is a required property", "is required")
