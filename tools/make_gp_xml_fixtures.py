@@ -13,6 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = "http://www.microsoft.com/GroupPolicy/Settings"
 TYPES = "http://www.microsoft.com/GroupPolicy/Types"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XSD = "http://www.w3.org/2001/XMLSchema"
+SC_REMOVE_OPTION = (
+    "MACHINE\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\ScRemoveOption"
+)
 
 SECURITY = f"""\
       <Extension xmlns:q1="{SETTINGS}/Security" xsi:type="q1:SecuritySettings">
@@ -50,7 +54,7 @@ SECURITY = f"""\
           <q1:SettingNumber>5</q1:SettingNumber>
         </q1:SecurityOptions>
         <q1:SecurityOptions>
-          <q1:KeyName>MACHINE\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\ScRemoveOption</q1:KeyName>
+          <q1:KeyName>{SC_REMOVE_OPTION}</q1:KeyName>
           <q1:SettingString>"1"</q1:SettingString>
         </q1:SecurityOptions>
         <q1:SecurityOptions>
@@ -146,7 +150,7 @@ def extension_data(extensions: list[tuple[str, str]]) -> str:
 
 
 def gpo(name: str, guid: str, computer: list[tuple[str, str]], user: list[tuple[str, str]]) -> str:
-    return f"""<GPO xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="{XSI}" xmlns="{SETTINGS}">
+    return f"""<GPO xmlns:xsd="{XSD}" xmlns:xsi="{XSI}" xmlns="{SETTINGS}">
   <Identifier>
     <Identifier xmlns="{TYPES}">{guid}</Identifier>
     <Domain xmlns="{TYPES}">example.test</Domain>
@@ -166,14 +170,25 @@ def gpo(name: str, guid: str, computer: list[tuple[str, str]], user: list[tuple[
 SMALL_GPO = gpo(
     "Fixture Baseline",
     "{11111111-2222-3333-4444-555555555555}",
-    [("Security", SECURITY), ("Advanced Audit Configuration", AUDIT),
-     ("Windows Firewall", FIREWALL), ("Registry", REGISTRY)],
+    [
+        ("Security", SECURITY),
+        ("Advanced Audit Configuration", AUDIT),
+        ("Windows Firewall", FIREWALL),
+        ("Registry", REGISTRY),
+    ],
     [("Registry", USER_REGISTRY)],
 )
 
 TWO_GPOS = (
-    '<report xmlns="' + SETTINGS + '">\n'
-    + gpo("First", "{00000000-0000-0000-0000-000000000001}", [("Advanced Audit Configuration", AUDIT)], [])
+    '<report xmlns="'
+    + SETTINGS
+    + '">\n'
+    + gpo(
+        "First",
+        "{00000000-0000-0000-0000-000000000001}",
+        [("Advanced Audit Configuration", AUDIT)],
+        [],
+    )
     + "\n"
     + gpo("Second", "{00000000-0000-0000-0000-000000000002}", [("Windows Firewall", FIREWALL)], [])
     + "\n</report>"
