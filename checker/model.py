@@ -27,7 +27,7 @@ Keys are canonical (:func:`canonical_key`): lower case, registry hives abbreviat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -451,12 +451,55 @@ class FleetScore:
     uncertain_range: tuple[float, float]
 
 
+class PlanState(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """A remediation plan entry for one check, with its state in this run."""
+
+    check: str
+    due: str
+    owner: str
+    state: PlanState
+    exposed: int
+    total: int
+    priority: str | None = None
+    notes: str | None = None
+    ticket: str | None = None
+    origin: Origin = Origin("<unknown>")
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "check": self.check,
+            "due": self.due,
+            "owner": self.owner,
+            "state": self.state.value,
+            "exposed": self.exposed,
+            "total": self.total,
+            "priority": self.priority,
+            "notes": self.notes,
+            "ticket": self.ticket,
+            "origin": self.origin.to_json(),
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
-    """Everything a reporter renders.  Reporters are ``render(report) -> str | bytes``."""
+    """Everything a reporter renders.  Reporters are ``render(report) -> str | bytes``.
+
+    ``targets`` is a sequence that may be backed by a spool file for large fleets: iterate it
+    once per use rather than holding copies.  ``warnings`` are notes at a file position that
+    do not fail the run (an expired exception, an exception that matches nothing).
+    """
 
     tool_version: str
     benchmarks: tuple[BenchmarkInfo, ...]
-    targets: tuple[TargetReport, ...]
+    targets: Sequence[TargetReport]
     fleet: FleetScore
     errors: tuple[InputError, ...] = ()
+    warnings: tuple[InputError, ...] = ()
+    plan: tuple[PlanItem, ...] = ()

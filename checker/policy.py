@@ -8,7 +8,6 @@ compiled here, so a bad policy stops the run before any export is read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -20,6 +19,7 @@ import jmespath.exceptions
 import jmespath.parser
 
 from checker import expect as expect_ops
+from checker.exceptions import compile_glob
 from checker.model import (
     JSON,
     BenchmarkInfo,
@@ -315,8 +315,8 @@ def select(
 ) -> list[Benchmark]:
     """Keep the checks whose id matches one of ``checks`` (glob or regex-free prefix patterns)
     and whose category is in ``categories``; drop those matching ``skip``.  Empty means all."""
-    wanted = [_pattern(p) for p in checks]
-    skipped = [_pattern(p) for p in skip]
+    wanted = [compile_glob(p) for p in checks]
+    skipped = [compile_glob(p) for p in skip]
     cats = {Category(c) for c in categories}
     out: list[Benchmark] = []
     for benchmark in benchmarks:
@@ -336,8 +336,3 @@ def select(
         )
         out.append(Benchmark(info, kept))
     return out
-
-
-def _pattern(glob: str) -> re.Pattern[str]:
-    """A check-id glob (``*`` and ``?``) as a compiled regular expression."""
-    return re.compile(re.escape(glob).replace(r"\*", ".*").replace(r"\?", "."), re.IGNORECASE)

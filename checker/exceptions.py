@@ -1,0 +1,143 @@
+"""Exceptions: reviewed, expiring decisions that a failing check is accepted (DESIGN §5).
+
+An exceptions file lists entries by check id or glob, scoped to targets, groups or tags, with a
+justification, reason, owner and expiry date.  A matching failing or not-configured result
+becomes ``exempt``; whether it is credited in the score depends on the justification (see
+checker/scoring.py).  Expired entries stop applying; expired entries and entries that matched
+nothing are reported as warnings, with the file and line of the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from checker.model import InputError, Origin, Result, Status
+from checker.schemas import validate
+from checker.yamlsrc import PolicyError, load_yaml
+
+EXEMPTIBLE = frozenset({Status.FAIL, Status.NOT_CONFIGURED})
+
+
+def compile_glob(glob: str) -> re.Pattern[str]:
+    """A check-id or target-name glob (``*`` and ``?``), matched case-insensitively."""
+    return re.compile(re.escape(glob).replace(r"\*", ".*").replace(r"\?", "."), re.IGNORECASE)
+
+
+def _globs(value: str | Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(compile_glob(v) for v in ([value] if isinstance(value, str) else value))
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Targets an entry covers: by name glob, group or tag; empty covers every target."""
+
+    targets: tuple[re.Pattern[str], ...] = ()
+    groups: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any] | None) -> Scope:
+        raw = raw or {}
+        return cls(
+            targets=_globs(raw.get("targets", [])),
+            groups=frozenset(g.casefold() for g in raw.get("groups", [])),
+            tags=frozenset(t.casefold() for t in raw.get("tags", [])),
+        )
+
+    def admits(self, name: str, group: str | None, tags: Iterable[str]) -> bool:
+        if not (self.targets or self.groups or self.tags):
+            return True
+        return (
+            any(p.fullmatch(name) for p in self.targets)
+            or (group is not None and group.casefold() in self.groups)
+            or bool(self.tags & {t.casefold() for t in tags})
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    checks: tuple[re.Pattern[str], ...]
+    scope: Scope
+    justification: str
+    reason: str
+    owner: str
+    expires: date
+    origin: Origin
+
+    def covers(self, check_id: str) -> bool:
+        return any(p.fullmatch(check_id) for p in self.checks)
+
+
+def load_exceptions(path: Path) -> list[Entry]:
+    """Parse and validate an exceptions file (schema ``exceptions``)."""
+    document = load_yaml(path)
+    if not isinstance(document, dict):
+        raise PolicyError(str(path), "an exceptions file is a mapping with 'exceptions'", 1)
+    validate(document, "exceptions", str(path))
+    return [
+        Entry(
+            checks=_globs(raw["checks"]),
+            scope=Scope.parse(raw.get("scope")),
+            justification=raw["justification"],
+            reason=raw["reason"],
+            owner=raw["owner"],
+            expires=date.fromisoformat(raw["expires"]),
+            origin=Origin(str(path), raw.line),
+        )
+        for raw in document["exceptions"]
+    ]
+
+
+@dataclass(slots=True)
+class Exemptions:
+    """Applies exception entries to results target by target and remembers what matched."""
+
+    entries: list[Entry]
+    today: date
+    matched: set[int] = field(default_factory=set)
+
+    def apply(
+        self, results: Sequence[Result], name: str, group: str | None, tags: Iterable[str]
+    ) -> tuple[Result, ...]:
+        live = [
+            (index, entry)
+            for index, entry in enumerate(self.entries)
+            if entry.expires >= self.today and entry.scope.admits(name, group, tags)
+        ]
+        if not live:
+            return tuple(results)
+        return tuple(self._exempt(result, live) for result in results)
+
+    def _exempt(self, result: Result, live: list[tuple[int, Entry]]) -> Result:
+        if result.status not in EXEMPTIBLE:
+            return result
+        for index, entry in live:
+            if entry.covers(result.check.id):
+                self.matched.add(index)
+                reason = (
+                    f"{entry.justification} until {entry.expires.isoformat()} "
+                    f"({entry.owner}): {entry.reason} [{entry.origin}]"
+                )
+                return replace(
+                    result, status=Status.EXEMPT, exception=entry.justification, reason=reason
+                )
+        return result
+
+    def warnings(self) -> list[InputError]:
+        """Expired entries, and live entries that matched no failing result in the run."""
+        out: list[InputError] = []
+        for index, entry in enumerate(self.entries):
+            where = entry.origin
+            if entry.expires < self.today:
+                message = f"exception expired on {entry.expires.isoformat()}; no longer applied"
+                out.append(InputError(where.path, message, line=where.line))
+            elif index not in self.matched:
+                out.append(
+                    InputError(where.path, "exception matches no failing result", line=where.line)
+                )
+        return out

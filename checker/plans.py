@@ -1,0 +1,64 @@
+"""Remediation plans: due dates, owners and notes for failing checks, and their state now.
+
+A plan entry names checks (ids or globs).  Its state in a run: ``resolved`` when the check
+leaves no target exposed, ``overdue`` when targets are still exposed after the due date,
+``open`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from checker.exceptions import compile_glob
+from checker.model import FleetCheck, InputError, Origin, PlanItem, PlanState
+from checker.schemas import validate
+from checker.yamlsrc import Located, PolicyError, load_yaml
+
+
+def load_plans(path: Path) -> list[Located]:
+    """The validated entries of a plan file (schema ``plans``), each knowing its line."""
+    document = load_yaml(path)
+    if not isinstance(document, dict):
+        raise PolicyError(str(path), "a plan file is a mapping with 'plans'", 1)
+    validate(document, "plans", str(path))
+    entries: list[Located] = document["plans"]
+    return entries
+
+
+def plan_states(
+    entries: Iterable[Located], path: str, checks: Iterable[FleetCheck], today: date
+) -> tuple[list[PlanItem], list[InputError]]:
+    """The state of every planned check, and warnings for entries naming no evaluated check."""
+    by_id = {check.check.id: check for check in checks}
+    items: list[PlanItem] = []
+    warnings: list[InputError] = []
+    for raw in entries:
+        globs = [raw["checks"]] if isinstance(raw["checks"], str) else raw["checks"]
+        patterns = [compile_glob(glob) for glob in globs]
+        matched = sorted(i for i in by_id if any(p.fullmatch(i) for p in patterns))
+        if not matched:
+            warnings.append(InputError(path, "plan entry names no evaluated check", line=raw.line))
+        due = date.fromisoformat(raw["due"])
+        for check_id in matched:
+            check = by_id[check_id]
+            if check.exposed == 0:
+                state = PlanState.RESOLVED
+            else:
+                state = PlanState.OVERDUE if due < today else PlanState.OPEN
+            items.append(
+                PlanItem(
+                    check=check_id,
+                    due=raw["due"],
+                    owner=raw["owner"],
+                    state=state,
+                    exposed=check.exposed,
+                    total=check.total,
+                    priority=raw.get("priority"),
+                    notes=raw.get("notes"),
+                    ticket=raw.get("ticket"),
+                    origin=Origin(path, raw.line),
+                )
+            )
+    return items, warnings
