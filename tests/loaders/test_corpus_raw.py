@@ -138,7 +138,7 @@ def test_whole_corpus_as_backups(corpus: Path) -> None:
 def test_marker_and_key_only_entries_in_the_wild(parsed: dict[Path, list[Fact]]) -> None:
     facts = [f for path, fs in parsed.items() if path.name.casefold() == "registry.pol" for f in fs]
     delvals = sorted({f.key for f in facts if f.key.endswith("!**delvals.")})
-    assert [key.split("\\")[-1].partition("!")[0] for key in delvals] == [
+    assert sorted(key.split("\\")[-1].partition("!")[0] for key in delvals) == [
         "DenyDeviceClasses",
         "ModuleNames",
         "SubscriptionManager",
