@@ -6,9 +6,11 @@ Exit codes (DESIGN §7): 0 passed; 1 the gate failed; 2 usage, policy or input e
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,13 @@ import click
 
 from checker import __version__
 from checker.engine import evaluate
+from checker.exceptions import load_exceptions
 from checker.model import Category, InputError, Report, Status
-from checker.outputs import OutputSpec, parse_output, write_atomic
+from checker.outputs import OutputSpec, chunks, parse_output, write_atomic
+from checker.plans import load_plans
 from checker.policy import load_benchmarks, select, shipped_dir, shipped_names
 from checker.reporters import REPORTERS
-from checker.runner import run
+from checker.runner import Progress, RunOptions, run
 from checker.targets import load_target, plan
 from checker.yamlsrc import PolicyError
 
@@ -93,11 +97,10 @@ def _emit(report: Report, specs: list[OutputSpec]) -> None:
     for spec in specs:
         data = REPORTERS[spec.format](report)
         if spec.path is None:
-            if isinstance(data, bytes):
-                sys.stdout.buffer.write(data)
-                sys.stdout.flush()
-            else:
-                click.echo(data, nl=False)
+            sys.stdout.flush()
+            for chunk in chunks(data):
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
         else:
             write_atomic(spec.path, data)
 
@@ -189,7 +192,7 @@ def _selection(function: Any) -> Any:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @_selection
 @click.option(
     "-o",
@@ -198,6 +201,39 @@ def _selection(function: Any) -> Any:
     multiple=True,
     metavar="FORMAT[=PATH]",
     help=f"Report format and file, repeatable. Formats: {', '.join(REPORTERS)}.",
+)
+@click.option(
+    "-t",
+    "--targets",
+    "manifest",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A targets.yaml manifest naming targets, their sources, groups and tags.",
+)
+@click.option(
+    "-e",
+    "--exceptions",
+    "exceptions_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An exceptions file (reviewed, expiring exemptions).",
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A remediation plan file (due dates and owners of failing checks).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes for a fleet [default: all cores].",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The date exceptions expire and plans fall due against [default: today].",
 )
 @click.option(
     "--fail-under",
@@ -221,6 +257,9 @@ def _selection(function: Any) -> Any:
     help="Statuses that fail the gate ('fail' includes not_configured).",
 )
 @click.option("--soft-fail", is_flag=True, help="Report, but never fail the gate (exit 0).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar [default: on a terminal]."
+)
 def check(
     inputs: tuple[Path, ...],
     policies: tuple[str, ...],
@@ -228,22 +267,73 @@ def check(
     skips: tuple[str, ...],
     categories: tuple[str, ...],
     outputs: tuple[str, ...],
+    manifest: Path | None,
+    exceptions_file: Path | None,
+    plan_file: Path | None,
+    jobs: int | None,
+    today: datetime | None,
     fail_under: float | None,
     category_thresholds: tuple[str, ...],
     fail_on: tuple[str, ...],
     soft_fail: bool,
+    progress: bool | None,
 ) -> None:
     """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
+    if not inputs and manifest is None:
+        raise click.UsageError("give INPUT paths or a --targets manifest")
     specs = _outputs(outputs)
     thresholds = _thresholds(category_thresholds)
     benchmarks = select(load_benchmarks(policies), checks, categories, skips)
-    report = run(benchmarks, list(inputs))
+    options = RunOptions(
+        jobs=jobs or os.cpu_count() or 1,
+        exceptions=tuple(load_exceptions(exceptions_file)) if exceptions_file else (),
+        plans=tuple(load_plans(plan_file)) if plan_file else (),
+        plans_path=str(plan_file or ""),
+        manifest=manifest,
+        today=today.date() if today else date.today(),
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    with _progress_bar(show) as bar:
+        report = run(benchmarks, list(inputs), options, bar)
     _emit(report, specs)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.errors:
         raise InputErrors(report.errors)
     reasons = gate(report, fail_under, thresholds, [] if "none" in fail_on else fail_on)
     if reasons and not soft_fail:
         raise GateFailed("; ".join(reasons))
+
+
+class _ProgressBar:
+    """Draws a bar on stderr once a run turns out to be a fleet (20 targets or more)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 20:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="checking", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+@contextmanager
+def _progress_bar(show: bool) -> Iterator[Progress | None]:
+    if not show:
+        yield None
+        return
+    bar = _ProgressBar()
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 @cli.command()

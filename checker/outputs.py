@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,18 +24,33 @@ def parse_output(spec: str, known: list[str]) -> OutputSpec:
     return OutputSpec(name, None if path in ("", "-") else Path(path))
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+Rendered = str | bytes | Iterable[str]
+"""What a reporter returns: the whole text, bytes, or text in chunks (for streaming)."""
+
+
+def chunks(data: Rendered) -> Iterator[bytes]:
+    """Rendered output as UTF-8 byte chunks."""
+    if isinstance(data, bytes):
+        yield data
+    elif isinstance(data, str):
+        yield data.encode("utf-8")
+    else:
+        for chunk in data:
+            yield chunk.encode("utf-8")
+
+
+def write_atomic(path: Path, data: Rendered) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half.
 
     The data goes to a temporary file in the same folder, is flushed to disk, and is renamed
     over the target (atomic on POSIX and on Windows' ReplaceFile semantics of os.replace).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for chunk in chunks(data):
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

@@ -19,6 +19,8 @@ from pathlib import Path
 from checker.loaders import Loader, file_formats, folder_formats
 from checker.loaders.text import head
 from checker.model import InputError, InputFormatError, Source, Target, build_target
+from checker.schemas import validate
+from checker.yamlsrc import PolicyError, load_yaml
 
 DEVICE_FORMATS = frozenset({"gpresult"})
 """Formats whose every file is one device, named by the file's content."""
@@ -41,6 +43,9 @@ class TargetPlan:
     group: str | None = None
     tags: tuple[str, ...] = ()
     named_by_content: bool = False
+    """Take the name from the device export (gpresult names its computer)."""
+    meta: tuple[tuple[str, str], ...] = ()
+    """Facts about the target from the manifest (os, role) for ``applies_to``."""
 
 
 @dataclass(slots=True)
@@ -57,9 +62,11 @@ def sniff(path: Path) -> str | None:
     return next((name for name, ldr in file_formats().items() if ldr.sniff(path, first)), None)
 
 
-def plan(paths: list[Path]) -> Plan:
-    """Targets for the input paths (see module docstring)."""
+def plan(paths: list[Path], manifest: Path | None = None) -> Plan:
+    """Targets for the input paths (see module docstring) and those a manifest names."""
     result = Plan()
+    if manifest is not None:
+        _plan_manifest(manifest, result)
     for path in paths:
         if not path.exists():
             result.errors.append(InputError(str(path), "no such file or folder"))
@@ -75,6 +82,40 @@ def plan(paths: list[Path]) -> Plan:
         elif not devices and path.is_dir():
             result.errors.append(InputError(str(path), "no Group Policy or Intune export found"))
     return result
+
+
+def _plan_manifest(manifest: Path, result: Plan) -> None:
+    """Targets from a ``targets.yaml`` manifest (schema ``targets``); paths are relative to it.
+
+    An entry with ``sources`` is one target whose exports apply in the order listed (a later
+    source wins).  An entry with ``devices`` makes each device export under that path a
+    target, with the entry's ``sources`` applied first (shared GPOs or Intune policies).
+    """
+    document = load_yaml(manifest)
+    if not isinstance(document, dict):
+        raise PolicyError(str(manifest), "a targets manifest is a mapping with 'targets'", 1)
+    validate(document, "targets", str(manifest))
+    base = manifest.parent
+    for raw in document["targets"]:
+        shared: list[Planned] = []
+        for source in raw.get("sources", []):
+            path = base / source
+            if not path.exists():
+                message = f"source {source!r} of the manifest does not exist"
+                result.errors.append(InputError(str(manifest), message, line=raw.line))
+                continue
+            shared += _walk(path, result.errors)
+        meta = tuple((key, raw[key]) for key in ("os", "role") if key in raw)
+        common = {"group": raw.get("group"), "tags": tuple(raw.get("tags", ())), "meta": meta}
+        if "devices" not in raw:
+            result.targets.append(TargetPlan(raw["name"], tuple(shared), **common))
+            continue
+        devices = [p for p in _walk(base / raw["devices"], result.errors)]
+        for device in devices:
+            sources = (*shared, device)
+            result.targets.append(
+                TargetPlan(device.path.stem, sources, named_by_content=True, **common)
+            )
 
 
 def _target_name(path: Path) -> str:
@@ -147,11 +188,14 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
     if errors:
         return None, errors
     name = target_plan.name
-    if target_plan.named_by_content and sources and sources[0].name:
-        name = sources[0].name
+    if target_plan.named_by_content:
+        device = next((s for s in sources if s.format in DEVICE_FORMATS and s.name), None)
+        name = device.name if device is not None and device.name else name
     target = build_target(name, sources, group=target_plan.group, tags=target_plan.tags)
     for source in sources:
-        target.meta.update(dict(source.meta))
+        for key, value in source.meta:
+            target.meta.setdefault(key, value)
+    target.meta.update(target_plan.meta)
     return target, errors
 
 

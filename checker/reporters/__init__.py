@@ -1,4 +1,5 @@
-"""Reporters: one module per output format, each ``render(report) -> str | bytes``.
+"""Reporters: one module per output format, each ``render(report) -> str | bytes``
+(or an iterator of text chunks, for output that streams a fleet).
 
 The registry below is written out by hand; its keys are the ``-o`` format names.
 """
@@ -8,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from checker.model import Report
+from checker.outputs import Rendered
 from checker.reporters import console, json
 
-Renderer = Callable[[Report], str | bytes]
+Renderer = Callable[[Report], Rendered]
 
 REPORTERS: dict[str, Renderer] = {
     "console": console.render,

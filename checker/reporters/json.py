@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from fractions import Fraction
 
 from checker.model import JSON, BenchmarkInfo, Report, Result, TargetReport
@@ -60,40 +61,76 @@ def _target(target: TargetReport) -> dict[str, JSON]:
 
 
 def _benchmark(info: BenchmarkInfo) -> dict[str, JSON]:
-    return {"id": info.id, "title": info.title, "version": info.version, "path": info.path,
-            "checks": len(info.checks)}
+    return {
+        "id": info.id,
+        "title": info.title,
+        "version": info.version,
+        "path": info.path,
+        "checks": len(info.checks),
+    }
 
 
-def to_json(report: Report) -> dict[str, JSON]:
+def _fleet(report: Report) -> dict[str, JSON]:
     fleet = report.fleet
+    return {
+        "score": {
+            **fleet.overall.to_json(),
+            "uncertain_range": [round(v, 2) for v in fleet.uncertain_range],
+        },
+        "categories": {cat.value: s.to_json() for cat, s in fleet.categories},
+        "checks": [
+            {
+                "check": c.check.id,
+                "title": c.check.title,
+                "category": c.check.category.value,
+                "exposed": c.exposed,
+                "total": c.total,
+                "ratio": _number(c.ratio),
+                "score_impact": _number(c.score_impact),
+                "statuses": {status.value: n for status, n in c.statuses},
+            }
+            for c in sorted(fleet.checks, key=lambda c: c.check.id)
+        ],
+    }
+
+
+def _head(report: Report) -> dict[str, JSON]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "baseliner", "version": report.tool_version},
         "benchmarks": [_benchmark(info) for info in report.benchmarks],
-        "targets": [_target(target) for target in report.targets],
-        "fleet": {
-            "score": {
-                **fleet.overall.to_json(),
-                "uncertain_range": [round(v, 2) for v in fleet.uncertain_range],
-            },
-            "categories": {cat.value: s.to_json() for cat, s in fleet.categories},
-            "checks": [
-                {
-                    "check": c.check.id,
-                    "title": c.check.title,
-                    "category": c.check.category.value,
-                    "exposed": c.exposed,
-                    "total": c.total,
-                    "ratio": _number(c.ratio),
-                    "score_impact": _number(c.score_impact),
-                    "statuses": {status.value: n for status, n in c.statuses},
-                }
-                for c in sorted(fleet.checks, key=lambda c: c.check.id)
-            ],
-        },
-        "errors": [error.to_json() for error in report.errors],
     }
 
 
-def render(report: Report) -> str:
-    return json.dumps(to_json(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def _tail(report: Report) -> dict[str, JSON]:
+    return {
+        "fleet": _fleet(report),
+        "errors": [error.to_json() for error in report.errors],
+        "warnings": [warning.to_json() for warning in report.warnings],
+        "plan": [item.to_json() for item in report.plan],
+    }
+
+
+def to_json(report: Report) -> dict[str, JSON]:
+    """The whole document in memory (for tests and small runs; :func:`render` streams)."""
+    return {**_head(report), "targets": [_target(t) for t in report.targets], **_tail(report)}
+
+
+def _dump(value: JSON, indent: int) -> str:
+    """``value`` as indented JSON, nested ``indent`` spaces deep (strings never hold raw
+    newlines in JSON, so indenting after each newline is safe)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
+
+
+def render(report: Report) -> Iterator[str]:
+    """The JSON document in chunks, one target at a time, so a fleet streams to disk.
+
+    The text is exactly ``json.dumps(to_json(report), indent=2)`` plus a newline.
+    """
+    head = json.dumps(_head(report), indent=2, ensure_ascii=False)
+    yield head[:-2] + ',\n  "targets": ['
+    for index, target in enumerate(report.targets):
+        yield ("," if index else "") + "\n    " + _dump(_target(target), 4)
+    yield ("\n  ]" if report.targets else "]") + ",\n"
+    tail = json.dumps(_tail(report), indent=2, ensure_ascii=False)
+    yield tail[2:] + "\n"
