@@ -7,10 +7,21 @@ finding reads alike in a Jenkins failure, a GitHub alert and a step summary.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from checker.model import JSON, Category, FleetCheck, Report, Result, Status
+from checker.model import (
+    JSON,
+    Category,
+    CheckInfo,
+    FleetCheck,
+    Report,
+    Result,
+    Status,
+    TargetReport,
+)
 
 FAILING = frozenset({Status.FAIL, Status.NOT_CONFIGURED})
 """Statuses that are findings: a wrong value, or a setting no source configures."""
@@ -83,10 +94,52 @@ def recommendations(report: Report) -> list[FleetCheck]:
     return sorted(exposed, key=lambda check: (-check.score_impact, check.check.id))
 
 
-def by_check(report: Report) -> dict[str, list[tuple[str, Result]]]:
-    """Every target's result for each check id, targets in report order."""
-    table: dict[str, list[tuple[str, Result]]] = {}
-    for target in report.targets:
+def outcome(status: Status) -> str:
+    """The CI outcome a status maps to: failure, error, uncertain, pass or other (skipped)."""
+    if status in FAILING:
+        return "failure"
+    if status in (Status.ERROR, Status.UNCERTAIN, Status.PASS):
+        return status.value
+    return "other"
+
+
+@dataclass(slots=True)
+class CheckDigest:
+    """One check across targets: status counts and the first few targets of each outcome.
+
+    Built in one pass with bounded samples, so a fleet's memory stays flat.
+    """
+
+    check: CheckInfo
+    keep: int
+    statuses: Counter[Status] = field(default_factory=Counter)
+    samples: dict[str, list[tuple[str, Result]]] = field(default_factory=dict)
+
+    def add(self, name: str, result: Result) -> None:
+        self.statuses[result.status] += 1
+        kept = self.samples.setdefault(outcome(result.status), [])
+        if len(kept) < self.keep:
+            kept.append((name, result))
+
+    @property
+    def evaluated(self) -> int:
+        return sum(self.statuses.values())
+
+    def count(self, group: str) -> int:
+        return sum(n for status, n in self.statuses.items() if outcome(status) == group)
+
+    def sample(self, group: str) -> list[tuple[str, Result]]:
+        """The kept targets of ``group``, sorted by name."""
+        return sorted(self.samples.get(group, []), key=lambda pair: pair[0])
+
+
+def digest(targets: Iterable[TargetReport], keep: int) -> dict[str, CheckDigest]:
+    """A :class:`CheckDigest` per check id, reading ``targets`` once."""
+    table: dict[str, CheckDigest] = {}
+    for target in targets:
         for result in target.results:
-            table.setdefault(result.check.id, []).append((target.name, result))
+            entry = table.get(result.check.id)
+            if entry is None:
+                entry = table[result.check.id] = CheckDigest(result.check, keep)
+            entry.add(target.name, result)
     return table

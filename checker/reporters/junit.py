@@ -38,7 +38,6 @@ from junit_xml import TestCase, TestSuite  # type: ignore[import-untyped]
 
 from checker.model import (
     CheckInfo,
-    FleetCheck,
     FleetScore,
     InputError,
     Report,
@@ -137,86 +136,61 @@ def _score_properties(score: TargetScore | FleetScore) -> dict[str, str]:
 
 
 def _fleet_suites(report: Report) -> list[Any]:
-    results = findings.by_check(report)
+    digests = findings.digest(report.targets, DEVICES_LISTED)
     versions = {benchmark.id: benchmark.version for benchmark in report.benchmarks}
-    by_benchmark: dict[str, list[FleetCheck]] = {}
-    for fleet_check in report.fleet.checks:
-        by_benchmark.setdefault(fleet_check.check.benchmark, []).append(fleet_check)
+    by_benchmark: dict[str, list[findings.CheckDigest]] = {}
+    for entry in digests.values():
+        by_benchmark.setdefault(entry.check.benchmark, []).append(entry)
     suites = []
     for benchmark in sorted(by_benchmark):
-        checks = sorted(by_benchmark[benchmark], key=lambda fc: (classname(fc.check), fc.check.id))
-        cases = [_fleet_case(fc.check, results.get(fc.check.id, [])) for fc in checks]
+        entries = sorted(by_benchmark[benchmark], key=lambda e: (classname(e.check), e.check.id))
         properties = {
             "benchmark": benchmark,
             "benchmark.version": versions.get(benchmark, ""),
             "targets": str(len(report.targets)),
         }
         properties.update(_score_properties(report.fleet))
+        cases = [_fleet_case(entry) for entry in entries]
         suites.append(TestSuite(benchmark, cases, properties=properties))
     return suites
 
 
-def _fleet_case(check: CheckInfo, results: Sequence[tuple[str, Result]]) -> Any:
+def _fleet_case(entry: findings.CheckDigest) -> Any:
     """One test case for a check across the fleet, with the worst outcome."""
+    check = entry.check
     case = TestCase(test_name(check), classname=classname(check))
-    groups = _by_outcome(results)
-    evaluated = len(results)
-    if groups["failure"]:
-        failing = groups["failure"]
+    of = f"of {entry.evaluated:,} devices"
+    if entry.count("failure"):
         case.add_failure_info(
-            message=f"fails on {len(failing):,} of {evaluated:,} devices; "
-            f"expected {check.expected}",
-            output=_fleet_body(check, failing),
+            message=f"fails on {entry.count('failure'):,} {of}; expected {check.expected}",
+            output=_fleet_body(entry, "failure"),
             failure_type=Status.FAIL.value,
         )
-    elif groups["error"]:
-        errors = groups["error"]
+    elif entry.count("error"):
         case.add_error_info(
-            message=f"evaluation error on {len(errors):,} of {evaluated:,} devices: "
-            f"{findings.why(errors[0][1])}",
-            output=_fleet_body(check, errors),
+            message=f"evaluation error on {entry.count('error'):,} {of}: "
+            f"{findings.why(entry.sample('error')[0][1])}",
+            output=_fleet_body(entry, "error"),
             error_type="error",
         )
-    elif groups["uncertain"] or (groups["other"] and not groups["pass"]):
-        case.add_skipped_info(message=_skip_message(groups, evaluated))
+    elif entry.count("uncertain") or (entry.count("other") and not entry.count("pass")):
+        case.add_skipped_info(message=_skip_message(entry))
     return case
 
 
-def _by_outcome(results: Iterable[tuple[str, Result]]) -> dict[str, list[tuple[str, Result]]]:
-    groups: dict[str, list[tuple[str, Result]]] = {
-        "failure": [],
-        "error": [],
-        "uncertain": [],
-        "pass": [],
-        "other": [],
-    }
-    for name, result in sorted(results, key=lambda pair: pair[0]):
-        if result.status in findings.FAILING:
-            groups["failure"].append((name, result))
-        elif result.status is Status.ERROR:
-            groups["error"].append((name, result))
-        elif result.status is Status.UNCERTAIN:
-            groups["uncertain"].append((name, result))
-        elif result.status is Status.PASS:
-            groups["pass"].append((name, result))
-        else:
-            groups["other"].append((name, result))
-    return groups
-
-
-def _skip_message(groups: dict[str, list[tuple[str, Result]]], evaluated: int) -> str:
+def _skip_message(entry: findings.CheckDigest) -> str:
     """The status counts, then the first uncertain (else exempt or inapplicable) device's reason."""
-    counts = Counter(result.status for group in groups.values() for _, result in group)
     summary = ", ".join(
-        f"{status.value.replace('_', ' ')} on {counts[status]:,}"
+        f"{status.value.replace('_', ' ')} on {entry.statuses[status]:,}"
         for status in Status
-        if counts[status]
+        if entry.statuses[status]
     )
-    name, result = (groups["uncertain"] or groups["other"])[0]
-    return f"{summary} of {evaluated:,} devices; {name}: {findings.why(result)}"
+    name, result = (entry.sample("uncertain") or entry.sample("other"))[0]
+    return f"{summary} of {entry.evaluated:,} devices; {name}: {findings.why(result)}"
 
 
-def _fleet_body(check: CheckInfo, devices: Sequence[tuple[str, Result]]) -> str:
+def _fleet_body(entry: findings.CheckDigest, group: str) -> str:
+    check = entry.check
     lines = [
         f"Expected:    {check.expected}",
         f"Setting:     {check.setting}",
@@ -224,14 +198,13 @@ def _fleet_body(check: CheckInfo, devices: Sequence[tuple[str, Result]]) -> str:
     ]
     if check.remediation:
         lines.append(f"Remediation: {check.remediation}")
-    lines.append(f"Devices ({len(devices):,}):")
-    for name, result in devices[:DEVICES_LISTED]:
-        detail = findings.actual(result)
-        if result.status is Status.ERROR:
-            detail = findings.why(result)
+    total = entry.count(group)
+    lines.append(f"Devices ({total:,}):")
+    for name, result in entry.sample(group):
+        detail = findings.why(result) if group == "error" else findings.actual(result)
         lines.append(f"  {name}: {detail} ({findings.origins(result)})")
-    if len(devices) > DEVICES_LISTED:
-        lines.append(f"  ... and {len(devices) - DEVICES_LISTED:,} more")
+    if total > DEVICES_LISTED:
+        lines.append(f"  ... and {total - DEVICES_LISTED:,} more")
     return "\n".join(lines)
 
 

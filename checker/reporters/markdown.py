@@ -10,10 +10,12 @@ under GitHub's 1 MiB step-summary limit.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from checker.model import Report, Result, Score, Status, TargetReport
+from checker.model import Conflict, Report, Result, Score, Status, TargetReport
 from checker.reporters import findings
 
 MAX_BYTES = 1024 * 1024
@@ -33,16 +35,48 @@ _TRUNCATED = (
 )
 
 
+@dataclass(slots=True)
+class _Survey:
+    """What the summary needs from the targets, gathered in one pass with bounded lists."""
+
+    statuses: Counter[Status] = field(default_factory=Counter)
+    devices: list[tuple[float, str, int, int]] = field(default_factory=list)
+    uncertain: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    uncertain_devices: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    conflicts: list[tuple[str, Conflict]] = field(default_factory=list)
+    conflict_count: int = 0
+
+    def add(self, target: TargetReport) -> None:
+        counts = Counter(result.status for result in target.results)
+        self.statuses.update(counts)
+        failing = counts[Status.FAIL] + counts[Status.NOT_CONFIGURED]
+        row = (target.score.overall.percent, target.name, failing, counts[Status.UNCERTAIN])
+        self.devices = heapq.nsmallest(TOP, [*self.devices, row])
+        for result in target.results:
+            if result.status is Status.UNCERTAIN:
+                key = _uncertain_key(result)
+                self.uncertain_devices[key] += 1
+                names = self.uncertain.setdefault(key, [])
+                if len(names) < DEVICES_SHOWN:
+                    names.append(target.name)
+        self.conflict_count += len(target.conflicts)
+        room = ROWS - len(self.conflicts)
+        self.conflicts += [(target.name, conflict) for conflict in target.conflicts[:room]]
+
+
 def render(report: Report, *, limit: int = MAX_BYTES) -> str:
     """The Markdown summary of ``report``, at most ``limit`` bytes of UTF-8."""
+    survey = _Survey()
+    for target in report.targets:
+        survey.add(target)
     sections = [
         _headline(report),
         _scores(report),
-        _statuses(report),
+        _statuses(survey),
         _recommendations(report),
-        _devices(report),
-        _uncertain(report),
-        _conflicts(report),
+        _devices(survey, len(report.targets)),
+        _uncertain(survey),
+        _conflicts(survey),
         _errors(report),
     ]
     return _fit("\n".join(section for section in sections if section), limit)
@@ -102,10 +136,10 @@ def _scores(report: Report) -> str:
     return "### Scores\n\n" + _table(("Category", "Score", "Points"), rows)
 
 
-def _statuses(report: Report) -> str:
-    counts = Counter(result.status for target in report.targets for result in target.results)
-    if not counts:
+def _statuses(survey: _Survey) -> str:
+    if not survey.statuses:
         return ""
+    counts = survey.statuses
     rows = [(status.value, f"{counts[status]:,}") for status in Status if counts[status]]
     return "### Results\n\n" + _table(("Status", "Results"), rows)
 
@@ -130,56 +164,46 @@ def _recommendations(report: Report) -> str:
     return text + _more(TOP, len(ranked), "recommendations")
 
 
-def _devices(report: Report) -> str:
-    if len(report.targets) < 2:
+def _devices(survey: _Survey, total: int) -> str:
+    if total < 2:
         return ""
-    ranked = sorted(report.targets, key=lambda t: (t.score.overall.percent, t.name))
     rows = [
-        (
-            code(target.name),
-            f"{target.score.overall.percent:.1f}%",
-            str(sum(result.status in findings.FAILING for result in target.results)),
-            str(sum(result.status is Status.UNCERTAIN for result in target.results)),
-        )
-        for target in ranked[:TOP]
+        (code(name), f"{percent:.1f}%", str(failing), str(uncertain))
+        for percent, name, failing, uncertain in survey.devices
     ]
     text = "### Lowest-scoring devices\n\n"
     text += _table(("Device", "Score", "Failing", "Uncertain"), rows)
-    return text + _more(TOP, len(ranked), "devices")
+    return text + _more(len(rows), total, "devices")
 
 
-def _uncertain(report: Report) -> str:
-    grouped: dict[tuple[str, str, str], list[str]] = {}
-    for target in report.targets:
-        for result in target.results:
-            if result.status is Status.UNCERTAIN:
-                grouped.setdefault(_uncertain_key(result), []).append(target.name)
-    if not grouped:
+def _uncertain(survey: _Survey) -> str:
+    if not survey.uncertain:
         return ""
     rows = [
         (
             code(check_id),
-            cell(findings.listing(sorted(names), DEVICES_SHOWN)),
+            cell(
+                findings.listing(
+                    sorted(names), DEVICES_SHOWN, survey.uncertain_devices[(check_id, via, reason)]
+                )
+            ),
             code(via) if via else "",
             cell(reason),
         )
-        for (check_id, via, reason), names in sorted(grouped.items())[:ROWS]
+        for (check_id, via, reason), names in sorted(survey.uncertain.items())[:ROWS]
     ]
     text = "### Uncertain results\n\nThe Intune setting does not map one to one onto the "
     text += "setting the check reads, so the verdict is left open.\n\n"
     text += _table(("Check", "Devices", "Intune setting", "Reason"), rows)
-    return text + _more(ROWS, len(grouped), "uncertain checks")
+    return text + _more(ROWS, len(survey.uncertain), "uncertain checks")
 
 
 def _uncertain_key(result: Result) -> tuple[str, str, str]:
     return (result.check.id, result.via or "", result.reason or "no reason given")
 
 
-def _conflicts(report: Report) -> str:
-    conflicts = [
-        (target.name, conflict) for target in report.targets for conflict in target.conflicts
-    ]
-    if not conflicts:
+def _conflicts(survey: _Survey) -> str:
+    if not survey.conflicts:
         return ""
     rows = [
         (
@@ -189,11 +213,11 @@ def _conflicts(report: Report) -> str:
             cell(f"{findings.show(conflict.loser.value)} ({conflict.loser.origin})"),
             cell(conflict.rule),
         )
-        for name, conflict in conflicts[:ROWS]
+        for name, conflict in survey.conflicts
     ]
     header = ("Device", "Setting", "Applied", "Overridden", "Rule")
     text = "### Conflicts between sources\n\n" + _table(header, rows)
-    return text + _more(ROWS, len(conflicts), "conflicts")
+    return text + _more(len(rows), survey.conflict_count, "conflicts")
 
 
 def _errors(report: Report) -> str:

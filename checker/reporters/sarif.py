@@ -34,7 +34,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -218,53 +218,42 @@ def _device_run(
     base: str,
 ) -> dict[str, JSON]:
     results = [_result(result, target.name, index, base) for result in _findings(target.results)]
-    evaluated = [(target.name, result) for result in target.results]
-    return _run(report, rules, results, f"baseliner/{target.name}/", evaluated, base)
+    digests = findings.digest([target], DEVICES_IN_MESSAGE)
+    return _run(report, rules, results, f"baseliner/{target.name}/", digests, base)
 
 
 def _fleet_run(
     report: Report, rules: list[dict[str, JSON]], index: dict[str, int], base: str
 ) -> dict[str, JSON]:
-    per_check = findings.by_check(report)
-    results: list[dict[str, JSON]] = []
-    for check_id in sorted(per_check):
-        pairs = sorted(per_check[check_id], key=lambda pair: pair[0])
-        failing = [name for name, result in pairs if result.status in findings.FAILING]
-        uncertain = [name for name, result in pairs if result.status is Status.UNCERTAIN]
-        check = pairs[0][1].check
-        for status, names in ((Status.FAIL, failing), (Status.UNCERTAIN, uncertain)):
-            if names:
-                results.append(_fleet_result(check, status, names, len(pairs), index, base))
-    notes = [pair for pairs in per_check.values() for pair in pairs]
-    return _run(report, rules, results, "baseliner/fleet/", notes, base)
+    digests = findings.digest(report.targets, DEVICES_IN_PROPERTIES)
+    results = [
+        _fleet_result(digests[check_id], group, index, base)
+        for check_id in sorted(digests)
+        for group in ("failure", "uncertain")
+        if digests[check_id].count(group)
+    ]
+    return _run(report, rules, results, "baseliner/fleet/", digests, base)
 
 
 def _fleet_result(
-    check: CheckInfo,
-    status: Status,
-    names: Sequence[str],
-    evaluated: int,
-    index: dict[str, int],
-    base: str,
+    entry: findings.CheckDigest, group: str, index: dict[str, int], base: str
 ) -> dict[str, JSON]:
+    check, count = entry.check, entry.count(group)
+    names = [name for name, _ in entry.sample(group)]
+    status = Status.UNCERTAIN if group == "uncertain" else Status.FAIL
     state = "is uncertain" if status is Status.UNCERTAIN else "fails"
-    devices = findings.listing(names, DEVICES_IN_MESSAGE)
-    scope = "fleet" if status is Status.FAIL else "fleet/uncertain"
+    devices = findings.listing(names, DEVICES_IN_MESSAGE, count)
     return {
         "ruleId": check.id,
         "ruleIndex": index[check.id],
         **_kind(status, check),
         "message": {
-            "text": f"{check.title} {state} on {len(names):,} of {evaluated:,} devices "
+            "text": f"{check.title} {state} on {count:,} of {entry.evaluated:,} devices "
             f"({check.setting}; expected {check.expected}): {devices}"
         },
         "locations": [_location(check.origin, base)],
-        "partialFingerprints": {FINGERPRINT: fingerprint(check, scope)},
-        "properties": {
-            "count": len(names),
-            "evaluated": evaluated,
-            "devices": list(names[:DEVICES_IN_PROPERTIES]),
-        },
+        "partialFingerprints": {FINGERPRINT: fingerprint(check, f"fleet/{group}")},
+        "properties": {"count": count, "evaluated": entry.evaluated, "devices": names},
     }
 
 
@@ -273,10 +262,10 @@ def _run(
     rules: list[dict[str, JSON]],
     results: list[dict[str, JSON]],
     automation_id: str,
-    evaluated: Sequence[tuple[str, Result]],
+    digests: dict[str, findings.CheckDigest],
     base: str,
 ) -> dict[str, JSON]:
-    notifications = _input_notifications(report, base) + _error_notifications(evaluated)
+    notifications = _input_notifications(report, base) + _error_notifications(digests)
     invocation: dict[str, JSON] = {"executionSuccessful": not report.errors}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -313,21 +302,21 @@ def _input_notifications(report: Report, base: str) -> list[JSON]:
     return notes
 
 
-def _error_notifications(evaluated: Sequence[tuple[str, Result]]) -> list[JSON]:
+def _error_notifications(digests: dict[str, findings.CheckDigest]) -> list[JSON]:
     """Evaluation errors, one notification per check naming the targets it failed on."""
-    errors: dict[str, list[tuple[str, Result]]] = {}
-    for name, result in evaluated:
-        if result.status is Status.ERROR:
-            errors.setdefault(result.check.id, []).append((name, result))
     notes: list[JSON] = []
-    for check_id in sorted(errors):
-        pairs = sorted(errors[check_id], key=lambda pair: pair[0])
-        names = findings.listing([name for name, _ in pairs], DEVICES_IN_MESSAGE)
-        notes.append(
-            {
-                "level": "error",
-                "message": {"text": f"{check_id}: {findings.why(pairs[0][1])} ({names})"},
-                "associatedRule": {"id": check_id},
-            }
-        )
+    for check_id in sorted(digests):
+        entry = digests[check_id]
+        errors = entry.sample("error")
+        if errors:
+            names = findings.listing(
+                [name for name, _ in errors], DEVICES_IN_MESSAGE, entry.count("error")
+            )
+            notes.append(
+                {
+                    "level": "error",
+                    "message": {"text": f"{check_id}: {findings.why(errors[0][1])} ({names})"},
+                    "associatedRule": {"id": check_id},
+                }
+            )
     return notes

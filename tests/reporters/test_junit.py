@@ -87,7 +87,7 @@ def test_layout(case: str, suites: list[str]) -> None:
 
 def test_suite_properties_carry_scores() -> None:
     suite = next(iter(parse(junit.render(factory.single_device()))))
-    properties = {prop.name: prop.value for prop in suite.properties()}
+    properties = {prop.name: prop.value for prop in suite.properties()}  # type: ignore[no-untyped-call]
     assert properties["score"] == "23.08"
     assert properties["score.network"] == "0.00"
     assert properties["target"] == "WS-0001"

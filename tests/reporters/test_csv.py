@@ -1,0 +1,67 @@
+"""Recommendations CSV: golden files, RFC 4180 with a BOM, formula safety, plan columns."""
+
+from __future__ import annotations
+
+import codecs
+import csv as stdlib_csv
+import io
+from dataclasses import replace
+
+import pytest
+
+from checker.model import Report
+from checker.reporters import csv
+from tests.reporters import factory
+from tests.reporters.conftest import CASES, Golden
+
+
+def rows(data: bytes) -> list[list[str]]:
+    return list(stdlib_csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden(case: str, golden: Golden) -> None:
+    golden(f"{case}.csv", csv.render(CASES[case]()))
+
+
+def test_bom_crlf_and_header(fleet_1k: Report) -> None:
+    data = csv.render(fleet_1k)
+    assert data.startswith(codecs.BOM_UTF8)
+    assert data.count(b"\r\n") == data.count(b"\n") == len(rows(data))
+    assert rows(data)[0] == list(csv.HEADER)
+
+
+def test_one_row_per_exposed_check_most_impact_first(fleet_1k: Report) -> None:
+    body = rows(csv.render(fleet_1k))[1:]
+    exposed = [check for check in fleet_1k.fleet.checks if check.exposed]
+    assert len(body) == len(exposed)
+    impacts = [float(row[csv.HEADER.index("Configuration score impact")]) for row in body]
+    assert impacts == sorted(impacts, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("title", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Plain, with comma", "Plain, with comma"),
+    ],
+)
+def test_formulas_are_neutralised(title: str, cell: str) -> None:
+    fleet_check = factory.single_device().fleet.checks[0]
+    renamed = replace(fleet_check, check=replace(fleet_check.check, title=title))
+    assert csv.row(renamed, csv.PlanCells())[0] == cell
+
+
+def test_plan_columns_come_from_the_plan() -> None:
+    plan = csv.PlanCells(status="overdue", due="2026-01-31", owner="secops", notes="CHG-42")
+    body = rows(csv.render(factory.single_device(), plan=lambda check: plan))[1:]
+    assert {tuple(row[-4:]) for row in body} == {("overdue", "2026-01-31", "secops", "CHG-42")}
+
+
+def test_partial_exception_status() -> None:
+    body = rows(csv.render(factory.edge_cases()))[1:]
+    statuses = {row[csv.HEADER.index("Check ID")]: row[csv.HEADER.index("Status")] for row in body}
+    assert statuses == {"MS-SC-004": "Active", "MS-ACC-001": "Partial exception"}
