@@ -19,7 +19,9 @@ import click
 from checker import __version__
 from checker.engine import evaluate
 from checker.exceptions import load_exceptions
-from checker.model import Category, InputError, Report, Status
+from checker.loaders import intune
+from checker.mapping import coverage, crosscheck_osconfig, load_mapping
+from checker.model import Category, InputError, InputFormatError, Report, Status
 from checker.outputs import OutputSpec, chunks, parse_output, write_atomic
 from checker.plans import load_plans
 from checker.policy import load_benchmarks, select, shipped_dir, shipped_names
@@ -443,3 +445,97 @@ def policies(as_json: bool) -> None:
         categories: dict[str, int] = row["categories"]
         cats = ", ".join(f"{name} {n}" for name, n in categories.items())
         click.echo(f"{row['id']:<32} {row['checks']:>4} checks  {row['title']}\n{'':<32} {cats}")
+
+
+@cli.command()
+@click.argument("search", required=False)
+@click.option(
+    "--coverage",
+    "coverage_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="Intune exports: count their settings mapped exactly, partially or not at all.",
+)
+@click.option(
+    "--osconfig",
+    type=click.Path(path_type=Path, exists=True),
+    help="OSConfig baseline CSVs: report the table's agreement with their CSP/registry pairs.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def mapping(
+    search: str | None, coverage_paths: tuple[Path, ...], osconfig: Path | None, as_json: bool
+) -> None:
+    """Show the Intune -> Group Policy mapping table, its coverage of exports, and its
+    agreement with OSConfig.  SEARCH filters entries by setting id or registry key."""
+    table = load_mapping()
+    out: dict[str, Any] = {"entries": len(table.entries)}
+    if coverage_paths:
+        sources, errors = [], []
+        for path in coverage_paths:
+            try:
+                sources += intune.load(path)
+            except InputFormatError as exc:
+                errors.append(exc.error)
+        found = coverage(sources, table)
+        out["coverage"] = {
+            "settings": found.total,
+            "exact": found.exact,
+            "partial": found.partial,
+            "unmapped": found.unmapped,
+            "with_gp_equivalent": found.with_gp_equivalent,
+            "mapped_with_gp_equivalent": found.mapped_with_gp_equivalent,
+            "mapped_percent_of_gp_equivalent": round(float(100 * found.equivalent_ratio), 1),
+        }
+        if errors:
+            raise InputErrors(errors)
+    if osconfig is not None:
+        cross = crosscheck_osconfig(osconfig, table)
+        out["osconfig"] = {
+            "compared": cross.compared,
+            "agreeing": cross.agreeing,
+            "agreement_percent": round(float(100 * cross.agreement), 1),
+            "disagreements": [
+                {"setting": d.setting, "osconfig": d.osconfig, "table": list(d.table)}
+                for d in cross.disagreements
+            ],
+            "not_in_table": list(cross.only_osconfig),
+        }
+    if search is not None or not (coverage_paths or osconfig):
+        needle = (search or "").casefold()
+        out["matches"] = [
+            {
+                "setting": entry.id,
+                "confidence": entry.confidence.value,
+                "reason": entry.reason,
+                "targets": [f"{t.kind.value}:{t.key}" for t in entry.targets],
+            }
+            for entry in sorted(table.entries.values(), key=lambda e: e.id)
+            if needle in entry.id or any(needle in t.key.casefold() for t in entry.targets)
+        ]
+    click.echo(json.dumps(out, indent=2) if as_json else _mapping_text(out))
+
+
+def _mapping_text(out: dict[str, Any]) -> str:
+    lines = [f"mapping table: {out['entries']} Intune settings mapped"]
+    if "coverage" in out:
+        c = out["coverage"]
+        lines.append(
+            f"coverage: {c['settings']} settings: {c['exact']} exact, {c['partial']} partial, "
+            f"{c['unmapped']} unmapped; {c['mapped_with_gp_equivalent']}/"
+            f"{c['with_gp_equivalent']} ({c['mapped_percent_of_gp_equivalent']}%) of those with"
+            " a Group Policy equivalent are mapped"
+        )
+    if "osconfig" in out:
+        o = out["osconfig"]
+        lines.append(
+            f"osconfig: {o['agreeing']}/{o['compared']} pairs agree "
+            f"({o['agreement_percent']}%), {len(o['not_in_table'])} OSConfig pairs not in table"
+        )
+        lines += [
+            f"  differs: {d['setting']}: osconfig {d['osconfig']}" for d in o["disagreements"]
+        ]
+    for match in out.get("matches", []):
+        reason = f" ({match['reason']})" if match["reason"] else ""
+        lines.append(f"{match['setting']}  [{match['confidence']}]{reason}")
+        lines += [f"    -> {target}" for target in match["targets"]]
+    return "\n".join(lines)

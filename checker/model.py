@@ -314,6 +314,19 @@ def merge_facts(
     return table
 
 
+MDM_WINS_OVER_GP = "device_vendor_msft_policy_config_controlpolicyconflict_mdmwinsovergp"
+"""The Intune (Policy CSP ControlPolicyConflict) setting that makes MDM win over Group Policy."""
+
+
+def mdm_wins(sources: Iterable[Source]) -> bool:
+    """Whether any source sets MDMWinsOverGP (choice ``..._1`` or the integer 1)."""
+    for source in sources:
+        for fact in source.facts:
+            if fact.kind is Kind.INTUNE and fact.key.casefold() == MDM_WINS_OVER_GP:
+                return str(fact.value).endswith("1")
+    return False
+
+
 def build_target(
     name: str,
     sources: list[Source],
@@ -321,11 +334,38 @@ def build_target(
     group: str | None = None,
     tags: tuple[str, ...] = (),
 ) -> Target:
-    """A target whose facts are its sources' facts applied in order."""
+    """A target whose facts are its sources' facts applied in order.
+
+    Within Group Policy (and within MDM) a later fact replaces an earlier one.  Between the
+    two channels Windows decides by MDMWinsOverGP: without it a Group Policy value wins over
+    the MDM (Intune-translated) value of the same setting, with it MDM wins.  Every such
+    meeting with different values is recorded as a :class:`Conflict`.
+    """
+    prefer_mdm = mdm_wins(sources)
+    rule = "MDMWinsOverGP" if prefer_mdm else "Group Policy wins over MDM (MDMWinsOverGP not set)"
     table: dict[Kind, dict[str, Fact]] = {}
+    conflicts: dict[tuple[Kind, str], Conflict] = {}
     for source in sources:
-        merge_facts(source.facts, table)
-    return Target(name=name, sources=sources, group=group, tags=tags, facts=table)
+        for fact in source.facts:
+            old = table.get(fact.kind, {}).get(fact.canonical)
+            if old is None or (old.via is None) == (fact.via is None):
+                merge_facts((fact,), table)
+                continue
+            fact_is_mdm = fact.via is not None
+            winner, loser = (fact, old) if fact_is_mdm == prefer_mdm else (old, fact)
+            merge_facts((winner,), table)
+            if winner.value != loser.value or winner.deleted != loser.deleted:
+                conflicts[(fact.kind, fact.canonical)] = Conflict(
+                    fact.kind, fact.key, winner, loser, rule
+                )
+    return Target(
+        name=name,
+        sources=sources,
+        group=group,
+        tags=tags,
+        facts=table,
+        conflicts=[conflicts[key] for key in sorted(conflicts)],
+    )
 
 
 def freeze(mapping: Mapping[str, JSON]) -> tuple[tuple[str, JSON], ...]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker.loaders import Loader, file_formats, folder_formats
 from checker.loaders.text import head
-from checker.model import InputError, InputFormatError, Source, Target, build_target
+from checker.mapping import translate
+from checker.model import InputError, InputFormatError, Kind, Source, Target, build_target
 from checker.schemas import validate
 from checker.yamlsrc import PolicyError, load_yaml
 
@@ -187,6 +188,7 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
             errors.append(InputError(str(planned.path), f"cannot read: {exc.strerror or exc}"))
     if errors:
         return None, errors
+    sources = [with_translations(source) for source in sources]
     name = target_plan.name
     if target_plan.named_by_content:
         device = next((s for s in sources if s.format in DEVICE_FORMATS and s.name), None)
@@ -197,6 +199,15 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
             target.meta.setdefault(key, value)
     target.meta.update(target_plan.meta)
     return target, errors
+
+
+def with_translations(source: Source) -> Source:
+    """An Intune source with the Group Policy facts its settings translate to added after
+    its own facts (see checker/mapping.py); other sources as they are."""
+    if not any(fact.kind is Kind.INTUNE for fact in source.facts):
+        return source
+    translated = [gp for fact in source.facts for gp in translate(fact)]
+    return replace(source, facts=source.facts + tuple(translated))
 
 
 def loader(name: str) -> Loader:
