@@ -10,11 +10,15 @@ from collections.abc import Callable
 
 from checker.model import Report
 from checker.outputs import Rendered
-from checker.reporters import console, json
+from checker.reporters import console, csv, json, junit, markdown, sarif
 
 Renderer = Callable[[Report], Rendered]
 
 REPORTERS: dict[str, Renderer] = {
     "console": console.render,
     "json": json.render,
+    "junit": junit.render,
+    "sarif": sarif.render,
+    "markdown": markdown.render,
+    "csv": csv.render,
 }

@@ -18,10 +18,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from checker.model import FleetCheck, Report, Status
+from checker.model import FleetCheck, PlanItem, Report, Status
 from checker.reporters import findings
 
 MDVM_COLUMNS = (
@@ -49,32 +47,24 @@ HEADER = MDVM_COLUMNS + CHECK_COLUMNS + PLAN_COLUMNS
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True, slots=True)
-class PlanCells:
-    """The remediation-plan columns of one recommendation (plan status: open, overdue, resolved)."""
+def render(report: Report) -> bytes:
+    """The recommendations CSV as UTF-8 bytes with a BOM.
 
-    status: str = ""
-    due: str = ""
-    owner: str = ""
-    notes: str = ""
-
-
-def no_plan(check: FleetCheck) -> PlanCells:
-    """Without a remediation plan every plan column is empty."""
-    return PlanCells()
-
-
-def render(report: Report, *, plan: Callable[[FleetCheck], PlanCells] = no_plan) -> bytes:
-    """The recommendations CSV as UTF-8 bytes with a BOM."""
+    One row per check that leaves a target exposed, then one per planned check that no
+    longer does (its plan status ``resolved``), so a plan's progress shows in the export.
+    """
+    plans = {item.check: item for item in report.plan}
+    rows = findings.recommendations(report)
+    rows += [c for c in report.fleet.checks if not c.exposed and c.check.id in plans]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for fleet_check in findings.recommendations(report):
-        writer.writerow(row(fleet_check, plan(fleet_check)))
+    for fleet_check in rows:
+        writer.writerow(row(fleet_check, plans.get(fleet_check.check.id)))
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
-def row(fleet_check: FleetCheck, plan: PlanCells) -> list[str]:
+def row(fleet_check: FleetCheck, plan: PlanItem | None) -> list[str]:
     check = fleet_check.check
     cells = [
         _text(check.title),
@@ -93,12 +83,15 @@ def row(fleet_check: FleetCheck, plan: PlanCells) -> list[str]:
         _text(check.remediation),
         _text(", ".join(check.references)),
     ]
-    return cells + [_text(value) for value in (plan.status, plan.due, plan.owner, plan.notes)]
+    planned = (plan.state.value, plan.due, plan.owner, plan.notes or "") if plan else ("",) * 4
+    return cells + [_text(value) for value in planned]
 
 
 def _status(fleet_check: FleetCheck) -> str:
     """MDVM's wording: exceptions on some devices make the recommendation partial."""
     exempt = findings.status_count(fleet_check, (Status.EXEMPT,))
+    if not fleet_check.exposed:
+        return "Completed"
     return "Partial exception" if exempt else "Active"
 
 

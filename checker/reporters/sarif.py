@@ -174,7 +174,11 @@ def _location(origin: Origin, base: str) -> dict[str, JSON]:
     if origin.line is not None:
         physical["region"] = {"startLine": origin.line}
     elif origin.offset is not None:
-        physical["region"] = {"byteOffset": origin.offset}
+        # GitHub code scanning needs region.startLine on every result; a binary export
+        # (registry.pol) has none, so the alert points at the file's start and the exact
+        # byte offset travels in the location's properties.
+        physical["region"] = {"startLine": 1}
+        physical["properties"] = {"byteOffset": origin.offset}
     return {"physicalLocation": physical}
 
 
@@ -291,7 +295,8 @@ def _input_notifications(report: Report, base: str) -> list[JSON]:
         if error.line is not None:
             physical["region"] = {"startLine": error.line, "startColumn": error.column or 1}
         elif error.offset is not None:
-            physical["region"] = {"byteOffset": error.offset}
+            physical["region"] = {"startLine": 1}
+            physical["properties"] = {"byteOffset": error.offset}
         notes.append(
             {
                 "level": "error",

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from checker.model import Report
+from checker.model import PlanItem, PlanState, Report
 from checker.reporters import csv
 from tests.reporters import factory
 from tests.reporters.conftest import CASES, Golden
@@ -52,13 +52,25 @@ def test_one_row_per_exposed_check_most_impact_first(fleet_1k: Report) -> None:
 def test_formulas_are_neutralised(title: str, cell: str) -> None:
     fleet_check = factory.single_device().fleet.checks[0]
     renamed = replace(fleet_check, check=replace(fleet_check.check, title=title))
-    assert csv.row(renamed, csv.PlanCells())[0] == cell
+    assert csv.row(renamed, None)[0] == cell
 
 
-def test_plan_columns_come_from_the_plan() -> None:
-    plan = csv.PlanCells(status="overdue", due="2026-01-31", owner="secops", notes="CHG-42")
-    body = rows(csv.render(factory.single_device(), plan=lambda check: plan))[1:]
-    assert {tuple(row[-4:]) for row in body} == {("overdue", "2026-01-31", "secops", "CHG-42")}
+def test_plan_columns_show_open_overdue_and_resolved() -> None:
+    report = factory.single_device()
+    exposed = [c.check.id for c in report.fleet.checks if c.exposed]
+    passing = next(c.check.id for c in report.fleet.checks if not c.exposed)
+    items = (
+        PlanItem(exposed[0], "2026-01-31", "secops", PlanState.OVERDUE, 1, 1, notes="CHG-42"),
+        PlanItem(exposed[1], "2027-01-31", "netops", PlanState.OPEN, 1, 1),
+        PlanItem(passing, "2026-06-30", "secops", PlanState.RESOLVED, 0, 1),
+    )
+    body = rows(csv.render(replace(report, plan=items)))[1:]
+    planned = {
+        r[csv.HEADER.index("Check ID")]: (r[csv.HEADER.index("Status")], *r[-4:]) for r in body
+    }
+    assert planned[exposed[0]] == ("Active", "overdue", "2026-01-31", "secops", "CHG-42")
+    assert planned[exposed[1]] == ("Active", "open", "2027-01-31", "netops", "")
+    assert planned[passing] == ("Completed", "resolved", "2026-06-30", "secops", "")
 
 
 def test_partial_exception_status() -> None:

@@ -133,7 +133,8 @@ def test_root_makes_absolute_origins_relative(tmp_path: Path) -> None:
     location = results_of(log(report, root=tmp_path))[0]["locations"][0]["physicalLocation"]
     assert location == {
         "artifactLocation": {"uri": "exports/registry.pol", "uriBaseId": "%SRCROOT%"},
-        "region": {"byteOffset": 12},
+        "region": {"startLine": 1},
+        "properties": {"byteOffset": 12},
     }
 
 
@@ -145,13 +146,18 @@ def results_of(document: Any) -> list[Any]:
     ("check", "region"),
     [
         ("MS-ACC-001", {"startLine": 7}),
-        ("MS-NET-002", {"byteOffset": 1024}),
+        ("MS-NET-002", {"startLine": 1}),
         ("MS-SC-004", {"startLine": 63}),
     ],
 )
 def test_locations_point_at_the_setting_or_the_check(check: str, region: dict[str, int]) -> None:
     found = {r["ruleId"]: r for r in results(factory.single_device())}[check]
     assert found["locations"][0]["physicalLocation"]["region"] == region
+
+
+def test_binary_origin_keeps_its_byte_offset() -> None:
+    found = {r["ruleId"]: r for r in results(factory.single_device())}["MS-NET-002"]
+    assert found["locations"][0]["physicalLocation"]["properties"] == {"byteOffset": 1024}
 
 
 def test_absent_setting_points_at_the_benchmark_file() -> None:
