@@ -34,8 +34,7 @@ The settings themselves are read by the project's GPO backup loader
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import json
 import re
 import sys
 from collections import Counter, defaultdict
@@ -49,11 +48,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from checker import hardeningkitty  # noqa: E402
+from checker.hardeningkitty import Finding  # noqa: E402
 from checker.loaders import gpo_backup  # noqa: E402
 from checker.loaders.text import read_bytes, read_text  # noqa: E402
 from checker.loaders.xmlsafe import Element, parse_xml  # noqa: E402
+from checker.mapping import Mapping, load_mapping  # noqa: E402
 from checker.model import (  # noqa: E402
     JSON,
+    Confidence,
     Fact,
     Kind,
     canonical_key,
@@ -354,48 +357,23 @@ def _norm_key(key: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    id: str
-    category: str
-    name: str
-    severity: str
-
-
 class FindingIndex:
-    """HardeningKitty rows by the setting they read."""
+    """HardeningKitty rows by the setting they read (:mod:`checker.hardeningkitty`)."""
 
     def __init__(self, path: Path | None) -> None:
         self._rows: dict[tuple[Kind, str], Finding] = {}
         self._names: dict[str, Finding] = {}
-        for row in csv.DictReader(io.StringIO(read_text(path))) if path else ():
-            finding = Finding(row["ID"], row["Category"], row["Name"], row["Severity"])
+        for finding in hardeningkitty.read_findings(path) if path else ():
             self._names.setdefault(finding.name.casefold(), finding)
-            setting = _finding_setting(row)
-            if setting is not None:
-                self._rows.setdefault(setting, finding)
+            rule = hardeningkitty.translate(finding)
+            if isinstance(rule, hardeningkitty.Rule):
+                self._rows.setdefault((rule.kind, rule.canonical), finding)
 
     def get(self, kind: Kind, key: str) -> Finding | None:
         return self._rows.get((kind, canonical_key(kind, key)))
 
     def named(self, name: str) -> Finding | None:
         return self._names.get(name.casefold())
-
-
-def _finding_setting(row: dict[str, str]) -> tuple[Kind, str] | None:
-    method, argument = row["Method"], row.get("MethodArgument") or ""
-    if method == "Registry" and row.get("RegistryPath"):
-        key = registry_path(row["RegistryPath"].replace(":", ""), row["RegistryItem"])
-        return Kind.REGISTRY, canonical_key(Kind.REGISTRY, key)
-    if method == "secedit":
-        return Kind.SECURITY, canonical_key(Kind.SECURITY, argument.replace("\\", "/"))
-    if method == "accesschk":
-        return Kind.PRIVILEGE, canonical_key(Kind.PRIVILEGE, argument)
-    if method == "auditpol":
-        return Kind.AUDIT, argument.casefold()
-    if method == "service":
-        return Kind.SERVICE, canonical_key(Kind.SERVICE, argument)
-    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -953,6 +931,10 @@ class Check:
     leaf: str
     name: str
     id: str = ""
+    remediation_text: str | None = None
+    """Set by sources that know better than the GPO path (an OSConfig CSP path)."""
+    references: tuple[str, ...] = ()
+    """The source's own rule ids (STIG V-numbers, CCE), cited before the derived ones."""
 
     def setting(self) -> tuple[str, str]:
         kind = self.fact.kind
@@ -963,6 +945,26 @@ class Check:
 class Sources:
     admx: AdmxIndex
     findings: FindingIndex
+    intune: IntuneIndex = field(default_factory=lambda: IntuneIndex(None))
+
+
+class IntuneIndex:
+    """GP setting -> the Intune settings catalog setting that sets it exactly (the project's
+    mapping table read backwards), for remediation text."""
+
+    def __init__(self, table: Mapping | None) -> None:
+        self._ids: dict[tuple[Kind, str], str] = {}
+        entries = sorted(table.entries.values(), key=lambda e: len(e.id)) if table else ()
+        for entry in entries:
+            if entry.confidence is not Confidence.EXACT or not entry.id.startswith("device_"):
+                continue
+            for target in entry.targets:
+                self._ids.setdefault(
+                    (target.kind, canonical_key(target.kind, target.key)), entry.id
+                )
+
+    def get(self, fact: Fact) -> str | None:
+        return self._ids.get((fact.kind, fact.canonical))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1087,9 +1089,38 @@ def _resolve_firewall(fact: Fact) -> Resolved | None:
     )
 
 
+_APPLOCKER_KEY = re.compile(r"\\srpv2\\(appx|dll|exe|msi|script)(\\[0-9a-f-]{36})?$")
+APPLOCKER_COLLECTIONS = {
+    "appx": "Packaged app Rules",
+    "dll": "DLL Rules",
+    "exe": "Executable Rules",
+    "msi": "Windows Installer Rules",
+    "script": "Script Rules",
+}
+_XML_ATTRIBUTE = re.compile(r'\b(Name|Action)="([^"]*)"')
+
+
+def _resolve_applocker(fact: Fact) -> Resolved | None:
+    """AppLocker rule collections: a rule's title is its name and action, not its XML."""
+    path, _, value_name = fact.key.rpartition("!")
+    match = _APPLOCKER_KEY.search(path.casefold())
+    if not match:
+        return None
+    collection = APPLOCKER_COLLECTIONS[match.group(1)]
+    gpo = f"{SEC}\\Application Control Policies\\AppLocker\\{collection}"
+    if match.group(2) and isinstance(fact.value, str):
+        attributes = dict(_XML_ATTRIBUTE.findall(fact.value))
+        rule = f"{attributes.get('Name', '?')} ({attributes.get('Action', '?')})"
+        title = f"AppLocker {collection}: {rule}"
+        return Resolved(title, f"{gpo}\\{rule}", "the rule as the baseline defines it", collection)
+    shown = _shown(fact.value)
+    return Resolved(f"AppLocker {collection}: {value_name} = {shown}", gpo, shown, collection)
+
+
 def _resolve_registry(fact: Fact, report: Report, sources: Sources) -> Resolved | None:
     return (
-        _resolve_firewall(fact)
+        _resolve_applocker(fact)
+        or _resolve_firewall(fact)
         or _resolve_option(fact, report, sources)
         or _resolve_admx(fact, report, sources)
     )
@@ -1153,7 +1184,10 @@ def resolve(fact: Fact, report: Report, sources: Sources) -> Resolved | None:
 
 def _fallback(fact: Fact, finding: Finding | None) -> Resolved:
     """A title for a setting no reference names: the HardeningKitty name or the raw value."""
-    name = finding.name if finding else fact.key.rpartition("!")[2]
+    path, _, value_name = fact.key.rpartition("!")
+    name = finding.name if finding else value_name
+    if not name:
+        return Resolved(f"Key {path} present", None, "present", path.rpartition("\\")[2])
     state = "absent" if fact.deleted else _shown(fact.value)
     return Resolved(
         f"{name}: {state}", None, state, fact.key.rpartition("!")[0].rpartition("\\")[2]
@@ -1161,9 +1195,6 @@ def _fallback(fact: Fact, finding: Finding | None) -> Resolved:
 
 
 def _finding(fact: Fact, sources: Sources) -> Finding | None:
-    if fact.kind is Kind.AUDIT:
-        guid = dict(fact.extra).get("guid")
-        return sources.findings.get(Kind.AUDIT, str(guid)) if guid else None
     if fact.kind is Kind.SECURITY and fact.key in SECURITY_SETTINGS:
         return sources.findings.get(Kind.SECURITY, fact.key) or sources.findings.named(
             SECURITY_SETTINGS[fact.key][0]
@@ -1296,9 +1327,18 @@ def _writes(fact: Fact) -> str:
     return f"{fact.key} = {_shown(fact.value)}"
 
 
-def remediation(check: Check) -> str:
+def remediation(check: Check, intune: IntuneIndex) -> str:
+    """The GPO path and value (or the source's own text), and the Intune setting if known."""
+    text = check.remediation_text or _gpo_remediation(check)
+    setting = intune.get(check.fact)
+    return f"{text} Intune settings catalog: {setting}." if setting else text
+
+
+def _gpo_remediation(check: Check) -> str:
+    key, _, name = check.fact.key.rpartition("!")
+    if check.gpo_path is None and not name:
+        return f"Create the key {key} (the GPO {check.gpo!r} writes it with no values)."
     if check.gpo_path is None:
-        key, _, name = check.fact.key.rpartition("!")
         action = (
             "Delete"
             if check.fact.deleted
@@ -1311,14 +1351,14 @@ def remediation(check: Check) -> str:
 
 
 def references(check: Check, baseline_ref: str) -> list[str]:
-    refs = [baseline_ref]
+    refs = [baseline_ref, *check.references]
     if check.finding:
         refs.append(f"HardeningKitty:{check.finding.id}")
     refs.extend(check.area.attack)
     return refs
 
 
-def check_document(check: Check, baseline_ref: str) -> dict[str, JSON]:
+def check_document(check: Check, baseline_ref: str, intune: IntuneIndex) -> dict[str, JSON]:
     kind, key = check.setting()
     return {
         "id": check.id,
@@ -1328,7 +1368,7 @@ def check_document(check: Check, baseline_ref: str) -> dict[str, JSON]:
         "severity": check.severity,
         kind: key,
         "expect": check.expect,
-        "remediation": remediation(check),
+        "remediation": remediation(check, intune),
         "rationale": check.area.rationale,
         "references": references(check, baseline_ref),
         "tags": [check.area.tag, slug(check.gpo)],
@@ -1340,7 +1380,12 @@ def _scalar(value: JSON) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if value is None:
+        return "null"
     text = str(value)
+    if not text.isprintable():
+        # JSON strings are YAML double-quoted scalars: CR/LF inside AppLocker XML survive.
+        return json.dumps(text, ensure_ascii=False)
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", text) and text.casefold() not in _YAML_WORDS:
         return text
     return "'" + text.replace("'", "''") + "'"
@@ -1357,14 +1402,22 @@ def _flow(value: JSON) -> str:
     return _scalar(value)
 
 
+def _foldable(text: str) -> bool:
+    """True when a folded block scalar (``>-``) reads back as exactly ``text``."""
+    return text == text.strip() and not any(c in text for c in "\n\r\t") and "  " not in text
+
+
 def _check_yaml(doc: dict[str, JSON], note: str | None) -> list[str]:
     lines = []
     for index, (key, value) in enumerate(doc.items()):
         lead = "  - " if index == 0 else "    "
         if key == "expect" and note:
             lines.append(f"    # {note}")
-        if key in ("remediation", "rationale"):
+        if key in ("remediation", "rationale") and _foldable(str(value)):
             lines.extend([f"{lead}{key}: >-", f"      {value}"])
+        elif key in ("remediation", "rationale"):
+            # JSON strings are YAML double-quoted scalars: newlines and tabs survive.
+            lines.append(f"{lead}{key}: {json.dumps(value, ensure_ascii=False)}")
         else:
             lines.append(f"{lead}{key}: {_flow(value)}")
     return lines
@@ -1379,9 +1432,19 @@ class Meta:
     description: str
     os: tuple[str, ...]
     reference: str
+    role: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    """Comment lines at the top; empty: the GPO generator's own note."""
 
 
-def render(meta: Meta, checks: Sequence[Check]) -> str:
+def _applies_to(meta: Meta) -> dict[str, JSON]:
+    scope: dict[str, JSON] = {"os": list(meta.os)}
+    if meta.role:
+        scope["role"] = list(meta.role)
+    return scope
+
+
+def render(meta: Meta, checks: Sequence[Check], intune: IntuneIndex | None = None) -> str:
     """The benchmark text; verified to load back to the same data."""
     head: dict[str, JSON] = {
         "id": meta.id,
@@ -1390,16 +1453,20 @@ def render(meta: Meta, checks: Sequence[Check]) -> str:
         "platform": "windows",
         "source": meta.source,
     }
+    header = meta.header or (
+        f"Generated once by tools/gen_benchmark.py from the GPO backups of the {meta.source};",
+        "edited by hand since. Bounds (gte/lte/in instead of equals) are commented where used.",
+    )
     lines = [
-        f"# Generated once by tools/gen_benchmark.py from the GPO backups of the {meta.source};",
-        "# edited by hand since. Bounds (gte/lte/in instead of equals) are commented where used.",
+        *(f"# {line}".rstrip() for line in header),
         *(f"{k}: {_flow(v)}" for k, v in head.items()),
         "description: >-",
         f"  {meta.description}",
-        f"applies_to: {_flow({'os': list(meta.os)})}",
+        f"applies_to: {_flow(_applies_to(meta))}",
         "checks:",
     ]
-    docs = [check_document(c, meta.reference) for c in checks]
+    index = intune or IntuneIndex(None)
+    docs = [check_document(c, meta.reference, index) for c in checks]
     for check, doc in zip(checks, docs, strict=True):
         lines.extend(_check_yaml(doc, check.bound_note))
     text = "\n".join(lines) + "\n"
@@ -1439,6 +1506,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--description", default="")
     parser.add_argument("--os", action="append", default=[], help="applies_to os (repeatable)")
+    parser.add_argument("--role", action="append", default=[], help="applies_to role")
     parser.add_argument("--reference", required=True, help="the baseline's reference id")
     parser.add_argument("--admx", type=Path, help="folder of ADMX files with en-US/ ADML")
     parser.add_argument("--hardeningkitty", type=Path, help="HardeningKitty finding list CSV")
@@ -1446,24 +1514,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    sources = Sources(AdmxIndex(args.admx), FindingIndex(args.hardeningkitty))
-    checks, unresolved = build(args.gpo, sources, args.check_prefix)
-    meta = Meta(
-        args.id,
-        args.title,
-        args.version,
-        args.source,
-        args.description,
-        tuple(args.os),
-        args.reference,
-    )
-    args.output.write_text(render(meta, checks), encoding="utf-8", newline="\n")
+def write(meta: Meta, checks: Sequence[Check], sources: Sources, output: Path) -> None:
+    """Render the benchmark to ``output`` and print its check counts (every generator mode)."""
+    output.write_text(render(meta, checks, sources.intune), encoding="utf-8", newline="\n")
     summary = Counter((c.area.category, c.severity) for c in checks)
-    print(f"{len(checks)} checks -> {args.output}")
+    print(f"{len(checks)} checks -> {output}")
     for (category, severity), count in sorted(summary.items()):
         print(f"  {category:18} {severity:9} {count}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    sources = Sources(
+        AdmxIndex(args.admx), FindingIndex(args.hardeningkitty), IntuneIndex(load_mapping())
+    )
+    checks, unresolved = build(args.gpo, sources, args.check_prefix)
+    meta = Meta(
+        args.id, args.title, args.version, args.source, args.description, tuple(args.os),
+        args.reference, tuple(args.role),
+    )  # fmt: skip
+    write(meta, checks, sources, args.output)
     for line in unresolved:
         print(f"  untitled: {line}")
     return 0
