@@ -76,13 +76,18 @@ class _CheckTally:
                 if len(self.failing) < FAILING_NAMES_KEPT:
                     self.failing.append(target)
 
-    def ratio(self, uncertain_as: bool | None = None) -> Fraction | None:
-        """Share of applicable targets that comply; uncertain ones counted as failing
-        (``False``), passing (``True``) or left out (``None``)."""
+    def counts(self, uncertain_as: bool | None = None) -> tuple[int, int]:
+        """(complying, applicable) targets; uncertain ones counted as failing (``False``),
+        passing (``True``) or left out (``None``)."""
         total, good = self.applicable, self.complying
         if uncertain_as is not None:
             total += self.uncertain
             good += self.uncertain if uncertain_as else 0
+        return good, total
+
+    def ratio(self, uncertain_as: bool | None = None) -> Fraction | None:
+        """Share of applicable targets that comply (see :meth:`counts`)."""
+        good, total = self.counts(uncertain_as)
         return Fraction(good, total) if total else None
 
 
@@ -102,21 +107,27 @@ class Tally:
             tally.add(result, target)
 
     def score(self, uncertain_as: bool | None = None) -> tuple[Score, dict[Category, Score]]:
-        overall = [Fraction(0), Fraction(0)]
-        categories: dict[Category, list[Fraction]] = {}
+        overall: list[Fraction | int] = [0, 0]
+        categories: dict[Category, list[Fraction | int]] = {}
         for tally in self.checks.values():
-            ratio = tally.ratio(uncertain_as)
-            if ratio is None:
+            good, total = tally.counts(uncertain_as)
+            if not total:
                 continue
-            weight = Fraction(tally.info.impact)
-            for sums in (overall, categories.setdefault(tally.info.category, [Fraction(0)] * 2)):
-                sums[0] += weight * ratio
-                sums[1] += weight
-        return Score(*overall), {
-            category: Score(*sums) for category, sums in sorted(categories.items())
+            # A single target's ratio is 0 or 1: integer sums keep one device's score cheap.
+            earned: Fraction | int = tally.info.impact * good
+            if total > 1:
+                earned = Fraction(earned, total)
+            for sums in (overall, categories.setdefault(tally.info.category, [0, 0])):
+                sums[0] += earned
+                sums[1] += tally.info.impact
+        return _score(overall), {
+            category: _score(sums) for category, sums in sorted(categories.items())
         }
 
     def uncertain_range(self) -> tuple[float, float]:
+        if not any(tally.uncertain for tally in self.checks.values()):
+            percent = self.score()[0].percent
+            return (percent, percent)
         return (self.score(False)[0].percent, self.score(True)[0].percent)
 
     def score_impact(self, tally: _CheckTally, max_points: Fraction) -> Fraction:
@@ -153,6 +164,10 @@ class Tally:
         return FleetScore(
             overall, tuple(categories.items()), tuple(ordered), self.uncertain_range()
         )
+
+
+def _score(sums: list[Fraction | int]) -> Score:
+    return Score(Fraction(sums[0]), Fraction(sums[1]))
 
 
 def target_score(results: Iterable[Result], target: str = "") -> TargetScore:
