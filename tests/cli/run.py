@@ -1,0 +1,30 @@
+"""Run the CLI through its real entry point (``python -m checker``) in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+@dataclass(frozen=True)
+class Completed:
+    code: int
+    out: str
+    err: str
+
+
+def baseliner(*args: str | Path, cwd: Path = ROOT, stdin: str | None = None) -> Completed:
+    proc = subprocess.run(
+        [sys.executable, "-m", "checker", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+        check=False,
+    )
+    return Completed(proc.returncode, proc.stdout, proc.stderr)

@@ -1,0 +1,143 @@
+"""``baseliner check`` end to end on the project's fixtures: statuses, gates, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.run import baseliner
+from tests.conftest import FIXTURES
+
+POLICY = "msft-windows11-24h2"
+GPO = FIXTURES / "gpo"
+
+
+def _json(out: str) -> dict:
+    return json.loads(out)
+
+
+def test_compliant_fixture_scores_100_and_exits_0() -> None:
+    done = baseliner("check", GPO / "compliant", "--policy", POLICY, "-o", "json")
+    assert done.code == 0, done.err
+    target = _json(done.out)["targets"][0]
+    assert target["score"]["percent"] == 100.0
+    assert {r["status"] for r in target["results"]} == {"pass"}
+    assert len(target["results"]) >= 200
+
+
+def test_misconfigured_fixture_fails_exactly_its_deviations_and_exits_1() -> None:
+    done = baseliner("check", GPO / "misconfigured", "--policy", POLICY, "-o", "json")
+    assert done.code == 1
+    assert "gate failed: 10 result(s) fail/not_configured" in done.err
+    results = _json(done.out)["targets"][0]["results"]
+    failing = {r["check"]: r["actual"] for r in results if r["status"] == "fail"}
+    assert failing["msft-w11-24h2-defender-disablerealtimemonitoring"] == 1
+    assert failing["msft-w11-24h2-password-minimumpasswordlength"] == 7
+    assert failing["msft-w11-24h2-audit-credential-validation"] == "No Auditing"
+    assert len(failing) == 10
+
+
+def test_missing_fixture_reports_not_configured_apart() -> None:
+    done = baseliner("check", GPO / "missing", "--policy", POLICY, "-o", "json")
+    statuses = [r["status"] for r in _json(done.out)["targets"][0]["results"]]
+    assert (done.code, statuses.count("not_configured"), statuses.count("fail")) == (1, 10, 0)
+
+
+def test_result_records_origin_with_byte_offset_and_line() -> None:
+    done = baseliner("check", GPO / "misconfigured", "--policy", POLICY, "-o", "json")
+    results = {r["check"]: r for r in _json(done.out)["targets"][0]["results"]}
+    pol = results["msft-w11-24h2-defender-disablerealtimemonitoring"]["origin"][0]
+    assert pol["path"].endswith("registry.pol") and pol["offset"] > 0 and pol["line"] is None
+    inf = results["msft-w11-24h2-password-minimumpasswordlength"]["origin"][0]
+    assert inf["path"].endswith("GptTmpl.inf") and inf["line"] > 0
+
+
+def test_console_prints_category_scores() -> None:
+    done = baseliner("check", GPO / "misconfigured", "--policy", POLICY)
+    lines = done.out.splitlines()
+    assert lines[0].startswith("misconfigured")
+    for category in ("overall", "accounts", "application", "network", "os", "security_controls"):
+        assert any(line.strip().startswith(category) for line in lines)
+    assert "top recommendations" in done.out
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--soft-fail"], 0),
+        (["--fail-on", "none"], 0),
+        (["--fail-on", "none", "--fail-under", "99.9"], 1),
+        (["--fail-on", "none", "--fail-under", "90"], 0),
+        (["--fail-on", "none", "--fail-under-category", "accounts=99"], 1),
+        (["--fail-on", "none", "--fail-under-category", "application=99"], 0),
+        (["--category", "application"], 0),
+        (["--check", "msft-w11-24h2-password-*"], 1),
+        (["--skip", "*"], 0),
+    ],
+)
+def test_gates(args: list[str], code: int) -> None:
+    done = baseliner("check", GPO / "misconfigured", "--policy", POLICY, *args)
+    assert done.code == code, done.err
+
+
+def test_corrupt_input_exits_2_and_keeps_other_targets(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    bad = FIXTURES / "bad" / "pol-truncated"
+    done = baseliner("check", GPO / "compliant", bad, "--policy", POLICY, "-o", f"json={out}")
+    assert done.code == 2
+    assert "registry.pol: byte " in done.err
+    assert "Traceback" not in done.err
+    document = json.loads(out.read_text())
+    assert [t["name"] for t in document["targets"]] == ["compliant"]
+    assert document["errors"][0]["position"].startswith("byte ")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "bad").iterdir()))
+def test_every_bad_fixture_is_a_clean_input_error(name: str) -> None:
+    done = baseliner("check", FIXTURES / "bad" / name, "--policy", POLICY)
+    assert done.code == 2
+    assert done.err.startswith("input error: ")
+    assert str(FIXTURES / "bad" / name) in done.err
+    assert "Traceback" not in done.err
+
+
+def test_unknown_format_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    done = baseliner("check", tmp_path / "notes.txt", "--policy", POLICY)
+    assert (done.code, "unknown format" in done.err) == (2, True)
+
+
+def test_unknown_policy_is_exit_2() -> None:
+    done = baseliner("check", GPO / "compliant", "--policy", "no-such-benchmark")
+    assert done.code == 2
+    assert "no benchmark file, folder or shipped name 'no-such-benchmark'" in done.err
+
+
+def test_several_outputs_in_one_run(tmp_path: Path) -> None:
+    done = baseliner(
+        "check", GPO / "misconfigured", "--policy", POLICY, "--soft-fail",
+        "-o", f"junit={tmp_path / 'r' / 'junit.xml'}", "-o", f"sarif={tmp_path / 'r.sarif'}",
+        "-o", "markdown=-", "-o", f"csv={tmp_path / 'r.csv'}", "-o", f"json={tmp_path / 'r.json'}",
+    )
+    assert done.code == 0, done.err
+    assert done.out.startswith("#")
+    for name in ("r/junit.xml", "r.sarif", "r.csv", "r.json"):
+        assert (tmp_path / name).stat().st_size > 0
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    outputs = []
+    for run in ("a", "b"):
+        baseliner("check", GPO, "--policy", POLICY, "--soft-fail", "--jobs", "2",
+                  "-o", f"json={tmp_path / run}.json", "-o", f"sarif={tmp_path / run}.sarif")
+        outputs.append(((tmp_path / f"{run}.json").read_bytes(),
+                        (tmp_path / f"{run}.sarif").read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_two_stdout_outputs_is_a_usage_error() -> None:
+    done = baseliner("check", GPO / "compliant", "--policy", POLICY, "-o", "json", "-o", "csv")
+    assert done.code == 2
+    assert "only one output can go to stdout" in done.err
