@@ -1,0 +1,474 @@
+"""Evaluation throughput: checks judged per second on one core, side by side.
+
+    python bench/bench_eval.py [--seconds 2] [--policy msft-windows11-24h2] [--profile]
+
+Every check of the benchmark is judged on every target, in these ways:
+
+- ``engine``: ``checker.engine.evaluate`` as shipped (setting lookup + ``expect`` judge);
+- ``engine, query (jmespath)`` / ``engine, query (compiled)``: the same engine, each check
+  rewritten as a raw ``query`` + ``assert`` (what a policy author may write), its
+  expressions compiled by ``jmespath.compile`` (today) or ``checker.jmes`` (proposed);
+- ``jmespath.search``: a bare loop, query and assertion interpreted by the package;
+- ``checker.jmes``: the same bare loop with compiled expressions;
+- ``plain Python``: a hand-written lookup and comparison per check, the practical limit.
+
+Targets are the GPO backups of ../shared/corpus/gpo when present, else fixtures/gpo.
+Throughput is CPU time (``time.process_time``) of this process, so other work on the
+machine does not count against it.  Verdicts of every way are compared with the engine's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import json
+import operator
+import pstats
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, NamedTuple, cast
+
+import jmespath
+import jmespath.parser
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from checker.engine import _uncertain, evaluate  # noqa: E402
+from checker.expect import _number, truthy  # noqa: E402
+from checker.jmes import compile_expression  # noqa: E402
+from checker.model import (  # noqa: E402
+    JSON,
+    CheckInfo,
+    Confidence,
+    Fact,
+    Origin,
+    Result,
+    Status,
+    Target,
+)
+from checker.policy import Benchmark, Check, load_benchmarks, resolve  # noqa: E402
+from checker.targets import load_target, plan  # noqa: E402
+
+CORPUS_GPO = ROOT.parent / "shared" / "corpus" / "gpo"
+FIXTURE_GPO = ROOT / "fixtures" / "gpo"
+
+Judge = Callable[[JSON], bool]
+Search = Callable[[JSON], JSON]
+
+
+def _literal(value: JSON) -> str:
+    return f"`{json.dumps(value)}`"
+
+
+def _ordered(operator: str) -> Callable[[JSON], str]:
+    return lambda operand: f"(type(@) == 'number' && @ {operator} {_literal(operand)})"
+
+
+def _all_of(operand: JSON) -> str:
+    return " && ".join(f"contains(@, {_literal(item)})" for item in operand)
+
+
+ASSERTIONS: dict[str, Callable[[JSON], str]] = {
+    "equals": lambda operand: f"@ == {_literal(operand)}",
+    "not_equals": lambda operand: f"@ != {_literal(operand)}",
+    "in": lambda operand: f"contains({_literal(operand)}, @)",
+    "not_in": lambda operand: f"!contains({_literal(operand)}, @)",
+    "gt": _ordered(">"),
+    "gte": _ordered(">="),
+    "lt": _ordered("<"),
+    "lte": _ordered("<="),
+    "empty": lambda operand: ("" if operand else "!") + "(@ == `[]` || @ == '' || @ == `{}`)",
+    "subset_of": lambda operand: (
+        f"(type(@) == 'array' && length(@[?!contains({_literal(operand)}, @)]) == `0`)"
+    ),
+    "superset_of": lambda operand: f"(type(@) == 'array' && {_all_of(operand)})",
+    "absent": lambda operand: "@ == `null`" if operand else "@ != `null`",
+}
+"""``expect`` operator -> the JMESPath ``assert`` a policy author would write for it (set
+operators compare case-sensitively here, a difference the verdict comparison shows)."""
+
+
+def _fold(items: JSON) -> frozenset[JSON] | None:
+    if not isinstance(items, list):
+        return None
+    return frozenset(item.casefold() if isinstance(item, str) else item for item in items)
+
+
+def _plain_equals(operand: JSON) -> Judge:
+    kind = type(operand)
+    return lambda value: type(value) is kind and value == operand
+
+
+def _plain_in(operand: JSON) -> Judge:
+    allowed = set(operand)
+    return lambda value: value in allowed
+
+
+def _plain_order(relation: Callable[[int, int], bool]) -> Callable[[JSON], Judge]:
+    return lambda operand: lambda value: type(value) is int and relation(value, operand)
+
+
+def _plain_set(
+    relation: Callable[[frozenset[JSON], frozenset[JSON]], bool],
+) -> Callable[[JSON], Judge]:
+    def make(operand: JSON) -> Judge:
+        wanted = _fold(operand)
+        assert wanted is not None
+
+        def judge(value: JSON) -> bool:
+            have = _fold(value)
+            return have is not None and relation(have, wanted)
+
+        return judge
+
+    return make
+
+
+PLAIN: dict[str, Callable[[JSON], Judge]] = {
+    "equals": _plain_equals,
+    "not_equals": lambda operand: lambda value: not _plain_equals(operand)(value),
+    "in": _plain_in,
+    "not_in": lambda operand: lambda value: value not in set(operand),
+    "gt": _plain_order(int.__gt__),
+    "gte": _plain_order(int.__ge__),
+    "lt": _plain_order(int.__lt__),
+    "lte": _plain_order(int.__le__),
+    "empty": lambda operand: lambda value: (value in ([], "", {})) is operand,
+    "subset_of": _plain_set(frozenset.__le__),
+    "superset_of": _plain_set(frozenset.__ge__),
+    "absent": lambda operand: lambda value: (value is None) is operand,
+}
+"""``expect`` operator -> a hand-written Python judge, as one would write it for speed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """One check as a raw query and assertion, and as plain Python."""
+
+    check: Check
+    spec: dict[str, JSON]
+    query: str
+    assertion: str
+    plain: Judge
+
+
+def translate(check: Check, spec: dict[str, JSON]) -> Translated:
+    assert check.kind is not None
+    query = f"{check.kind.value}.{json.dumps(check.key)}.value"
+    texts = [ASSERTIONS[name](operand) for name, operand in spec.items()]
+    judges = [PLAIN[name](operand) for name, operand in spec.items()]
+    assertion = " && ".join(texts)
+    plain = judges[0] if len(judges) == 1 else (lambda value: all(j(value) for j in judges))
+    return Translated(check, spec, query, assertion, plain)
+
+
+def translations(benchmarks: list[Benchmark], paths: Iterable[Path]) -> list[Translated]:
+    specs: dict[str, dict[str, JSON]] = {}
+    for path in paths:
+        for raw in yaml.safe_load(path.read_text("utf-8"))["checks"]:
+            specs[raw["id"]] = raw["expect"]
+    return [
+        translate(check, specs[check.info.id])
+        for benchmark in benchmarks
+        for check in benchmark.checks
+    ]
+
+
+def as_query_checks(
+    benchmarks: list[Benchmark], items: list[Translated], compiler: Callable[[str], Any]
+) -> list[Benchmark]:
+    """The benchmarks with every check rewritten as ``query`` + ``assert``."""
+    by_id = {item.check.info.id: item for item in items}
+
+    def rewrite(check: Check) -> Check:
+        item = by_id[check.info.id]
+        query, assertion = compiler(item.query), compiler(item.assertion)
+        return dataclasses.replace(
+            check,
+            kind=None,
+            key=item.query,
+            # checker.jmes.Compiled and ParsedResult both offer .search(value)
+            query=cast(jmespath.parser.ParsedResult, query),
+            judge=lambda value: truthy(assertion.search(value)),
+            wants_absent="absent" in item.assertion or check.wants_absent,
+        )
+
+    return [
+        Benchmark(benchmark.info, tuple(rewrite(check) for check in benchmark.checks))
+        for benchmark in benchmarks
+    ]
+
+
+# -- a prototype of the proposed engine.py / expect.py changes ---------------------------------
+
+_NO_FACTS: dict[str, Fact] = {}
+
+
+@dataclass(slots=True)
+class UnfrozenResult:
+    """Result's fields in a slotted dataclass that is not frozen (proposal A)."""
+
+    check: CheckInfo
+    status: Status
+    actual: JSON = None
+    origins: tuple[Origin, ...] = ()
+    reason: str | None = None
+    via: str | None = None
+    lean: Status | None = None
+    exception: str | None = None
+
+
+class TupleResult(NamedTuple):
+    """Result's fields as a NamedTuple: immutable, built by tuple.__new__ (proposal B)."""
+
+    check: CheckInfo
+    status: Status
+    actual: JSON = None
+    origins: tuple[Origin, ...] = ()
+    reason: str | None = None
+    via: str | None = None
+    lean: Status | None = None
+    exception: str | None = None
+
+
+MakeResult = Callable[..., Result]
+"""Builds a result; the cheaper value types stand in for Result when measured."""
+
+
+def proposed_evaluate(
+    benchmarks: Iterable[Benchmark], target: Target, make: MakeResult = Result
+) -> tuple[Result, ...]:
+    """engine.evaluate with the lookup inlined, ``admits`` skipped when the target names no
+    OS or role (it would admit every check), and the verdict inlined (no tuple, no call).
+    ``make`` builds the results (Result, or one of the cheaper value types measured)."""
+    os, role = target.meta.get("os"), target.meta.get("role")
+    everything_applies = os is None and role is None
+    facts = target.facts
+    results: list[Result] = []
+    for benchmark in benchmarks:
+        for check in benchmark.checks:
+            if not everything_applies and not check.applies_to.admits(os, role):
+                results.append(
+                    make(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
+                )
+            else:
+                assert check.kind is not None  # the prototype covers setting checks only
+                fact = facts.get(check.kind, _NO_FACTS).get(check.key)
+                results.append(proposed_judge_fact(check, fact, make))
+    return tuple(results)
+
+
+def with_results(kind: type) -> Callable[..., tuple[Result, ...]]:
+    """proposed_evaluate building ``kind`` values (same fields as Result) instead of Result."""
+    return partial(proposed_evaluate, make=cast(MakeResult, kind))
+
+
+def proposed_judge_fact(check: Check, fact: Fact | None, make: MakeResult) -> Result:
+    if fact is None:
+        if check.wants_absent:
+            return make(check.info, Status.PASS, reason="not set")
+        missing = "setting not found in any source"
+        return make(check.info, Status.NOT_CONFIGURED, reason=missing)
+    value = fact.value
+    try:
+        status = Status.PASS if check.judge(value) else Status.FAIL
+    except Exception as exc:  # an assertion that cannot judge this value is the check's error
+        error = f"assertion failed to evaluate: {exc}"
+        return make(check.info, Status.ERROR, value, (fact.origin,), error, fact.via)
+    if fact.confidence is Confidence.PARTIAL:
+        return _uncertain(check, fact, status)
+    reason = "deleted by policy" if fact.deleted else None
+    return make(check.info, status, value, (fact.origin,), reason, fact.via)
+
+
+def proposed_equals(operand: JSON) -> Judge:
+    """expect ``equals`` without the generic ``_same`` call: a bool equals only itself."""
+    if isinstance(operand, bool):
+        return lambda value: value is operand
+    return lambda value: value == operand and not isinstance(value, bool)
+
+
+def proposed_member(operand: JSON) -> Judge:
+    """expect ``in`` as one ``in`` test: bools against bools, everything else by ``==``."""
+    flags = [item for item in operand if isinstance(item, bool)]
+    others = [item for item in operand if not isinstance(item, bool)]
+    return lambda value: value in flags if isinstance(value, bool) else value in others
+
+
+def proposed_compare(relation: Callable[[Any, Any], bool]) -> Callable[[JSON], Judge]:
+    return lambda operand: lambda value: _number(value) and relation(value, operand)
+
+
+PROPOSED: dict[str, Callable[[JSON], Judge]] = {
+    "equals": proposed_equals,
+    "in": proposed_member,
+    "gt": proposed_compare(operator.gt),
+    "gte": proposed_compare(operator.ge),
+    "lt": proposed_compare(operator.lt),
+    "lte": proposed_compare(operator.le),
+}
+"""expect operators whose judges the prototype replaces (the others are kept)."""
+
+
+def with_proposed_judges(benchmarks: list[Benchmark], items: list[Translated]) -> list[Benchmark]:
+    specs = {item.check.info.id: item.spec for item in items}
+
+    def rejudge(check: Check) -> Check:
+        spec = specs[check.info.id]
+        if len(spec) != 1 or next(iter(spec)) not in PROPOSED:
+            return check
+        ((name, operand),) = spec.items()
+        return dataclasses.replace(check, judge=PROPOSED[name](operand))
+
+    return [
+        Benchmark(benchmark.info, tuple(rejudge(check) for check in benchmark.checks))
+        for benchmark in benchmarks
+    ]
+
+
+# -- the ways of judging; each returns the statuses, target by target -----------------------
+
+
+def run_engine(
+    benchmarks: list[Benchmark], engine: Callable[..., tuple[Result, ...]] = evaluate
+) -> Callable[[list[Target]], list[str]]:
+    def run(targets: list[Target]) -> list[str]:
+        return [result.status for target in targets for result in engine(benchmarks, target)]
+
+    return run
+
+
+def bare_loop(
+    items: list[Translated], documents: list[dict[str, JSON]], compiler: Callable[[str], Any]
+) -> Callable[[list[Target]], list[str]]:
+    """Query then assertion per check, with no Result values: the expressions' own cost."""
+    compiled: list[tuple[Search, Search, bool]] = [
+        (
+            compiler(item.query).search,
+            compiler(item.assertion).search,
+            item.check.wants_absent,
+        )
+        for item in items
+    ]
+
+    def run(targets: list[Target]) -> list[str]:
+        statuses: list[str] = []
+        for document in documents:
+            for query, assertion, wants_absent in compiled:
+                value = query(document)
+                if value is None and not wants_absent:
+                    statuses.append(Status.NOT_CONFIGURED.value)
+                elif truthy(assertion(value)):
+                    statuses.append(Status.PASS.value)
+                else:
+                    statuses.append(Status.FAIL.value)
+        return statuses
+
+    return run
+
+
+def plain_loop(
+    items: list[Translated], documents: list[dict[str, JSON]]
+) -> Callable[[list[Target]], list[str]]:
+    """Dict lookups and a Python comparison: the practical limit."""
+    table = [
+        (item.check.kind.value if item.check.kind else "", item.check.key, item.plain)
+        for item in items
+    ]
+    wants = [item.check.wants_absent for item in items]
+    empty: dict[str, JSON] = {}
+
+    def run(targets: list[Target]) -> list[str]:
+        statuses: list[str] = []
+        for document in documents:
+            for (kind, key, judge), wants_absent in zip(table, wants, strict=True):
+                entry = document.get(kind, empty).get(key)
+                value = None if entry is None else entry["value"]
+                if value is None and not wants_absent:
+                    statuses.append("not_configured")
+                else:
+                    statuses.append("pass" if judge(value) else "fail")
+        return statuses
+
+    return run
+
+
+def measure(
+    run: Callable[[list[Target]], list[str]], targets: list[Target], seconds: float
+) -> float:
+    """Seconds of CPU per round, over as many rounds as fit in ``seconds``."""
+    rounds, start = 0, time.process_time()
+    while True:
+        run(targets)
+        rounds += 1
+        spent = time.process_time() - start
+        if spent >= seconds:
+            return spent / rounds
+
+
+def load_targets() -> tuple[str, list[Target]]:
+    root = CORPUS_GPO if CORPUS_GPO.is_dir() else FIXTURE_GPO
+    planned = plan(sorted(path for path in root.iterdir() if path.is_dir()))
+    targets = [target for tp in planned.targets if (target := load_target(tp)[0]) is not None]
+    return str(root), targets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="CPU seconds per way")
+    parser.add_argument("--policy", default="msft-windows11-24h2")
+    parser.add_argument("--profile", action="store_true", help="profile the engine way")
+    args = parser.parse_args(argv)
+
+    benchmarks = load_benchmarks([args.policy])
+    items = translations(benchmarks, resolve(args.policy))
+    root, targets = load_targets()
+    documents = [target.document() for target in targets]
+    checks = len(items) * len(targets)
+    print(f"{len(items)} checks x {len(targets)} targets from {root} = {checks} per round")
+
+    proposed = with_proposed_judges(benchmarks, items)
+    ways: list[tuple[str, Callable[[list[Target]], list[str]]]] = [
+        ("engine (setting + expect)", run_engine(benchmarks)),
+        (
+            "engine, query (jmespath)",
+            run_engine(as_query_checks(benchmarks, items, jmespath.compile)),
+        ),
+        (
+            "engine, query (compiled)",
+            run_engine(as_query_checks(benchmarks, items, compile_expression)),
+        ),
+        ("engine, proposed", run_engine(proposed, proposed_evaluate)),
+        ("  + Result not frozen", run_engine(proposed, with_results(UnfrozenResult))),
+        ("  + Result a NamedTuple", run_engine(proposed, with_results(TupleResult))),
+        ("jmespath.search", bare_loop(items, documents, jmespath.compile)),
+        ("checker.jmes", bare_loop(items, documents, compile_expression)),
+        ("plain Python", plain_loop(items, documents)),
+    ]
+    reference = ways[0][1](targets)
+    timings = [(name, measure(run, targets, args.seconds), run(targets)) for name, run in ways]
+    limit = timings[-1][1]
+    header = ("way", "checks/s/core", "us/check", "of plain", "verdicts = engine")
+    print("{:28} {:>14} {:>9} {:>9} {:>18}".format(*header))
+    for name, seconds, statuses in timings:
+        agree = sum(a == b for a, b in zip(statuses, reference, strict=True))
+        print(
+            f"{name:28} {checks / seconds:14,.0f} {seconds / checks * 1e6:9.2f} "
+            f"{limit / seconds:9.1%} {agree:>10}/{len(reference)}"
+        )
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [ways[0][1](targets) for _ in range(200)])
+        pstats.Stats(profile).sort_stats("tottime").print_stats(12)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
