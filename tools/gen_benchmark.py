@@ -281,23 +281,23 @@ class AdmxIndex:
     def __init__(self, folder: Path | None) -> None:
         self._parts: dict[tuple[str, str], list[AdmxPart]] = defaultdict(list)
         self._categories: dict[str, tuple[str, str | None]] = {}
-        pending: list[tuple[Element, _AdmxFile]] = []
+        pending: list[tuple[Element, _AdmxFile, dict[str, str]]] = []
         # ADML file names differ in case from their ADMX (kdc.admx / KDC.adml).
         languages = folder / "en-US" if folder else None
         adml_names = {p.name.casefold(): p for p in languages.glob("*.adml")} if languages else {}
         for path in sorted(folder.glob("*.admx")) if folder else ():
             root = _parse_definitions(path)
             adml = _read_adml(adml_names.get(f"{path.stem}.adml".casefold(), path))
+            spaces = _namespaces(root)
             for category in (e for e in root.iter() if _local(e) == "category"):
-                parent = _children(category, "parentCategory")
-                self._categories[category.get("name", "")] = (
+                self._categories[_qualified(category.get("name", ""), spaces)] = (
                     _resolve(category.get("displayName", ""), adml.strings),
-                    parent[0].get("ref", "").rpartition(":")[2] if parent else None,
+                    _parent(category, spaces),
                 )
-            pending.extend((p, adml) for p in root.iter() if _local(p) == "policy")
-        for policy, adml in pending:
+            pending.extend((p, adml, spaces) for p in root.iter() if _local(p) == "policy")
+        for policy, adml, spaces in pending:
             if policy.get("class") in ("Machine", "Both"):
-                self._index_policy(policy, adml)
+                self._index_policy(policy, adml, spaces)
 
     def _chain(self, name: str | None) -> tuple[str, ...]:
         chain: list[str] = []
@@ -306,10 +306,9 @@ class AdmxIndex:
             chain.insert(0, display)
         return tuple(chain)
 
-    def _index_policy(self, policy: Element, adml: _AdmxFile) -> None:
+    def _index_policy(self, policy: Element, adml: _AdmxFile, spaces: dict[str, str]) -> None:
         display = _resolve(policy.get("displayName", ""), adml.strings)
-        parent = _children(policy, "parentCategory")
-        category = self._chain(parent[0].get("ref", "").rpartition(":")[2] if parent else None)
+        category = self._chain(_parent(policy, spaces))
         key = policy.get("key", "")
         labels = adml.labels.get(_resolve_id(policy.get("presentation", "")), {})
         if policy.get("valueName"):
@@ -339,6 +338,28 @@ class AdmxIndex:
         path, _, name = registry.rpartition("!")
         key = _norm_key(path)
         return self._parts.get((key, name.casefold())) or self._parts.get((key, "*"), [])
+
+
+def _namespaces(root: Element) -> dict[str, str]:
+    """An ADMX file's prefixes -> namespaces; "" is its own (category names are only unique
+    within a namespace: Edge WebView2 and Windows both define "Network")."""
+    spaces = {}
+    for element in root.iter():
+        if _local(element) in ("target", "using"):
+            spaces[element.get("prefix", "")] = element.get("namespace", "")
+        if _local(element) == "target":
+            spaces[""] = element.get("namespace", "")
+    return spaces
+
+
+def _qualified(ref: str, spaces: dict[str, str]) -> str:
+    prefix, _, name = ref.rpartition(":")
+    return f"{spaces.get(prefix, prefix)}:{name}"
+
+
+def _parent(element: Element, spaces: dict[str, str]) -> str | None:
+    parent = _children(element, "parentCategory")
+    return _qualified(parent[0].get("ref", ""), spaces) if parent else None
 
 
 def _resolve_id(ref: str) -> str:
@@ -931,6 +952,8 @@ class Check:
     leaf: str
     name: str
     id: str = ""
+    assertion: str | None = None
+    """A JMESPath ``assert`` used instead of ``expect`` when no operator says it."""
     remediation_text: str | None = None
     """Set by sources that know better than the GPO path (an OSConfig CSP path)."""
     references: tuple[str, ...] = ()
@@ -1017,6 +1040,15 @@ def _asr_name(fact: Fact, findings: FindingIndex) -> str:
     if finding is None:
         return fact.key.rpartition("!")[2]
     return finding.name.removeprefix("ASR: ").removesuffix(" (Policy)")
+
+
+def admx_policy_path(fact: Fact, sources: Sources) -> str | None:
+    """The Group Policy editor path of the ADMX policy that writes a registry value, from the
+    ADMX files alone (sources without a gpreport.xml: STIG lists, OSConfig)."""
+    parts = sorted(sources.admx.lookup(fact.key), key=lambda part: part.label is not None)
+    if not parts:
+        return None
+    return "\\".join((ADMIN, *parts[0].category, parts[0].policy))
 
 
 def _resolve_admx(fact: Fact, report: Report, sources: Sources) -> Resolved | None:
@@ -1278,14 +1310,15 @@ def _id_parts(check: Check) -> list[str]:
     return [fact.key.rpartition("/")[2] if fact.kind is Kind.SECURITY else fact.key]
 
 
-def assign_ids(checks: Sequence[Check], prefix: str) -> None:
-    """``<prefix>-<area>-<name>``; colliding ids take key components until unique."""
+def assign_ids(checks: Sequence[Check], prefix: str, area: bool = True) -> None:
+    """``<prefix>-<area>-<name>`` (``area=False``: ``<prefix>-<name>``); colliding ids take
+    key components until unique."""
     depth = {id(c): 1 for c in checks}
     while True:
         for check in checks:
             parts = _id_parts(check)
             tail = "-".join(slug(p) for p in parts[-depth[id(check)] :])
-            check.id = f"{prefix}-{check.area.tag}-{tail}"
+            check.id = f"{prefix}-{check.area.tag}-{tail}" if area else f"{prefix}-{tail}"
         counts = Counter(c.id for c in checks)
         clashing = [c for c in checks if counts[c.id] > 1]
         if not clashing:
@@ -1367,7 +1400,7 @@ def check_document(check: Check, baseline_ref: str, intune: IntuneIndex) -> dict
         "impact": check.impact,
         "severity": check.severity,
         kind: key,
-        "expect": check.expect,
+        **({"assert": check.assertion} if check.assertion else {"expect": check.expect}),
         "remediation": remediation(check, intune),
         "rationale": check.area.rationale,
         "references": references(check, baseline_ref),
@@ -1438,7 +1471,9 @@ class Meta:
 
 
 def _applies_to(meta: Meta) -> dict[str, JSON]:
-    scope: dict[str, JSON] = {"os": list(meta.os)}
+    scope: dict[str, JSON] = {}
+    if meta.os:
+        scope["os"] = list(meta.os)
     if meta.role:
         scope["role"] = list(meta.role)
     return scope
@@ -1462,7 +1497,7 @@ def render(meta: Meta, checks: Sequence[Check], intune: IntuneIndex | None = Non
         *(f"{k}: {_flow(v)}" for k, v in head.items()),
         "description: >-",
         f"  {meta.description}",
-        f"applies_to: {_flow(_applies_to(meta))}",
+        *([f"applies_to: {_flow(_applies_to(meta))}"] if _applies_to(meta) else []),
         "checks:",
     ]
     index = intune or IntuneIndex(None)

@@ -1,0 +1,276 @@
+"""Generate a DISA STIG benchmark from HardeningKitty finding lists (machine and user).
+
+A front end of :mod:`tools.gen_benchmark`: the rows are read and translated to Group Policy
+facts by :mod:`checker.hardeningkitty`; areas, categories, rationale, ids and the YAML come
+from the shared generator.  Rows whose method reads live system state (per-process exploit
+protection, WMI, ...) cannot be checked from a Group Policy export: they are left out and
+listed, with the reason, on standard output and in a comment at the top of the benchmark.
+
+    python tools/gen_stig_benchmark.py \\
+        ../shared/corpus/benchmarks/hardeningkitty/lists/\\
+finding_list_dod_microsoft_windows_10_stig_v2r1_machine.csv \\
+        ../shared/corpus/benchmarks/hardeningkitty/lists/\\
+finding_list_dod_microsoft_windows_10_stig_v2r1_user.csv \\
+        --id stig-windows10 --check-prefix stig-win10 --version V2R1 \\
+        --title "DISA STIG: Microsoft Windows 10" --os windows10 --reference DISA-STIG-WIN10-V2R1 \\
+        --admx ../shared/corpus/mapping/admx --types ../shared/corpus \\
+        -o policies/stig-windows10.yaml
+
+Registry types: HardeningKitty does not record them, and a REG_SZ ``"1"`` is not a DWORD
+``1``; ``--types`` names folders whose GPO backups and OSConfig CSVs say which type each
+value has (others: digits are a DWORD).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from checker import hardeningkitty  # noqa: E402
+from checker.hardeningkitty import Rule, Unsupported  # noqa: E402
+from checker.loaders import gpo_backup  # noqa: E402
+from checker.loaders.text import read_text  # noqa: E402
+from checker.mapping import load_mapping  # noqa: E402
+from checker.model import JSON, Fact, Kind, Origin, canonical_key, registry_path  # noqa: E402
+from tools import gen_benchmark  # noqa: E402
+from tools.gen_benchmark import (  # noqa: E402
+    SEVERITY_IMPACT,
+    AdmxIndex,
+    Check,
+    FindingIndex,
+    IntuneIndex,
+    Meta,
+    Report,
+    Sources,
+    _area_of,
+    _shown,
+    admx_policy_path,
+    resolve,
+    slug,
+    unique_titles,
+    write,
+)
+
+NOTICE_TEXT = re.compile(r"\\policies\\system!legalnoticetext$")
+"""The logon banner: GptTmpl writes it as REG_MULTI_SZ (one item per line), a hand-set
+registry as REG_SZ; the assertion accepts both."""
+
+
+def registry_types(folders: Iterable[Path]) -> dict[str, str]:
+    """Canonical registry key -> REG_* type, from the GPO backups and OSConfig CSVs found."""
+    types: dict[str, str] = {}
+    for folder in folders:
+        for backup in gpo_backup.find_backups(folder):
+            for fact in gpo_backup.load_backup(backup).facts:
+                if fact.kind is Kind.REGISTRY and fact.type and not fact.deleted:
+                    types.setdefault(fact.canonical, fact.type)
+        for path in sorted(folder.rglob("SecurityBaseline_*.csv")):
+            for row in csv.DictReader(io.StringIO(read_text(path))):
+                if row.get("Registry Key") and row.get("Registry Value Type"):
+                    key = registry_path(row["Registry Key"].replace(":", ""), row["Registry Value"])
+                    types.setdefault(canonical_key(Kind.REGISTRY, key), row["Registry Value Type"])
+    return types
+
+
+def _value(rule: Rule) -> JSON:
+    """The value the rule is about, for titles and remediation."""
+    if "absent" in rule.expect:
+        return None
+    if "empty" in rule.expect:
+        return []
+    return next(iter(rule.expect.values()))
+
+
+def _assertion(rule: Rule) -> str | None:
+    value = _value(rule)
+    if rule.kind is Kind.REGISTRY and NOTICE_TEXT.search(rule.canonical) and value:
+        first = str(value).split(".,")[0].replace("'", "\\'")
+        return f"contains(join(',', to_array(@)), '{first}')"
+    return None
+
+
+WORDS = {
+    "equals": "{}",
+    "not_equals": "anything but {}",
+    "in": "one of {}",
+    "gte": "at least {}",
+    "lte": "at most {}",
+    "gt": "more than {}",
+    "lt": "less than {}",
+    "contains": "containing {}",
+    "subset_of": "granted to no one but {}",
+    "superset_of": "denied to at least {}",
+}
+"""How remediation text says each ``expect`` operator."""
+
+
+def _expected_text(expect: dict[str, JSON]) -> str:
+    if expect.get("absent"):
+        return "not set"
+    if expect.get("empty"):
+        return "granted to no one"
+    return " and ".join(WORDS[op].format(_shown(operand)) for op, operand in expect.items())
+
+
+def _expect(rule: Rule, fact: Fact) -> tuple[dict[str, JSON], str | None]:
+    """The list's assertion; an exact number the shared rules know as a bound (a longer
+    password, a larger log) becomes that bound, as in the Microsoft benchmarks."""
+    if set(rule.expect) == {"equals"} and isinstance(_value(rule), int):
+        return gen_benchmark._expect(fact)
+    return dict(rule.expect), None
+
+
+def build_check(rule: Rule, sources: Sources, list_name: str, types: dict[str, str]) -> Check:
+    """One check from one translated finding."""
+    finding = rule.finding
+    fact = Fact(
+        rule.kind, rule.key, _value(rule), Origin(list_name, finding.line),
+        type=types.get(rule.canonical), deleted="absent" in rule.expect,
+    )  # fmt: skip
+    resolved = resolve(fact, Report(""), sources) if rule.kind is not Kind.REGISTRY else None
+    gpo_path = resolved.gpo_path if resolved else admx_policy_path(fact, sources)
+    severity = finding.severity.casefold()
+    severity = severity if severity in SEVERITY_IMPACT else "medium"
+    expect, note = _expect(rule, fact)
+    leaf = (
+        rule.key.rpartition("!")[0].rpartition("\\")[2]
+        if rule.kind is Kind.REGISTRY
+        else rule.kind.value
+    )
+    return Check(
+        fact, list_name, finding.name, gpo_path, _expected_text(expect), _area_of(fact),
+        severity, SEVERITY_IMPACT[severity], expect, note, None, leaf, finding.name,
+        assertion=_assertion(rule), remediation_text=_remediation(rule, expect, gpo_path),
+        references=tuple(hardeningkitty.stig_ids(finding) or [f"HardeningKitty:{finding.id}"]),
+    )  # fmt: skip
+
+
+def _remediation(rule: Rule, expect: dict[str, JSON], gpo_path: str | None) -> str:
+    what = _setting_words(rule, _expected_text(expect))
+    if gpo_path:
+        return f'Configure "{gpo_path}" so that {what}.'
+    return f"Through Group Policy, make sure {what}."
+
+
+def _setting_words(rule: Rule, expected: str) -> str:
+    if rule.kind is Kind.REGISTRY:
+        path, _, name = rule.key.rpartition("!")
+        return f"the registry value {name} of {path} is {expected}"
+    names = {
+        Kind.PRIVILEGE: "the user right",
+        Kind.AUDIT: "the audit subcategory",
+        Kind.SERVICE: "the start mode of service",
+        Kind.SECURITY: "the security setting",
+    }
+    return f"{names.get(rule.kind, 'the setting')} {rule.key} is {expected}"
+
+
+def assign_stig_ids(checks: Sequence[Check], prefix: str) -> None:
+    """``<prefix>-v-nnnnn``: the first STIG rule id; rows sharing one add their setting's
+    name, then its key's components from the leaf up, until unique."""
+    heads = {id(check): f"{prefix}-{slug(check.references[0])}" for check in checks}
+    shared = Counter(heads.values())
+    for check in checks:
+        check.id = heads[id(check)]
+    for head in {head for head, count in shared.items() if count > 1}:
+        same = [check for check in checks if heads[id(check)] == head]
+        gen_benchmark.assign_ids(same, head, area=False)
+
+
+def build(
+    lists: Sequence[Path], sources: Sources, prefix: str, types: dict[str, str]
+) -> tuple[list[Check], list[Unsupported]]:
+    checks: list[Check] = []
+    left_out: list[Unsupported] = []
+    seen: dict[tuple[Kind, str], str] = {}
+    for path in lists:
+        for finding in hardeningkitty.read_findings(path):
+            rule = hardeningkitty.translate(finding, types)
+            if isinstance(rule, Rule) and (rule.kind, rule.canonical) in seen:
+                # HardeningKitty reads some settings twice (the ASR policy value and
+                # Get-MpPreference): one check per setting.
+                first = seen[(rule.kind, rule.canonical)]
+                rule = Unsupported(finding, f"reads the same setting as an earlier row ({first}): one check")
+            if isinstance(rule, Unsupported):
+                left_out.append(rule)
+                continue
+            seen[(rule.kind, rule.canonical)] = finding.id
+            checks.append(build_check(rule, sources, path.name, types))
+    assign_stig_ids(checks, prefix)
+    unique_titles(checks)
+    return checks, left_out
+
+
+def left_out_summary(left_out: Sequence[Unsupported]) -> list[str]:
+    """One line per reason with its count and the rule ids, for the YAML header and stdout."""
+    by_reason: dict[str, list[str]] = {}
+    for item in left_out:
+        by_reason.setdefault(item.reason, []).append(item.finding.id)
+    lines = []
+    for reason, ids in sorted(by_reason.items()):
+        unique = sorted(set(ids))
+        lines.append(f"  {len(ids)} rows ({', '.join(unique)}): {reason}")
+    return lines
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("lists", nargs="+", type=Path, help="HardeningKitty finding list CSVs")
+    parser.add_argument("--id", required=True)
+    parser.add_argument("--check-prefix", required=True)
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--version", required=True)
+    parser.add_argument("--source", default="DISA Security Technical Implementation Guide")
+    parser.add_argument("--description", default="")
+    parser.add_argument("--os", action="append", default=[])
+    parser.add_argument("--role", action="append", default=[])
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("--admx", type=Path)
+    parser.add_argument("--types", type=Path, action="append", default=[])
+    parser.add_argument("-o", "--output", type=Path, required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # The first list names the user rights and services (the user lists hold registry rows).
+    findings = FindingIndex(args.lists[0])
+    sources = Sources(AdmxIndex(args.admx), findings, IntuneIndex(load_mapping()))
+    types = registry_types(args.types)
+    checks, left_out = build(args.lists, sources, args.check_prefix, types)
+    description = args.description or (
+        f"The {args.title} rules that Group Policy sets, as HardeningKitty transcribes them: "
+        "registry policies, security options, user rights, account policy and advanced audit "
+        "policy. Rules checked on the running system only are listed above and left out."
+    )
+    listed = ", ".join(path.name for path in args.lists)
+    header = (
+        f"Generated by tools/gen_stig_benchmark.py from the HardeningKitty finding lists {listed}",
+        f"(an independent transcription of the {args.title}).",
+        f"{len(left_out)} rows are left out: their method reads live system state that no Group",
+        "Policy export carries.",
+        *left_out_summary(left_out),
+    )
+    meta = Meta(
+        args.id, args.title, args.version, args.source, description, tuple(args.os),
+        args.reference, tuple(args.role), header,
+    )  # fmt: skip
+    write(meta, checks, sources, args.output)
+    print(f"left out: {len(left_out)}")
+    for line in left_out_summary(left_out):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
