@@ -73,6 +73,14 @@ def _exit_codes() -> Iterator[list[int]]:
     except OSError as exc:
         click.echo(f"error: {exc}", err=True)
         code[0] = EXIT_ERROR
+    except Exception as exc:  # a bug of ours: say so in one line, never a traceback
+        if os.environ.get("BASELINER_DEBUG"):
+            raise
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set BASELINER_DEBUG=1 for details)",
+            err=True,
+        )
+        code[0] = EXIT_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Remediation plans: due dates, owners and notes for failing checks, and their state now.
 
 A plan entry names checks (ids or globs).  Its state in a run: ``resolved`` when the check
-leaves no target exposed, ``overdue`` when targets are still exposed after the due date,
+passes on every applicable target, ``overdue`` when it does not and the due date has passed,
 ``open`` otherwise.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from checker.exceptions import compile_glob
-from checker.model import FleetCheck, InputError, Origin, PlanItem, PlanState
+from checker.model import FleetCheck, InputError, Origin, PlanItem, PlanState, Status
 from checker.schemas import validate
 from checker.yamlsrc import Located, PolicyError, load_yaml
 
@@ -25,6 +25,15 @@ def load_plans(path: Path) -> list[Located]:
     validate(document, "plans", str(path))
     entries: list[Located] = document["plans"]
     return entries
+
+
+UNRESOLVED = frozenset({Status.FAIL, Status.NOT_CONFIGURED, Status.EXEMPT, Status.UNCERTAIN})
+
+
+def _passes_everywhere(check: FleetCheck) -> bool:
+    """Resolved means fixed: an exempted or uncertain result still needs the planned work."""
+    counts = dict(check.statuses)
+    return bool(counts.get(Status.PASS)) and not any(counts.get(s) for s in UNRESOLVED)
 
 
 def plan_states(
@@ -43,7 +52,7 @@ def plan_states(
         due = date.fromisoformat(raw["due"])
         for check_id in matched:
             check = by_id[check_id]
-            if check.exposed == 0:
+            if _passes_everywhere(check):
                 state = PlanState.RESOLVED
             else:
                 state = PlanState.OVERDUE if due < today else PlanState.OPEN

@@ -87,8 +87,12 @@ def _unknown_keys(error: jsonschema.ValidationError) -> list[str]:
 def _alternatives(error: jsonschema.ValidationError) -> list[str]:
     """Key names of a oneOf/anyOf whose branches each require one key."""
     part = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator not in ("oneOf", "anyOf"):
+        return []
     branches = part.get(str(error.validator), [])
-    return [key for branch in branches for key in branch.get("required", [])]
+    return [
+        key for branch in branches if isinstance(branch, dict) for key in branch.get("required", [])
+    ]
 
 
 def _describe(error: jsonschema.ValidationError) -> str:

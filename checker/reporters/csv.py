@@ -91,7 +91,7 @@ def _status(fleet_check: FleetCheck) -> str:
     """MDVM's wording: exceptions on some devices make the recommendation partial."""
     exempt = findings.status_count(fleet_check, (Status.EXEMPT,))
     if not fleet_check.exposed:
-        return "Completed"
+        return "Exception" if exempt else "Completed"
     return "Partial exception" if exempt else "Active"
 
 

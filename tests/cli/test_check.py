@@ -117,9 +117,21 @@ def test_unknown_policy_is_exit_2() -> None:
 
 def test_several_outputs_in_one_run(tmp_path: Path) -> None:
     done = baseliner(
-        "check", GPO / "misconfigured", "--policy", POLICY, "--soft-fail",
-        "-o", f"junit={tmp_path / 'r' / 'junit.xml'}", "-o", f"sarif={tmp_path / 'r.sarif'}",
-        "-o", "markdown=-", "-o", f"csv={tmp_path / 'r.csv'}", "-o", f"json={tmp_path / 'r.json'}",
+        "check",
+        GPO / "misconfigured",
+        "--policy",
+        POLICY,
+        "--soft-fail",
+        "-o",
+        f"junit={tmp_path / 'r' / 'junit.xml'}",
+        "-o",
+        f"sarif={tmp_path / 'r.sarif'}",
+        "-o",
+        "markdown=-",
+        "-o",
+        f"csv={tmp_path / 'r.csv'}",
+        "-o",
+        f"json={tmp_path / 'r.json'}",
     )
     assert done.code == 0, done.err
     assert done.out.startswith("#")
@@ -130,10 +142,22 @@ def test_several_outputs_in_one_run(tmp_path: Path) -> None:
 def test_output_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for run in ("a", "b"):
-        baseliner("check", GPO, "--policy", POLICY, "--soft-fail", "--jobs", "2",
-                  "-o", f"json={tmp_path / run}.json", "-o", f"sarif={tmp_path / run}.sarif")
-        outputs.append(((tmp_path / f"{run}.json").read_bytes(),
-                        (tmp_path / f"{run}.sarif").read_bytes()))
+        baseliner(
+            "check",
+            GPO,
+            "--policy",
+            POLICY,
+            "--soft-fail",
+            "--jobs",
+            "2",
+            "-o",
+            f"json={tmp_path / run}.json",
+            "-o",
+            f"sarif={tmp_path / run}.sarif",
+        )
+        outputs.append(
+            ((tmp_path / f"{run}.json").read_bytes(), (tmp_path / f"{run}.sarif").read_bytes())
+        )
     assert outputs[0] == outputs[1]
 
 

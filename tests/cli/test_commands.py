@@ -50,15 +50,21 @@ def test_policies_lists_shipped_benchmarks() -> None:
     rows = {row["id"]: row for row in json.loads(done.out)}
     assert rows[POLICY]["checks"] >= 200
     assert set(rows[POLICY]["categories"]) == {
-        "accounts", "application", "network", "os", "security_controls"
+        "accounts",
+        "application",
+        "network",
+        "os",
+        "security_controls",
     }
 
 
 def test_mapping_search_shows_entries() -> None:
     done = baseliner("mapping", "configurelsaprotectedprocess", "--json")
     matches = json.loads(done.out)["matches"]
-    assert any(m["targets"] == ["registry:HKLM\\Software\\Policies\\Microsoft\\Windows\\System!RunAsPPL"]
-               for m in matches)
+    assert any(
+        m["targets"] == ["registry:HKLM\\Software\\Policies\\Microsoft\\Windows\\System!RunAsPPL"]
+        for m in matches
+    )
 
 
 def test_version_and_help() -> None:
