@@ -60,7 +60,9 @@ def validate(
     unknown = _unknown_keys(error)
     if unknown:
         trail.append(unknown[0])
-    line, column = position(instance if document is None else document, trail)
+    # A bad value is shown at the value; a missing or unknown key at the key.
+    at_value = not unknown and error.validator not in ("required", "oneOf", "anyOf")
+    line, column = position(instance if document is None else document, trail, at_value=at_value)
     raise PolicyError(path, _describe(error), line, column, breadcrumb(trail))
 
 

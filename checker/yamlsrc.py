@@ -145,8 +145,11 @@ def parse_yaml(text: str, path: str) -> Any:
         raise PolicyError(path, str(exc)) from exc
 
 
-def position(document: Any, crumbs: list[str | int]) -> tuple[int | None, int | None]:
-    """Line and column of the item at ``crumbs`` (a path of keys and indexes) in a document.
+def position(
+    document: Any, crumbs: list[str | int], *, at_value: bool = False
+) -> tuple[int | None, int | None]:
+    """Line and column of the item at ``crumbs`` (a path of keys and indexes) in a document:
+    of its key, or with ``at_value`` of its value.
 
     Falls back to the nearest enclosing item that has a position.
     """
@@ -156,6 +159,8 @@ def position(document: Any, crumbs: list[str | int]) -> tuple[int | None, int | 
     for crumb in crumbs:
         if isinstance(node, Located) and isinstance(crumb, str) and crumb in node.key_lines:
             line, column = node.key_lines[crumb]
+            if at_value and crumb is crumbs[-1]:
+                line, column, _ = node.value_starts[crumb]
             node = node[crumb]
         elif isinstance(node, LocatedList) and isinstance(crumb, int) and crumb < len(node):
             line, column = node.item_lines[crumb], None

@@ -86,7 +86,7 @@ def test_exempt_results_do_not_gate(excepted: tuple[int, dict[str, Any], str]) -
 def test_expired_and_unmatched_exceptions_are_reported(
     excepted: tuple[int, dict[str, Any], str],
 ) -> None:
-    code, document, err = excepted
+    _, document, err = excepted
     assert document["warnings"] == [
         {
             "path": str(EXCEPTIONS),
