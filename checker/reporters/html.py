@@ -370,7 +370,7 @@ def _legend(names: Sequence[str]) -> list[str]:
         colour, dash = SERIES_STYLE[name]
         x, y = WIDTH - RIGHT + 16, TOP + 10 + row * 20
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        label = "Overall" if name == "overall" else findings.CATEGORY_LABELS[Category(name)]
+        label = _series_label(name)
         out.append(
             f'<line x1="{x}" x2="{x + 24}" y1="{y}" y2="{y}" stroke="{colour}" '
             f'stroke-width="3"{dashes}/><text x="{x + 30}" y="{y + 4}">{_e(label)}</text>'
@@ -378,9 +378,13 @@ def _legend(names: Sequence[str]) -> list[str]:
     return out
 
 
+def _series_label(name: str) -> str:
+    return "Overall" if name == "overall" else findings.CATEGORY_LABELS[Category(name)]
+
+
 def _chart_table(names: Sequence[str], points: Sequence[_Point]) -> str:
     shown = points[-CHART_RUNS:]
-    header = "".join(f'<th scope="col" class="n">{_e(name)}</th>' for name in names)
+    header = "".join(f'<th scope="col" class="n">{_e(_series_label(n))}</th>' for n in names)
     rows = "".join(
         f'<tr><th scope="row">{_e(p.label)}</th>'
         + "".join(
