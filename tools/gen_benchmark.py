@@ -1307,6 +1307,8 @@ def _id_parts(check: Check) -> list[str]:
     if fact.kind is Kind.REGISTRY:
         path, _, name = fact.key.rpartition("!")
         return [*path.split("\\")[1:], name]
+    if fact.kind is Kind.INTUNE:
+        return [fact.key.rpartition("_config_")[2]]
     return [fact.key.rpartition("/")[2] if fact.kind is Kind.SECURITY else fact.key]
 
 
@@ -1364,7 +1366,35 @@ def remediation(check: Check, intune: IntuneIndex) -> str:
     """The GPO path and value (or the source's own text), and the Intune setting if known."""
     text = check.remediation_text or _gpo_remediation(check)
     setting = intune.get(check.fact)
-    return f"{text} Intune settings catalog: {setting}." if setting else text
+    return (
+        f"{text} Intune settings catalog: {setting}." if setting and setting not in text else text
+    )
+
+
+WORDS = {
+    "equals": "{}",
+    "not_equals": "anything but {}",
+    "in": "one of {}",
+    "gte": "at least {}",
+    "lte": "at most {}",
+    "gt": "more than {}",
+    "lt": "less than {}",
+    "contains": "containing {}",
+    "matches": "matching /{}/",
+    "set_equals": "exactly {}",
+    "subset_of": "granted to no one but {}",
+    "superset_of": "denied to at least {}",
+}
+"""How remediation text says each ``expect`` operator (sources without a gpreport)."""
+
+
+def expected_words(expect: dict[str, JSON]) -> str:
+    """An ``expect`` mapping in words: ``at least 15``, ``granted to no one``."""
+    if expect.get("absent"):
+        return "not set"
+    if "empty" in expect:
+        return "granted to no one" if expect["empty"] else "not empty"
+    return " and ".join(WORDS[op].format(_shown(operand)) for op, operand in expect.items())
 
 
 def _gpo_remediation(check: Check) -> str:

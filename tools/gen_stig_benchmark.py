@@ -53,8 +53,8 @@ from tools.gen_benchmark import (  # noqa: E402
     Report,
     Sources,
     _area_of,
-    _shown,
     admx_policy_path,
+    expected_words,
     resolve,
     slug,
     unique_titles,
@@ -99,29 +99,6 @@ def _assertion(rule: Rule) -> str | None:
     return None
 
 
-WORDS = {
-    "equals": "{}",
-    "not_equals": "anything but {}",
-    "in": "one of {}",
-    "gte": "at least {}",
-    "lte": "at most {}",
-    "gt": "more than {}",
-    "lt": "less than {}",
-    "contains": "containing {}",
-    "subset_of": "granted to no one but {}",
-    "superset_of": "denied to at least {}",
-}
-"""How remediation text says each ``expect`` operator."""
-
-
-def _expected_text(expect: dict[str, JSON]) -> str:
-    if expect.get("absent"):
-        return "not set"
-    if expect.get("empty"):
-        return "granted to no one"
-    return " and ".join(WORDS[op].format(_shown(operand)) for op, operand in expect.items())
-
-
 def _expect(rule: Rule, fact: Fact) -> tuple[dict[str, JSON], str | None]:
     """The list's assertion; an exact number the shared rules know as a bound (a longer
     password, a larger log) becomes that bound, as in the Microsoft benchmarks."""
@@ -148,7 +125,7 @@ def build_check(rule: Rule, sources: Sources, list_name: str, types: dict[str, s
         else rule.kind.value
     )
     return Check(
-        fact, list_name, finding.name, gpo_path, _expected_text(expect), _area_of(fact),
+        fact, list_name, finding.name, gpo_path, expected_words(expect), _area_of(fact),
         severity, SEVERITY_IMPACT[severity], expect, note, None, leaf, finding.name,
         assertion=_assertion(rule), remediation_text=_remediation(rule, expect, gpo_path),
         references=tuple(hardeningkitty.stig_ids(finding) or [f"HardeningKitty:{finding.id}"]),
@@ -156,7 +133,7 @@ def build_check(rule: Rule, sources: Sources, list_name: str, types: dict[str, s
 
 
 def _remediation(rule: Rule, expect: dict[str, JSON], gpo_path: str | None) -> str:
-    what = _setting_words(rule, _expected_text(expect))
+    what = _setting_words(rule, expected_words(expect))
     if gpo_path:
         return f'Configure "{gpo_path}" so that {what}.'
     return f"Through Group Policy, make sure {what}."
@@ -200,7 +177,9 @@ def build(
                 # HardeningKitty reads some settings twice (the ASR policy value and
                 # Get-MpPreference): one check per setting.
                 first = seen[(rule.kind, rule.canonical)]
-                rule = Unsupported(finding, f"reads the same setting as an earlier row ({first}): one check")
+                rule = Unsupported(
+                    finding, f"reads the same setting as an earlier row ({first}): one check"
+                )
             if isinstance(rule, Unsupported):
                 left_out.append(rule)
                 continue
