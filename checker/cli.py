@@ -5,6 +5,7 @@ Exit codes (DESIGN §7): 0 passed; 1 the gate failed; 2 usage, policy or input e
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -12,20 +13,22 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
 from checker import __version__
+from checker.diff import DiffInputError, diff, read_result, render_diff
 from checker.engine import evaluate
 from checker.exceptions import load_exceptions
+from checker.history import HistoryError, RunSummary, record, render_history, runs
 from checker.loaders import intune
 from checker.mapping import coverage, crosscheck_osconfig, load_mapping
 from checker.model import Category, InputError, InputFormatError, Report, Status
 from checker.outputs import OutputSpec, chunks, parse_output, write_atomic
 from checker.plans import load_plans
 from checker.policy import load_benchmarks, select, shipped_dir, shipped_names
-from checker.reporters import REPORTERS
+from checker.reporters import REPORTERS, html
 from checker.runner import Progress, RunOptions, run
 from checker.targets import load_target, plan
 from checker.yamlsrc import PolicyError
@@ -70,6 +73,12 @@ def _exit_codes() -> Iterator[list[int]]:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         code[0] = EXIT_ERROR
+    except HistoryError as exc:
+        click.echo(f"history error: {exc}", err=True)
+        code[0] = EXIT_ERROR
+    except DiffInputError as exc:
+        click.echo(f"input error: {exc.error}", err=True)
+        code[0] = EXIT_ERROR
     except OSError as exc:
         click.echo(f"error: {exc}", err=True)
         code[0] = EXIT_ERROR
@@ -103,9 +112,12 @@ def cli() -> None:
     """Check Windows Group Policy and Intune exports against security baselines."""
 
 
-def _emit(report: Report, specs: list[OutputSpec]) -> None:
+def _emit(report: Report, specs: list[OutputSpec], history: list[RunSummary] | None = None) -> None:
     for spec in specs:
-        data = REPORTERS[spec.format](report)
+        render = REPORTERS[spec.format]
+        if spec.format == "html" and history is not None:
+            render = functools.partial(html.render, history=history)
+        data = render(report)
         if spec.path is None:
             sys.stdout.flush()
             for chunk in chunks(data):
@@ -270,6 +282,15 @@ def _selection(function: Any) -> Any:
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar [default: on a terminal]."
 )
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record this run's scores in this SQLite file (created when absent); the HTML report "
+    "draws the score over time from it.",
+)
+@click.option("--label", default=None, help="Label stored with the run in --history (a git sha).")
 def check(
     inputs: tuple[Path, ...],
     policies: tuple[str, ...],
@@ -287,6 +308,8 @@ def check(
     fail_on: tuple[str, ...],
     soft_fail: bool,
     progress: bool | None,
+    history_file: Path | None,
+    label: str | None,
 ) -> None:
     """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
     if not inputs and manifest is None:
@@ -305,7 +328,11 @@ def check(
     show = sys.stderr.isatty() if progress is None else progress
     with _progress_bar(show) as bar:
         report = run(benchmarks, list(inputs), options, bar)
-    _emit(report, specs)
+    history = None
+    if history_file is not None:
+        record(history_file, report, label=label)
+        history = runs(history_file)
+    _emit(report, specs, history)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.errors:
@@ -547,3 +574,41 @@ def _mapping_text(out: dict[str, Any]) -> str:
         lines.append(f"{match['setting']}  [{match['confidence']}]{reason}")
         lines += [f"    -> {target}" for target in match["targets"]]
     return "\n".join(lines)
+
+
+@cli.command("history")
+@click.option(
+    "--history",
+    "history_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SQLite file 'check --history' records runs in.",
+)
+@click.option("--last", type=click.IntRange(min=1), default=None, help="Only the last N runs.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def history_command(history_file: Path, last: int | None, fmt: Literal["text", "json"]) -> None:
+    """Show the score over time per category from a --history file."""
+    click.echo(render_history(runs(history_file, last=last), fmt), nl=False)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--fail-on-new", is_flag=True, help="Exit 1 when NEW has failures that OLD did not.")
+def diff_command(
+    old: Path, new: Path, fmt: Literal["text", "markdown", "json"], fail_on_new: bool
+) -> None:
+    """Compare two JSON result files: new failures, fixed checks, score change."""
+    result = diff(read_result(old), read_result(new))
+    click.echo(render_diff(result, fmt), nl=False)
+    if fail_on_new and result.new_failures:
+        raise GateFailed(f"{len(result.new_failures)} new failure(s) since {old}")

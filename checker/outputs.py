@@ -39,6 +39,17 @@ def chunks(data: Rendered) -> Iterator[bytes]:
             yield chunk.encode("utf-8")
 
 
+def _mode(path: Path) -> int:
+    """The replaced file's permissions, or what a new file gets under the umask (a temporary
+    file is created 0600, which would hide a report from the CI user that uploads it)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, data: Rendered) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half.
 
@@ -53,6 +64,7 @@ def write_atomic(path: Path, data: Rendered) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, _mode(path))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from checker.loaders import Loader, file_formats, folder_formats
+from checker.loaders import Loader, file_formats, folder_formats, gpo_backup
 from checker.loaders.text import head
 from checker.mapping import translate
 from checker.model import InputError, InputFormatError, Kind, Source, Target, build_target
@@ -152,9 +152,8 @@ def _walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
             errors.append(InputError(str(folder), "folder visited twice (symbolic link loop)"))
             continue
         seen.add((info.st_dev, info.st_ino))
-        fmt = sniff(folder)
-        if fmt is not None:
-            yield Planned(folder, fmt)
+        if gpo_backup.is_backup(folder):
+            yield _backup(folder)
             continue
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name.casefold())
@@ -172,6 +171,16 @@ def _walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
             elif entry.is_file() and (fmt := sniff(child)) is not None:
                 yield Planned(child, fmt)
         stack.extend(reversed(subfolders))
+
+
+def _backup(folder: Path) -> Planned:
+    """A GPO backup is read from its raw files; one that has none (a GPO with only
+    preferences, or a report-only export) is read from its gpreport.xml."""
+    root = gpo_backup.gpo_root(folder)
+    report = gpo_backup.find_path(folder, ("gpreport.xml",))
+    if (root is None or not gpo_backup.raw_files(root)) and report is not None:
+        return Planned(report, "gpreport")
+    return Planned(folder, gpo_backup.FORMAT)
 
 
 def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError]]:

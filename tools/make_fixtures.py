@@ -21,11 +21,12 @@ and a minimal ``Backup.xml``.  Output is byte-identical on every run.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import sys
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from checker.model import JSON  # noqa: E402
 SHIPPED = ROOT / "policies" / "msft-windows11-24h2.yaml"
 SAMPLE = ROOT / "fixtures" / "policies" / "sample.yaml"
 GPO_DIR = ROOT / "fixtures" / "gpo"
+COMANAGED_DIR = ROOT / "fixtures" / "comanaged"
 BAD_DIR = ROOT / "fixtures" / "bad"
 KINDS = ("registry", "security", "privilege", "audit", "service")
 EVERYONE = "S-1-1-0"
@@ -151,13 +153,19 @@ class Deviation:
 
 @dataclass(frozen=True, slots=True)
 class Check:
+    """A check as far as deriving values goes.  ``judge`` (a compiled policy check's judge)
+    lets tools/make_cases.py derive values for checks written with ``assert`` too; ``hints``
+    are values to try first (the literals of such an assertion)."""
+
     id: str
     kind: str
     ref: str
     expect: Mapping[str, JSON]
+    judge: Callable[[JSON], bool] | None = None
+    hints: tuple[JSON, ...] = ()
 
     def passes(self, value: JSON) -> bool:
-        judge, _text, _absent = compile_expect(self.expect)
+        judge = self.judge or compile_expect(self.expect)[0]
         return judge(value)
 
     @property
@@ -224,6 +232,7 @@ def _emit_class(items: Sequence[tuple[Any, Any]]) -> str:
 
 def _candidates(check: Check) -> Iterator[JSON]:
     """Values to try for ``check``, the ones its operands suggest first."""
+    yield from check.hints
     expect = check.expect
     for name in ("equals", "set_equals", "superset_of", "subset_of"):
         if name in expect:
@@ -240,10 +249,10 @@ def _candidates(check: Check) -> Iterator[JSON]:
         yield regex_sample(expect["matches"])
     if expect.get("empty") is False:
         yield ["Authorized use only."] if check.kind == "privilege" else "Authorized use only."
-    yield from _pool(check.kind)
+    yield from value_pool(check.kind)
 
 
-def _pool(kind: str) -> list[JSON]:
+def value_pool(kind: str) -> list[JSON]:
     if kind == "audit":
         return list(reversed(SETTINGS))
     if kind == "privilege":
@@ -253,12 +262,17 @@ def _pool(kind: str) -> list[JSON]:
     return [1, 0, 2, "", [], "1"]
 
 
+def first_passing(check: Check) -> JSON | None:
+    """A value that passes ``check`` (verified with the project's judge), or None."""
+    return next((v for v in _candidates(check) if v is not None and check.passes(v)), None)
+
+
 def satisfying(check: Check) -> JSON:
-    """A value that passes ``check`` (verified with the project's judge)."""
-    for value in _candidates(check):
-        if value is not None and check.passes(value):
-            return value
-    raise SystemExit(f"cannot derive a passing value for check {check.id} ({check.expect})")
+    """A value that passes ``check``; a check no value is found for stops the script."""
+    value = first_passing(check)
+    if value is None:
+        raise SystemExit(f"cannot derive a passing value for check {check.id} ({check.expect})")
+    return value
 
 
 def violating(check: Check, good: JSON) -> JSON | None:
@@ -640,6 +654,56 @@ def bad_fixtures() -> Files:
     return files
 
 
+# -- co-managed targets: a GPO and an Intune policy on one device ----------------------------
+
+DEFENDER_RTP = "HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Real-Time Protection"
+INTUNE_DEFENDER = "device_vendor_msft_policy_config_defender_"
+MDM_WINS = "device_vendor_msft_policy_config_controlpolicyconflict_mdmwinsovergp"
+
+
+def _intune_choice(ident: str, option: str) -> dict[str, JSON]:
+    return {
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance",
+        "settingDefinitionId": ident,
+        "choiceSettingValue": {"value": f"{ident}_{option}", "children": []},
+    }
+
+
+def _intune_policy(name: str, instances: list[dict[str, JSON]]) -> bytes:
+    policy = {
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+        "id": _guid("intune", name).strip("{}").lower(),
+        "name": name,
+        "platforms": "windows10",
+        "technologies": "mdm",
+        "settings": [
+            {"id": str(index), "settingInstance": instance}
+            for index, instance in enumerate(instances)
+        ],
+    }
+    return (json.dumps(policy, indent=2) + "\n").encode("utf-8")
+
+
+def comanaged_fixtures() -> Files:
+    """Two co-managed devices: a GPO and an Intune policy that disagree on exactly one
+    setting (real-time monitoring) and agree on another (behavior monitoring).  In
+    ``gp-wins`` Group Policy wins; ``mdm-wins`` also sets MDMWinsOverGP."""
+    gpo = [
+        Setting("rtp", "registry", f"{DEFENDER_RTP}!DisableRealtimeMonitoring", 0),
+        Setting("bm", "registry", f"{DEFENDER_RTP}!DisableBehaviorMonitoring", 0),
+    ]
+    intune = [
+        _intune_choice(f"{INTUNE_DEFENDER}allowrealtimemonitoring", "0"),
+        _intune_choice(f"{INTUNE_DEFENDER}allowbehaviormonitoring", "1"),
+    ]
+    files: Files = {}
+    for folder, extra in (("gp-wins", []), ("mdm-wins", [_intune_choice(MDM_WINS, "1")])):
+        for path, data in render_backup("Contoso Defender", gpo).items():
+            files[f"{folder}/gpo/{path}"] = data
+        files[f"{folder}/intune/defender.json"] = _intune_policy("Contoso Defender", intune + extra)
+    return files
+
+
 # -- writing and checking --------------------------------------------------------------------
 
 
@@ -676,7 +740,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if fixtures are out of date")
     args = parser.parse_args(argv)
     benchmark = (args.benchmark or (SHIPPED if SHIPPED.is_file() else SAMPLE)).resolve()
-    trees = ((GPO_DIR, gpo_fixtures(benchmark)), (BAD_DIR, bad_fixtures()))
+    trees = (
+        (GPO_DIR, gpo_fixtures(benchmark)),
+        (BAD_DIR, bad_fixtures()),
+        (COMANAGED_DIR, comanaged_fixtures()),
+    )
     if args.check:
         stale = [
             f"{folder.name}/{p}" for folder, files in trees for p in differences(folder, files)
@@ -688,7 +756,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if stale else 0
     for folder, files in trees:
         write_tree(folder, files)
-    print(f"wrote fixtures/gpo and fixtures/bad from {benchmark.relative_to(ROOT).as_posix()}")
+    print(
+        f"wrote fixtures/gpo, fixtures/bad and fixtures/comanaged from {benchmark.relative_to(ROOT).as_posix()}"
+    )
     return 0
 
 

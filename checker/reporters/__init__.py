@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from checker.model import Report
 from checker.outputs import Rendered
-from checker.reporters import console, csv, json, junit, markdown, sarif
+from checker.reporters import console, csv, html, json, junit, markdown, sarif
 
 Renderer = Callable[[Report], Rendered]
 
@@ -21,4 +21,5 @@ REPORTERS: dict[str, Renderer] = {
     "sarif": sarif.render,
     "markdown": markdown.render,
     "csv": csv.render,
+    "html": html.render,
 }
