@@ -9,7 +9,10 @@ import pytest
 from tests.cli.run import baseliner
 from tests.conftest import FIXTURES
 
-RTP = "registry:HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Real-Time Protection!DisableRealtimeMonitoring"
+RTP = (
+    "registry:HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Real-Time Protection"
+    "!DisableRealtimeMonitoring"
+)
 
 
 @pytest.mark.parametrize(
