@@ -31,6 +31,7 @@ from checker.loaders import admx
 from checker.loaders.text import detect_encoding
 from checker.loaders.xmlsafe import Element, read_xml
 from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
+from checker.principals import principal
 
 FORMAT = "gpreport"
 NS = "http://www.microsoft.com/GroupPolicy/Settings"
@@ -295,7 +296,7 @@ def _principals(element: Element) -> list[str]:
     out = []
     for member in kids(element, "Member"):
         sid = text(member, "SID")
-        out.append(sid.strip() if sid else (text(member, "Name") or "").strip())
+        out.append(principal(sid if sid else text(member, "Name") or ""))
     return sorted(out)
 
 

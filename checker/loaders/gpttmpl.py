@@ -26,6 +26,7 @@ from pathlib import Path
 
 from checker.loaders.text import decode, detect_encoding, read_bytes
 from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
+from checker.principals import principal
 
 FORMAT = "gpttmpl"
 
@@ -124,7 +125,7 @@ def _verbatim(section: str, line: str, origin: Origin) -> list[Fact]:
 def principals(text: str) -> list[str]:
     """The sorted principals of a rights or membership list: SIDs lose their ``*``."""
     items = (_unquote(item.strip()) for item in text.split(","))
-    return sorted(item.removeprefix("*") for item in items if item)
+    return sorted(principal(item) for item in items if item)
 
 
 def _privilege(section: str, line: str, origin: Origin) -> list[Fact]:

@@ -101,13 +101,8 @@ def test_corpus_rsop_target(dc: Source) -> None:
         ("System Access/MinimumPasswordLength", 9, 294, "Default Domain Policy"),
         (
             "SeNetworkLogonRight",
-            [
-                "Administrators",
-                "Authenticated Users",
-                "ENTERPRISE DOMAIN CONTROLLERS",
-                "Everyone",
-                "Pre-Windows 2000 Compatible Access",
-            ],
+            # Names in the RSoP, as SIDs (checker/principals.py).
+            ["S-1-1-0", "S-1-5-11", "S-1-5-32-544", "S-1-5-32-554", "S-1-5-9"],
             540,
             "Default Domain Controllers Policy",
         ),

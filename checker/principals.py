@@ -1,0 +1,77 @@
+"""Well-known Windows principals: names as exports write them, and their SIDs.
+
+GptTmpl.inf and gpreport.xml name principals by SID (``*S-1-5-32-544``); gpresult /x often
+gives only the name (``Administrators``), and old templates use names for built-in groups.
+Checks compare SIDs, so a well-known name becomes its SID; any other name is kept as written.
+Names are matched case-insensitively, with or without ``BUILTIN\\`` / ``NT AUTHORITY\\``.
+"""
+
+from __future__ import annotations
+
+WELL_KNOWN: dict[str, str] = {
+    "nobody": "S-1-0-0",
+    "everyone": "S-1-1-0",
+    "local": "S-1-2-0",
+    "console logon": "S-1-2-1",
+    "creator owner": "S-1-3-0",
+    "creator group": "S-1-3-1",
+    "owner rights": "S-1-3-4",
+    "dialup": "S-1-5-1",
+    "network": "S-1-5-2",
+    "batch": "S-1-5-3",
+    "interactive": "S-1-5-4",
+    "service": "S-1-5-6",
+    "anonymous logon": "S-1-5-7",
+    "enterprise domain controllers": "S-1-5-9",
+    "self": "S-1-5-10",
+    "authenticated users": "S-1-5-11",
+    "restricted": "S-1-5-12",
+    "terminal server user": "S-1-5-13",
+    "remote interactive logon": "S-1-5-14",
+    "this organization": "S-1-5-15",
+    "iusr": "S-1-5-17",
+    "system": "S-1-5-18",
+    "local system": "S-1-5-18",
+    "local service": "S-1-5-19",
+    "network service": "S-1-5-20",
+    "local account": "S-1-5-113",
+    "local account and member of administrators group": "S-1-5-114",
+    "administrators": "S-1-5-32-544",
+    "users": "S-1-5-32-545",
+    "guests": "S-1-5-32-546",
+    "power users": "S-1-5-32-547",
+    "account operators": "S-1-5-32-548",
+    "server operators": "S-1-5-32-549",
+    "print operators": "S-1-5-32-550",
+    "backup operators": "S-1-5-32-551",
+    "replicator": "S-1-5-32-552",
+    "pre-windows 2000 compatible access": "S-1-5-32-554",
+    "remote desktop users": "S-1-5-32-555",
+    "network configuration operators": "S-1-5-32-556",
+    "performance monitor users": "S-1-5-32-558",
+    "performance log users": "S-1-5-32-559",
+    "distributed com users": "S-1-5-32-562",
+    "iis_iusrs": "S-1-5-32-568",
+    "cryptographic operators": "S-1-5-32-569",
+    "event log readers": "S-1-5-32-573",
+    "hyper-v administrators": "S-1-5-32-578",
+    "remote management users": "S-1-5-32-580",
+    "device owners": "S-1-5-32-583",
+    "window manager\\window manager group": "S-1-5-90-0",
+    "nt service\\wdiservicehost": "S-1-5-80-3139157870-2983391045-3678747466-658725712-1809340420",
+    "nt virtual machine\\virtual machines": "S-1-5-83-0",
+    "all services": "S-1-5-80-0",
+}
+
+_PREFIXES = ("builtin\\", "nt authority\\")
+
+
+def principal(text: str) -> str:
+    """A principal as checks compare it: a SID without ``*``, or the name as written."""
+    item = text.strip().strip('"').removeprefix("*")
+    if item.upper().startswith("S-1-"):
+        return item.upper()
+    key = item.casefold()
+    for prefix in _PREFIXES:
+        key = key.removeprefix(prefix)
+    return WELL_KNOWN.get(key, item)
