@@ -47,7 +47,7 @@ def _judge_setting(check: Check, target: Target) -> Result:
 
 
 def _uncertain(check: Check, fact: Fact, lean: Status) -> Result:
-    reason = f"translated from Intune setting {fact.via} by a partial mapping: {fact.reason}"
+    reason = f"depends on Intune setting {fact.via}: {fact.reason}"
     return Result(
         check.info, Status.UNCERTAIN, fact.value, (fact.origin,), reason, fact.via, lean=lean
     )

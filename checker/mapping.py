@@ -193,7 +193,7 @@ def _gp_fact(fact: Fact, entry: MappingEntry, target: MappingTarget, value: obje
         type=target.type,
         deleted=deleted,
         confidence=entry.confidence,
-        reason=entry.reason,
+        reason=f"partial mapping: {entry.reason}" if entry.reason else None,
         via=fact.key,
     )
 

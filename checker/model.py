@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -327,6 +327,17 @@ def mdm_wins(sources: Iterable[Source]) -> bool:
     return False
 
 
+def _mdm_disagreement(old: Fact, new: Fact, conflicts: dict[tuple[Kind, str], Conflict]) -> Fact:
+    """Two Intune policies setting one setting differently: Intune applies neither and marks
+    the setting in conflict, so the value on the device is unknown and the fact is partial."""
+    if old.value == new.value and old.deleted == new.deleted:
+        return new
+    rule = "Intune policies disagree: Intune applies neither"
+    conflicts[(new.kind, new.canonical)] = Conflict(new.kind, new.key, new, old, rule)
+    reason = f"{rule} ({old.via} = {old.value!r} at {old.origin}, {new.via} = {new.value!r})"
+    return replace(new, confidence=Confidence.PARTIAL, reason=reason)
+
+
 def build_target(
     name: str,
     sources: list[Source],
@@ -348,6 +359,8 @@ def build_target(
     for source in sources:
         for fact in source.facts:
             old = table.get(fact.kind, {}).get(fact.canonical)
+            if old is not None and old.via is not None and fact.via is not None:
+                fact = _mdm_disagreement(old, fact, conflicts)
             if old is None or (old.via is None) == (fact.via is None):
                 merge_facts((fact,), table)
                 continue

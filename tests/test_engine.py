@@ -104,7 +104,7 @@ def test_result_keeps_origin_and_uncertain_reason() -> None:
     assert result.via == "intune.x"
     assert result.lean is Status.FAIL
     assert result.reason == (
-        "translated from Intune setting intune.x by a partial mapping: only some elements"
+        "depends on Intune setting intune.x: only some elements"
     )
 
 

@@ -50,9 +50,12 @@ def test_intune_baseline_gives_every_status_with_reasons(corpus: Path) -> None:
     results = document["targets"][0]["results"]
     statuses = {r["status"] for r in results}
     assert {"pass", "fail", "not_configured", "uncertain"} <= statuses
+    reasons = ("partial mapping", "Intune policies disagree")
     for result in results:
         if result["status"] == "uncertain":
-            assert result["via"] and "partial mapping" in result["reason"]
+            assert result["via"]
+            assert result["reason"].startswith(f"depends on Intune setting {result['via']}: ")
+            assert any(reason in result["reason"] for reason in reasons)
 
 
 def test_same_statuses_from_backup_and_gpreport(corpus: Path, tmp_path: Path) -> None:
