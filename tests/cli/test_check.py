@@ -165,3 +165,33 @@ def test_two_stdout_outputs_is_a_usage_error() -> None:
     done = baseliner("check", GPO / "compliant", "--policy", POLICY, "-o", "json", "-o", "csv")
     assert done.code == 2
     assert "only one output can go to stdout" in done.err
+
+
+def test_registry_reference_matches_any_case_of_the_stored_key(tmp_path: Path) -> None:
+    from checker.loaders.registry_pol import make_entry, write
+
+    pol = tmp_path / "Machine" / "registry.pol"
+    pol.parent.mkdir()
+    pol.write_bytes(write([make_entry("Software\\Policies\\Contoso", "requireSIGNING", 1)]))
+    bench = tmp_path / "bench.yaml"
+    bench.write_text(
+        "id: case\ntitle: Case\nchecks:\n"
+        "  - {id: c, title: C, category: os, impact: 1, severity: low,\n"
+        "     registry: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\POLICIES\\contoso!RequireSigning',\n"
+        "     expect: {equals: 1}}\n"
+    )
+    done = baseliner("check", pol, "--policy", bench, "-o", "json")
+    (result,) = json.loads(done.out)["targets"][0]["results"]
+    assert (done.code, result["status"], result["origin"][0]["offset"]) == (0, "pass", 8)
+
+
+@pytest.mark.parametrize("fixture", ["gpreport/small-gpreport.xml", "gpresult/small-rsop.xml"])
+def test_formats_are_sniffed_by_content_not_name(fixture: str, tmp_path: Path) -> None:
+    renamed = tmp_path / "export.bin"
+    renamed.write_bytes((FIXTURES / fixture).read_bytes())
+    original = baseliner("normalize", FIXTURES / fixture)
+    sniffed = baseliner("normalize", renamed)
+    assert sniffed.code == original.code == 0, sniffed.err
+    documents = [json.loads(done.out)["targets"][0]["document"] for done in (original, sniffed)]
+    strip = json.dumps(documents[0]).replace(str(FIXTURES / fixture), "")
+    assert strip == json.dumps(documents[1]).replace(str(renamed), "")
