@@ -13,6 +13,15 @@ backup layout), e.g.::
 finding_list_msft_security_baseline_windows_11_24h2_machine.csv \\
         -o policies/msft-windows11-24h2.yaml
 
+Server 2022 the same way, one benchmark per role, each from the role's GPO with the Domain
+Security and Defender Antivirus GPOs (``--role member_server`` / ``domain_controller``,
+``--check-prefix msft-ws2022-ms`` / ``msft-ws2022-dc``, HardeningKitty's 2022 lists).
+
+This module is also the shared core of the other front ends, which build :class:`Check`
+values from sources without GPO backups and render them with :func:`write`:
+``tools/gen_stig_benchmark.py`` (DISA STIGs from HardeningKitty finding lists) and
+``tools/gen_osconfig_benchmark.py`` (Windows Server 2025 from Microsoft's OSConfig CSV).
+
 Every setting of every backup becomes exactly one check: registry.pol values (a ``**del.``
 value becomes a check that the value is absent), GptTmpl.inf ``[Registry Values]``,
 ``[System Access]``, ``[Kerberos Policy]``, ``[Privilege Rights]``, ``[Service General
