@@ -249,7 +249,16 @@ def _candidates(check: Check) -> Iterator[JSON]:
         yield regex_sample(expect["matches"])
     if expect.get("empty") is False:
         yield ["Authorized use only."] if check.kind == "privilege" else "Authorized use only."
+    for text in _forbidden(check):
+        if isinstance(text, str):
+            yield f"{text}-renamed" if text else "Authorized use only."
     yield from value_pool(check.kind)
+
+
+def _forbidden(check: Check) -> list[JSON]:
+    """The values ``not_equals`` / ``not_in`` name: a string check's natural wrong values."""
+    single = [check.expect["not_equals"]] if "not_equals" in check.expect else []
+    return [*single, *check.expect.get("not_in", [])]
 
 
 def value_pool(kind: str) -> list[JSON]:
@@ -286,6 +295,7 @@ def violating(check: Check, good: JSON) -> JSON | None:
         tries = list(SETTINGS)
     else:
         tries = [good + "-changed", "", "0", "1"]
+    tries += _forbidden(check)
     return next((value for value in tries if not check.passes(value)), None)
 
 
