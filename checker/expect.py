@@ -12,12 +12,12 @@ case-insensitively, because the items they hold (SIDs, account names) are case-i
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import jmespath.parser
-
+from checker.jmes import Compiled
 from checker.model import JSON
 
 Judge = Callable[[JSON], bool]
@@ -87,7 +87,10 @@ def _matches(operand: JSON) -> Judge:
 def _member(operand: JSON) -> Judge:
     if not isinstance(operand, list):
         raise ExpectError("needs a list")
-    return lambda value: any(_same(value, item) for item in operand)
+    # One ``in`` test instead of a _same() call per item: bools against bools only.
+    flags = [item for item in operand if isinstance(item, bool)]
+    others = [item for item in operand if not isinstance(item, bool)]
+    return lambda value: value in flags if isinstance(value, bool) else value in others
 
 
 def _same(a: JSON, b: JSON) -> bool:
@@ -110,7 +113,10 @@ def _negate(make: Callable[[JSON], Judge]) -> Callable[[JSON], Judge]:
 
 
 def _equals(operand: JSON) -> Judge:
-    return lambda value: _same(value, operand)
+    """``_same(value, operand)`` with the operand's type known now: one comparison per call."""
+    if isinstance(operand, bool):
+        return lambda value: value is operand
+    return lambda value: value == operand and not isinstance(value, bool)
 
 
 OPERATORS: dict[str, tuple[Callable[[JSON], Judge], str]] = {
@@ -118,10 +124,10 @@ OPERATORS: dict[str, tuple[Callable[[JSON], Judge], str]] = {
     "not_equals": (_negate(_equals), "!= {}"),
     "in": (_member, "in {}"),
     "not_in": (_negate(_member), "not in {}"),
-    "gt": (_compare(lambda a, b: a > b), "> {}"),
-    "gte": (_compare(lambda a, b: a >= b), ">= {}"),
-    "lt": (_compare(lambda a, b: a < b), "< {}"),
-    "lte": (_compare(lambda a, b: a <= b), "<= {}"),
+    "gt": (_compare(operator.gt), "> {}"),
+    "gte": (_compare(operator.ge), ">= {}"),
+    "lt": (_compare(operator.lt), "< {}"),
+    "lte": (_compare(operator.le), "<= {}"),
     "contains": (_contains, "contains {}"),
     "not_contains": (_negate(_contains), "does not contain {}"),
     "matches": (_matches, "matches /{}/"),
@@ -177,6 +183,6 @@ def truthy(value: JSON) -> bool:
     return value is not None
 
 
-def compile_assert(expression: jmespath.parser.ParsedResult, text: str) -> tuple[Judge, str, bool]:
+def compile_assert(expression: Compiled, text: str) -> tuple[Judge, str, bool]:
     """(judge, expected text, wants_absent) for a raw JMESPath ``assert``."""
     return (lambda value: truthy(expression.search(value))), text, False

@@ -421,9 +421,14 @@ class BenchmarkInfo:
     checks: tuple[CheckInfo, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Result:
     """One check on one target.
+
+    Not frozen, unlike the other values here, on purpose: the engine builds one per check per
+    target, and a frozen dataclass's ``__init__`` costs four times as much (it was 60% of
+    the engine's time, bench/bench_eval.py).  Treat it as immutable: derive changed results
+    with ``dataclasses.replace``.
 
     ``origins`` are the facts the verdict read.  ``via``/``reason`` explain uncertain and
     not-applicable results; ``lean`` is the verdict an uncertain result would have had if its

@@ -14,12 +14,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jmespath
 import jmespath.exceptions
-import jmespath.parser
 
 from checker import expect as expect_ops
 from checker.exceptions import compile_glob
+from checker.jmes import Compiled, compile_expression
 from checker.model import (
     JSON,
     BenchmarkInfo,
@@ -62,7 +61,7 @@ class Check:
     """What the check reads: a setting of this kind, or None for a raw ``query``."""
     key: str
     """Canonical setting key (see model.canonical_key) or the query text."""
-    query: jmespath.parser.ParsedResult | None
+    query: Compiled | None
     judge: Callable[[JSON], bool]
     wants_absent: bool
     applies_to: AppliesTo
@@ -93,7 +92,12 @@ def resolve(spec: str, base: Path | None = None) -> list[Path]:
     if base is not None and not path.is_absolute() and (base / path).exists():
         path = base / path
     if path.is_dir():
-        return sorted(p for p in path.rglob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+        # Policy test cases (``*.cases.yaml``) live beside benchmarks but are not benchmarks.
+        return sorted(
+            p
+            for p in path.rglob("*.y*ml")
+            if p.suffix in {".yaml", ".yml"} and not p.name.endswith((".cases.yaml", ".cases.yml"))
+        )
     if path.is_file():
         return [path]
     shipped = shipped_dir() / f"{spec}.yaml"
@@ -250,7 +254,7 @@ def _compile_check(
     setting_key = next(key for key in SETTING_KEYS if key in raw)
     reference = str(raw[setting_key])
     kind: Kind | None = None
-    query: jmespath.parser.ParsedResult | None = None
+    query: Compiled | None = None
     if setting_key == "query":
         query = _compile_jmespath(reference, lambda msg, col: fail(msg, "query", col))
         key = reference
@@ -289,11 +293,9 @@ def _compile_check(
     return Check(info, kind, key, query, judge, wants_absent, applies_to)
 
 
-def _compile_jmespath(
-    text: str, fail: Callable[[str, int | None], PolicyError]
-) -> jmespath.parser.ParsedResult:
+def _compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) -> Compiled:
     try:
-        return jmespath.compile(text)
+        return compile_expression(text)
     except jmespath.exceptions.ParseError as exc:
         at = exc.lex_position if isinstance(exc.lex_position, int) else 0
         token = f" near {exc.token_value!r}" if exc.token_value not in (None, "") else ""
