@@ -164,11 +164,15 @@ def _validate(document: Any, path: str) -> None:
     validate(document, "benchmark", path)
 
 
-def _resolve_profile(document: Located, path: str) -> list[tuple[Located, Origin]]:
+def _resolve_profile(
+    document: Located, path: str, chain: tuple[Path, ...] = ()
+) -> list[tuple[Located, Origin]]:
     """The checks of a benchmark, with those of the benchmark it ``extends`` first.
 
     ``overrides`` replace keys of inherited checks, ``drop`` removes inherited checks; both
-    must name inherited checks.
+    must name inherited checks.  Inherited checks keep their benchmark's ``applies_to``
+    unless they have their own.  ``chain`` holds the files already being resolved, so a
+    cycle of ``extends`` is an error rather than endless recursion.
     """
     own = [(raw, Origin(path, raw.line)) for raw in document.get("checks", [])]
     base_spec = document.get("extends")
@@ -178,37 +182,55 @@ def _resolve_profile(document: Located, path: str) -> list[tuple[Located, Origin
                 line, column = position(document, [key])
                 raise PolicyError(path, f"'{key}' needs 'extends'", line, column, key)
         return own
+    here = (*chain, Path(path).resolve())
     base_paths = resolve(base_spec, Path(path).parent)
-    if len(base_paths) != 1 or Path(path).resolve() == base_paths[0].resolve():
-        line, column = position(document, ["extends"])
-        raise PolicyError(path, "'extends' must name one other benchmark", line, column)
+    line, column = position(document, ["extends"], at_value=True)
+    if len(base_paths) != 1:
+        raise PolicyError(path, "'extends' must name one other benchmark", line, column, "extends")
+    if base_paths[0].resolve() in here:
+        cycle = " -> ".join(p.name for p in (*here, base_paths[0]))
+        raise PolicyError(path, f"'extends' cycle: {cycle}", line, column, "extends")
     base_doc = load_yaml(base_paths[0])
     _validate(base_doc, str(base_paths[0]))
-    inherited = _resolve_profile(base_doc, str(base_paths[0]))
-    by_id = {raw["id"]: index for index, (raw, _) in enumerate(inherited)}
+    inherited = [
+        (_with_scope(raw, base_doc.get("applies_to")), origin)
+        for raw, origin in _resolve_profile(base_doc, str(base_paths[0]), here)
+    ]
+    by_id = {raw["id"] for raw, _ in inherited}
     overrides: dict[str, Any] = document.get("overrides", {})
     drops: list[str] = document.get("drop", [])
     for crumb_key, ids in (("overrides", list(overrides)), ("drop", drops)):
-        for check_id in ids:
+        for index, check_id in enumerate(ids):
             if check_id not in by_id:
-                line, column = position(document, [crumb_key])
-                raise PolicyError(
-                    path, f"{crumb_key} names {check_id!r}, not a check of {base_spec}", line
-                )
+                crumbs: list[str | int] = [
+                    crumb_key,
+                    check_id if crumb_key == "overrides" else index,
+                ]
+                line, column = position(document, crumbs)
+                message = f"{crumb_key} names {check_id!r}, not a check of {base_spec}"
+                raise PolicyError(path, message, line, column, breadcrumb(crumbs))
     result: list[tuple[Located, Origin]] = []
     for raw, origin in inherited:
         if raw["id"] in drops:
             continue
         if raw["id"] in overrides:
             merged = _apply_override(raw, overrides[raw["id"]])
-            crumbs = ("overrides", raw["id"])
-            validate(
-                merged, "benchmark", path, definition="check", document=document, crumbs=crumbs
-            )
+            at = ("overrides", raw["id"])
+            validate(merged, "benchmark", path, definition="check", document=document, crumbs=at)
             result.append((merged, Origin(path, overrides[raw["id"]].line)))
         else:
             result.append((raw, origin))
     return result + own
+
+
+def _with_scope(raw: Located, applies_to: Any) -> Located:
+    """An inherited check carries its own benchmark's scope into the profile."""
+    if applies_to is None or "applies_to" in raw:
+        return raw
+    scoped = Located(raw)
+    scoped.line, scoped.key_lines, scoped.value_starts = raw.line, raw.key_lines, raw.value_starts
+    scoped["applies_to"] = applies_to
+    return scoped
 
 
 def _apply_override(raw: Located, override: dict[str, Any]) -> Located:
@@ -216,6 +238,7 @@ def _apply_override(raw: Located, override: dict[str, Any]) -> Located:
     replaces the old one rather than standing beside it."""
     merged = Located(raw)
     merged.line, merged.key_lines = raw.line, dict(raw.key_lines)
+    merged.value_starts = dict(raw.value_starts)
     replaced: list[tuple[str, ...]] = [SETTING_KEYS, ("expect", "assert")]
     for family in replaced:
         if any(key in override for key in family):
