@@ -479,7 +479,7 @@ def policies(as_json: bool) -> None:
     for row in rows:
         categories: dict[str, int] = row["categories"]
         cats = ", ".join(f"{name} {n}" for name, n in categories.items())
-        click.echo(f"{row['id']:<32} {row['checks']:>4} checks  {row['title']}\n{'':<32} {cats}")
+        click.echo(f"{row['id']:<36} {row['checks']:>4} checks  {row['title']}\n{'':<36} {cats}")
 
 
 @cli.command()

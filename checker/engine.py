@@ -41,6 +41,8 @@ def _judge_setting(check: Check, fact: Fact | None) -> Result:
     if fact is None:
         if check.wants_absent:
             return Result(check.info, Status.PASS, reason="not set")
+        if check.absent_ok:
+            return Result(check.info, Status.PASS, reason="not set: the Windows default complies")
         return Result(check.info, Status.NOT_CONFIGURED, reason="setting not found in any source")
     value = fact.value
     try:

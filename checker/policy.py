@@ -65,6 +65,8 @@ class Check:
     judge: Callable[[JSON], bool]
     wants_absent: bool
     applies_to: AppliesTo
+    absent_ok: bool = False
+    """An unset setting complies: the Windows default meets the expectation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +315,8 @@ def _compile_check(
         tags=tuple(raw.get("tags", ())),
         origin=origin,
     )
-    return Check(info, kind, key, query, judge, wants_absent, applies_to)
+    absent_ok = bool(raw.get("absent_ok", False))
+    return Check(info, kind, key, query, judge, wants_absent, applies_to, absent_ok)
 
 
 def _compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) -> Compiled:

@@ -116,3 +116,9 @@ def test_delvals_clears_earlier_values_of_the_key() -> None:
     target = build_target("dev", [Source("s", "test", tuple(facts))])
     (result,) = evaluate([_benchmark(f"{REG}, expect: {{equals: 1}}")], target)
     assert result.status is Status.NOT_CONFIGURED
+
+
+def test_absent_ok_passes_an_unset_setting() -> None:
+    target = build_target("dev", [Source("s", "test", ())])
+    (result,) = evaluate([_benchmark(f"{REG}, expect: {{equals: 1}}, absent_ok: true")], target)
+    assert (result.status, result.reason) == (Status.PASS, "not set: the Windows default complies")

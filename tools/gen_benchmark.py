@@ -965,6 +965,8 @@ class Check:
     """A JMESPath ``assert`` used instead of ``expect`` when no operator says it."""
     remediation_text: str | None = None
     """Set by sources that know better than the GPO path (an OSConfig CSP path)."""
+    absent_ok: bool = False
+    """The source accepts the setting unset (the Windows default complies)."""
     references: tuple[str, ...] = ()
     """The source's own rule ids (STIG V-numbers, CCE), cited before the derived ones."""
 
@@ -1440,6 +1442,7 @@ def check_document(check: Check, baseline_ref: str, intune: IntuneIndex) -> dict
         "severity": check.severity,
         kind: key,
         **({"assert": check.assertion} if check.assertion else {"expect": check.expect}),
+        **({"absent_ok": True} if check.absent_ok else {}),
         "remediation": remediation(check, intune),
         "rationale": check.area.rationale,
         "references": references(check, baseline_ref),
