@@ -766,9 +766,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if stale else 0
     for folder, files in trees:
         write_tree(folder, files)
-    print(
-        f"wrote fixtures/gpo, fixtures/bad and fixtures/comanaged from {benchmark.relative_to(ROOT).as_posix()}"
-    )
+    source = benchmark.relative_to(ROOT).as_posix()
+    print(f"wrote fixtures/gpo, fixtures/bad and fixtures/comanaged from {source}")
     return 0
 
 
