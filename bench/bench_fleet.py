@@ -1,0 +1,137 @@
+"""End-to-end fleet time against a parse-only pass over the same files (issue 8: <= 2x).
+
+For each fleet size, a generated fleet of ``gpresult /x`` files (tools/make_fleet.py, cached
+under /tmp) is checked by the real command, in a fresh process::
+
+    python -m checker check FOLDER --policy msft-windows11-24h2 --jobs J \\
+        -o json=... -o junit=... -o sarif=... --soft-fail --no-progress
+
+(read, parse, normalize, evaluate, score, write three reports), and the same files are
+parsed by the fastest parser there is, lxml on each file's bytes, in as many processes, also
+in a fresh process (``--parse-only``).  Both are timed from the outside, wall clock, so both
+pay interpreter start-up; the ratio is printed side by side.
+
+    python bench/bench_fleet.py [--devices 200 2000] [--jobs 2] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lxml import etree  # noqa: E402
+
+from tools.make_fleet import CACHE, cached_fleet  # noqa: E402
+
+POLICY = "msft-windows11-24h2"
+TARGET = 2.0
+
+
+def check_command(folder: Path, out: Path, jobs: int) -> list[str]:
+    """The end-to-end run measured: the real CLI writing JSON, JUnit and SARIF."""
+    return [
+        sys.executable,
+        "-m",
+        "checker",
+        "check",
+        str(folder),
+        "--policy",
+        POLICY,
+        "--jobs",
+        str(jobs),
+        "-o",
+        f"json={out / 'report.json'}",
+        "-o",
+        f"junit={out / 'junit.xml'}",
+        "-o",
+        f"sarif={out / 'report.sarif'}",
+        "--soft-fail",
+        "--no-progress",
+    ]
+
+
+def parse_command(folder: Path, jobs: int) -> list[str]:
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--parse-only",
+        str(folder),
+        "--jobs",
+        str(jobs),
+    ]
+
+
+def _parse(path: Path) -> int:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return len(etree.fromstring(path.read_bytes(), parser))
+
+
+def parse_only(folder: Path, jobs: int) -> int:
+    """Parse every file of ``folder`` with lxml in ``jobs`` processes; the elements read."""
+    files = sorted(folder.iterdir())
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return sum(pool.imap_unordered(_parse, files, chunksize=16))
+
+
+def timed(command: Sequence[str], rounds: int) -> float:
+    """The best wall time of ``rounds`` runs of ``command`` (which must succeed)."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def measure(devices: int, jobs: int, rounds: int, cache: Path) -> tuple[float, float, float]:
+    """(megabytes, end-to-end seconds, parse-only seconds) for a fleet of ``devices``."""
+    folder = cached_fleet(devices, cache=cache)
+    megabytes = sum(path.stat().st_size for path in folder.iterdir()) / 1e6
+    with tempfile.TemporaryDirectory(prefix="bench-fleet-") as out:
+        end_to_end = timed(check_command(folder, Path(out), jobs), rounds)
+    return megabytes, end_to_end, timed(parse_command(folder, jobs), rounds)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devices", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1, help="best of N runs of each")
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--parse-only", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.parse_only is not None:
+        parse_only(args.parse_only, args.jobs)
+        return 0
+    print(f"policy {POLICY}, --jobs {args.jobs}, best of {args.rounds}")
+    print(
+        f"{'devices':>8} {'MB':>8} {'end-to-end s':>13} {'parse-only s':>13} {'ratio':>6} "
+        f"{'ms/device':>10}"
+    )
+    worst = 0.0
+    for devices in args.devices:
+        megabytes, end_to_end, parse = measure(devices, args.jobs, args.rounds, args.cache)
+        ratio = end_to_end / parse
+        worst = max(worst, ratio)
+        print(
+            f"{devices:>8} {megabytes:>8.0f} {end_to_end:>13.2f} {parse:>13.2f} {ratio:>5.2f}x "
+            f"{1000 * end_to_end / devices:>10.1f}"
+        )
+    print(
+        f"target: end-to-end <= {TARGET:.0f}x parse-only: {'met' if worst <= TARGET else 'NOT met'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
