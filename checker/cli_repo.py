@@ -1,10 +1,10 @@
 """The policy-repository commands: ``baseliner lint`` and ``baseliner test``.
 
 They are plain click commands that checker/cli.py adds to its group.  Their failures are
-exceptions that carry their exit code (``click.exceptions.Exit``), so the one mapping in
-``checker.cli._exit_codes`` gives them without knowing them: lint exits 2 on errors and 1 on
-warnings under ``--strict``; test exits 1 when a case fails.  A bad cases file, benchmark or
-``--policy`` is a :class:`~checker.yamlsrc.PolicyError` (exit 2) like everywhere else.
+:class:`Failed` exceptions carrying their exit code, which ``checker.cli._exit_codes`` maps:
+lint exits 2 on errors and 1 on warnings under ``--strict``; test exits 1 when a case fails.
+A bad cases file, benchmark or ``--policy`` is a :class:`~checker.yamlsrc.PolicyError`
+(exit 2) like everywhere else.
 """
 
 from __future__ import annotations
@@ -24,11 +24,19 @@ EXIT_GATE, EXIT_ERROR = 1, 2
 DEFAULT_CASES = Path("policies/tests")
 
 
-class LintFailed(click.exceptions.Exit):
+class Failed(Exception):
+    """A repository command found problems; ``exit_code`` is what the process exits with."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class LintFailed(Failed):
     """Lint found errors (exit 2), or warnings under --strict (exit 1)."""
 
 
-class CasesFailed(click.exceptions.Exit):
+class CasesFailed(Failed):
     """Some policy test case failed (exit 1)."""
 
 
@@ -78,10 +86,11 @@ def lint_command(
     options = lint.Options(policies, expiring_days, today.date() if today else date.today())
     result = lint.lint(list(paths), options)
     click.echo(lint.RENDERERS[output_format](result), nl=False)
-    if result.count(lint.Level.ERROR):
-        raise LintFailed(EXIT_ERROR)
-    if strict and result.count(lint.Level.WARNING):
-        raise LintFailed(EXIT_GATE)
+    errors, warnings = result.count(lint.Level.ERROR), result.count(lint.Level.WARNING)
+    if errors:
+        raise LintFailed(f"{errors} error(s)", EXIT_ERROR)
+    if strict and warnings:
+        raise LintFailed(f"{warnings} warning(s) (--strict)", EXIT_GATE)
 
 
 @click.command("test")
@@ -113,8 +122,9 @@ def test_command(paths: tuple[Path, ...], outputs: tuple[str, ...], verbose: boo
             sys.stdout.write(xml)
         else:
             write_atomic(spec.path, xml)
-    if not all(result.passed for result in results):
-        raise CasesFailed(EXIT_GATE)
+    failed = sum(not result.passed for result in results)
+    if failed:
+        raise CasesFailed(f"{failed} case(s) failed", EXIT_GATE)
 
 
 def _report(results: list[casetest.CaseResult], verbose: bool) -> str:
