@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +75,9 @@ class Benchmark:
 
 
 def shipped_dir() -> Path:
-    """Where the shipped benchmarks are: installed package data, else the source tree."""
-    try:
-        installed = Path(str(resources.files("checker.policies")))
-    except ModuleNotFoundError:
-        return REPO_POLICIES
+    """Where the shipped benchmarks are: ``checker/policies`` when installed (setuptools maps
+    the repository's ``policies/`` there), else the source tree's ``policies/``."""
+    installed = Path(__file__).resolve().parent / "policies"
     return installed if any(installed.glob("*.yaml")) else REPO_POLICIES
 
 
