@@ -103,9 +103,7 @@ def test_result_keeps_origin_and_uncertain_reason() -> None:
     assert result.origins == (ORIGIN,)
     assert result.via == "intune.x"
     assert result.lean is Status.FAIL
-    assert result.reason == (
-        "depends on Intune setting intune.x: only some elements"
-    )
+    assert result.reason == ("depends on Intune setting intune.x: only some elements")
 
 
 def test_delvals_clears_earlier_values_of_the_key() -> None:
