@@ -1,0 +1,250 @@
+"""Hostile and broken inputs through the real command: exit 2, a clear message naming the
+file (and position where there is one), never a traceback, and the rest of the fleet still
+reported.  Also: a report being written survives the process being killed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from checker.model import InputFormatError
+from checker.policy import load_benchmarks
+from checker.runner import RunOptions, run
+from checker.targets import Plan, plan
+from tests.cli.run import baseliner
+from tests.conftest import FIXTURES, ROOT
+from tools.make_fleet import device_xml, encode, write_fleet
+
+GOOD = FIXTURES / "gpresult" / "small-rsop.xml"
+GOOD_NAME = "WS01"
+POLICY = "msft-windows11-24h2"
+RSOP = '<Rsop xmlns="http://www.microsoft.com/GroupPolicy/Rsop">'
+
+Make = Callable[[Path], Path]
+"""Builds the bad input inside the given folder and returns the path to name on the command."""
+
+
+def _utf16(text: str) -> bytes:
+    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+
+
+def _billion_laughs(folder: Path) -> Path:
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    path = folder / "bomb.xml"
+    body = f"<!DOCTYPE Rsop [{''.join(entities)}]>\n{RSOP}<ReadTime>&lol9;</ReadTime></Rsop>"
+    path.write_text('<?xml version="1.0"?>\n' + body, encoding="utf-8")
+    return path
+
+
+def _external_entity(folder: Path) -> Path:
+    path = folder / "xxe.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE Rsop [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        f"{RSOP}<ReadTime>&x;</ReadTime></Rsop>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _sparse_2gb(folder: Path) -> Path:
+    path = folder / "huge.xml"
+    with path.open("wb") as handle:
+        handle.write(_utf16(f'<?xml version="1.0" encoding="utf-16"?>\r\n{RSOP}\r\n'))
+        handle.truncate(2 * 1024**3)
+    return path
+
+
+def _loop(folder: Path) -> Path:
+    (folder / "loop" / "nested").mkdir(parents=True)
+    (folder / "loop" / "nested" / "again").symlink_to(folder / "loop", target_is_directory=True)
+    return folder / "loop"
+
+
+def _escape(folder: Path) -> Path:
+    outside = folder.parent / "outside.xml"
+    outside.write_bytes(GOOD.read_bytes())
+    (folder / "linked").mkdir()
+    (folder / "linked" / "escape.xml").symlink_to(outside)
+    return folder / "linked"
+
+
+def _truncated_utf16(folder: Path) -> Path:
+    data = encode(device_xml(0))
+    path = folder / "truncated.xml"
+    path.write_bytes(data[: len(data) // 2 + 1])
+    return path
+
+
+def _invalid_utf8(folder: Path) -> Path:
+    path = folder / "badutf8.xml"
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + RSOP.encode()
+        + b"\n<ReadTime>2024-01-01\xc3\x28</ReadTime></Rsop>\n"
+    )
+    return path
+
+
+def _json_bomb(folder: Path) -> Path:
+    depth = 100_000
+    path = folder / "bomb.json"
+    path.write_text(
+        '{"@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy", '
+        f'"name": "x", "settings": {"[" * depth}{"]" * depth}}}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _empty_folder(folder: Path) -> Path:
+    (folder / "empty").mkdir()
+    return folder / "empty"
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.xml"
+    os.mkfifo(path)
+    return path
+
+
+@dataclass(frozen=True)
+class Case:
+    make: Make
+    message: str
+    """Text the error line must hold (besides the file name)."""
+
+
+CASES = {
+    "billion-laughs": Case(_billion_laughs, "entity"),
+    "external-entity": Case(_external_entity, "declares entities (x)"),
+    "sparse-2gb": Case(_sparse_2gb, "2,147,483,648 bytes, over the"),
+    "directory-loop": Case(_loop, "symbolic link loop"),
+    "symlink-out": Case(_escape, "symbolic link leads out of the input folder"),
+    "truncated-utf16": Case(_truncated_utf16, "malformed XML"),
+    "invalid-utf8": Case(_invalid_utf8, "line 3"),
+    "json-bomb": Case(_json_bomb, "invalid JSON"),
+    "empty-folder": Case(_empty_folder, "no Group Policy or Intune export found"),
+    "fifo": Case(_fifo, "pipe.xml"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_an_error_and_the_rest_is_reported(tmp_path: Path, name: str) -> None:
+    case = CASES[name]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    good = inputs / "good.xml"
+    good.write_bytes(GOOD.read_bytes())
+    bad = case.make(inputs)
+    out = tmp_path / "report.json"
+    started = time.monotonic()
+    done = baseliner("check", good, bad, "--policy", POLICY, "-o", f"json={out}", "--no-progress")
+    assert time.monotonic() - started < 60
+    assert done.code == 2, done.err
+    assert "Traceback" not in done.err + done.out
+    errors = [line for line in done.err.splitlines() if line.startswith("input error: ")]
+    assert any(bad.name in line and case.message in line for line in errors), done.err
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [target["name"] for target in report["targets"]] == [GOOD_NAME]
+    assert report["errors"] and all(error["message"] for error in report["errors"])
+
+
+def test_positions_are_given_where_they_apply(tmp_path: Path) -> None:
+    """Malformed XML names the line and column; the JSON error carries them too."""
+    bad = _invalid_utf8(tmp_path)
+    out = tmp_path / "report.json"
+    done = baseliner("check", bad, "--policy", POLICY, "-o", f"json={out}", "--no-progress")
+    assert done.code == 2
+    (error,) = json.loads(out.read_text(encoding="utf-8"))["errors"]
+    assert (error["path"], error["position"]) == (str(bad), "line 3, column 21")
+    assert error["message"].startswith("malformed XML: Invalid bytes in character encoding")
+
+
+def test_sparse_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    from checker.loaders.text import read_bytes
+
+    huge = _sparse_2gb(tmp_path)
+    started = time.monotonic()
+    with pytest.raises(InputFormatError, match="over the"):
+        read_bytes(huge)
+    assert time.monotonic() - started < 1
+
+
+def test_file_that_disappears_after_planning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planned, then deleted before it is read: an error naming it, the rest reported."""
+    from checker import runner
+
+    write_fleet(tmp_path, 3)
+    doomed = tmp_path / "gpresult-00001.xml"
+
+    def plan_then_delete(paths: list[Path], manifest: Path | None = None) -> Plan:
+        result = plan(paths, manifest)
+        doomed.unlink()
+        return result
+
+    monkeypatch.setattr(runner, "plan", plan_then_delete)
+    report = run(load_benchmarks([POLICY]), [tmp_path], RunOptions(jobs=1))
+    assert [(e.path, e.message) for e in report.errors] == [
+        (str(doomed), "cannot read: No such file or directory")
+    ]
+    assert len(report.targets) == 2
+
+
+# --- a killed writer leaves the previous report intact ------------------------------------
+
+FLEET = 300
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fleet")
+    write_fleet(folder, FLEET)
+    return folder
+
+
+def test_report_survives_a_kill_mid_write(fleet: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    previous = '{"schema_version": "previous good report"}\n'
+    out.write_text(previous, encoding="utf-8")
+    command = [sys.executable, "-m", "checker", "check", str(fleet), "--policy", POLICY]
+    command += ["-o", f"json={out}", "--soft-fail", "--no-progress", "--jobs", "2"]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        partial = _wait_for_partial(tmp_path, proc)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert partial > 0
+    assert out.read_text(encoding="utf-8") == previous
+
+
+def _wait_for_partial(folder: Path, proc: subprocess.Popen[bytes]) -> int:
+    """Size of the report's temporary file once a good part of it is written."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before it could be killed mid-write"
+        temps = list(folder.glob(".report.json.*.tmp"))
+        if temps:
+            try:
+                size = temps[0].stat().st_size
+            except FileNotFoundError:
+                continue
+            if size > 1_000_000:
+                return size
+        time.sleep(0.005)
+    raise AssertionError("no partial report appeared")
