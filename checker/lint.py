@@ -276,10 +276,10 @@ def _document(path: Path) -> Any:
         return None
 
 
-def _own_checks(path: Path, benchmark: Benchmark) -> Iterator[Check]:
+def _own_checks(path: Path, benchmark: Benchmark) -> list[Check]:
     """Checks defined (or overridden) in this file, not those inherited unchanged."""
     here = path.resolve()
-    return (c for c in benchmark.checks if Path(c.info.origin.path).resolve() == here)
+    return [c for c in benchmark.checks if Path(c.info.origin.path).resolve() == here]
 
 
 def _benchmark_findings(benchmarks: list[tuple[Path, Benchmark]]) -> list[Finding]:
@@ -289,18 +289,25 @@ def _benchmark_findings(benchmarks: list[tuple[Path, Benchmark]]) -> list[Findin
     settings: dict[tuple[str, str, str], list[tuple[Path, Check]]] = {}
     for path, benchmark in benchmarks:
         home = family[path.resolve()]
-        for check in _own_checks(path, benchmark):
-            findings += _metadata(check)
-            other_home, other = first_id.setdefault(check.info.id, (home, check))
-            if other_home != home:
-                message = (
-                    f"duplicate check id {check.info.id!r} (first defined at {other.info.origin})"
-                )
-                findings.append(_at(check, "duplicate-id", message))
+        own = set(_own_checks(path, benchmark))
+        for check in benchmark.checks:
             same = settings.setdefault((str(check.kind), check.key, check.info.expected), [])
-            findings += _duplicate(check, home, same)
+            if check in own:
+                findings += _metadata(check)
+                findings += _duplicate_id(check, home, first_id)
+                findings += _duplicate(check, home, same)
             same.append((home, check))
     return findings
+
+
+def _duplicate_id(
+    check: Check, home: Path, first_id: dict[str, tuple[Path, Check]]
+) -> list[Finding]:
+    other_home, other = first_id.setdefault(check.info.id, (home, check))
+    if other_home == home:
+        return []
+    message = f"duplicate check id {check.info.id!r} (first defined at {other.info.origin})"
+    return [_at(check, "duplicate-id", message)]
 
 
 def _at(check: Check, rule: str, message: str) -> Finding:

@@ -9,6 +9,7 @@ import xmlschema
 
 from checker import casetest
 from checker.model import Kind, Status
+from checker.policy import Benchmark
 from checker.yamlsrc import PolicyError
 from tests.conftest import ROOT, SHARED
 from tests.test_lint import baseliner
@@ -22,7 +23,7 @@ GOOD = ROOT / "tests" / "data" / "lint" / "good"
 @pytest.fixture(scope="module")
 def shipped_cases() -> dict[str, casetest.CasesFile]:
     """Every shipped benchmark's cases file, loaded once (a benchmark compiled once)."""
-    loaded: dict[Path, casetest.Benchmark] = {}
+    loaded: dict[Path, Benchmark] = {}
     found = {}
     for benchmark in POLICIES:
         path = CASES_DIR / f"{benchmark.stem}.cases.yaml"
@@ -61,7 +62,7 @@ def test_generated_cases_are_up_to_date() -> None:
 def test_baseliner_test_policies_passes() -> None:
     result = baseliner("test", ROOT / "policies")
     assert result.code == 0, result.out
-    loaded: dict[Path, casetest.Benchmark] = {}
+    loaded: dict[Path, Benchmark] = {}
     files = casetest.find_cases([CASES_DIR])
     cases = sum(len(casetest.load_cases(path, loaded).cases) for path in files)
     assert result.out.splitlines()[-1] == f"{cases} passed, 0 failed"

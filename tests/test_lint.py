@@ -50,7 +50,7 @@ def baseliner(*args: str | Path) -> Completed:
     with redirect_stdout(out), redirect_stderr(err):
         code = _main([str(arg) for arg in args])
         out.flush()
-    return Completed(code, out.buffer.getvalue().decode("utf-8"), err.getvalue())  # type: ignore[attr-defined]
+    return Completed(code, out.buffer.getvalue().decode("utf-8"), err.getvalue())
 
 
 BAD_FINDINGS = [
