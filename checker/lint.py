@@ -215,14 +215,16 @@ def lint(paths: Sequence[Path], options: Options) -> Result:
             findings.append(Finding(str(path), 1, None, "unrecognized", message))
     benchmarks = _compile(documents.get("benchmark", []), findings)
     findings += _benchmark_findings(benchmarks)
-    known = _known_ids(options.policies, [b for _, b in benchmarks])
+    naming = documents.get("exceptions", []) or documents.get("plans", [])
+    known = _known_ids(options.policies, [b for _, b in benchmarks]) if naming else frozenset()
     for path, _ in documents.get("exceptions", []):
         findings += _guarded(_exceptions, path, known, options)
     for path, _ in documents.get("plans", []):
         findings += _guarded(_plans, path, known)
     for path, _ in documents.get("targets", []):
         findings += _guarded(_targets, path)
-    cases = _load_cases([path for path, _ in documents.get("cases", [])], findings)
+    compiled = {path.resolve(): benchmark for path, benchmark in benchmarks}
+    cases = _load_cases([path for path, _ in documents.get("cases", [])], findings, compiled)
     for cases_file in cases:
         findings += _case_findings(cases_file)
     findings += _untested(benchmarks, cases)
@@ -406,8 +408,10 @@ def _targets(path: Path) -> list[Finding]:
 # -- cases -------------------------------------------------------------------------------------
 
 
-def _load_cases(paths: list[Path], findings: list[Finding]) -> list[CasesFile]:
-    loaded: dict[Path, Benchmark] = {}
+def _load_cases(
+    paths: list[Path], findings: list[Finding], loaded: dict[Path, Benchmark]
+) -> list[CasesFile]:
+    """The cases files that load; ``loaded`` holds the benchmarks compiled already."""
     out = []
     for path in paths:
         try:
@@ -447,7 +451,10 @@ def _untested(benchmarks: list[tuple[Path, Benchmark]], linted: list[CasesFile])
         if _conventional_cases(path).is_file()
         and not any(Path(c.path).resolve() == _conventional_cases(path).resolve() for c in linted)
     ]
-    for cases in [*linted, *_quiet_cases(extra)]:
+    compiled = {path.resolve(): benchmark for path, benchmark in benchmarks}
+    # Errors of cases files not being linted are reported when they are linted.
+    found = _load_cases([_conventional_cases(path) for path in extra], [], compiled)
+    for cases in [*linted, *found]:
         by_check = covered.setdefault(Path(cases.benchmark.info.path).resolve(), {})
         for check_id, seen in coverage(cases).items():
             by_check.setdefault(check_id, set()).update(seen)
@@ -467,11 +474,6 @@ def _untested(benchmarks: list[tuple[Path, Benchmark]], linted: list[CasesFile])
                 )
                 findings.append(Finding(origin.path, origin.line, None, "untested-check", message))
     return findings
-
-
-def _quiet_cases(paths: list[Path]) -> list[CasesFile]:
-    """Cases files not being linted: their own errors are reported when they are."""
-    return _load_cases([_conventional_cases(path) for path in paths], [])
 
 
 # -- rendering ---------------------------------------------------------------------------------
