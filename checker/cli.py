@@ -18,6 +18,7 @@ from typing import Any, Literal
 import click
 
 from checker import __version__
+from checker.cli_repo import Failed, lint_command, test_command
 from checker.diff import DiffInputError, diff, read_result, render_diff
 from checker.engine import evaluate
 from checker.exceptions import load_exceptions
@@ -65,6 +66,9 @@ def _exit_codes() -> Iterator[list[int]]:
     except GateFailed as exc:
         click.echo(f"gate failed: {exc}", err=True)
         code[0] = EXIT_GATE
+    except Failed as exc:
+        click.echo(str(exc), err=True)
+        code[0] = exc.exit_code
     except click.exceptions.Exit as exc:
         code[0] = exc.exit_code
     except click.ClickException as exc:
@@ -374,15 +378,6 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def lint(files: tuple[Path, ...]) -> None:
-    """Validate benchmark files: schema, expressions, duplicate keys and ids."""
-    benchmarks = load_benchmarks(str(path) for path in files)
-    count = sum(len(benchmark.checks) for benchmark in benchmarks)
-    click.echo(f"{len(benchmarks)} benchmark(s), {count} checks: ok")
-
-
-@cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 def normalize(inputs: tuple[Path, ...]) -> None:
     """Print the device document of each target as JSON, with the origin of every fact."""
@@ -612,3 +607,7 @@ def diff_command(
     click.echo(render_diff(result, fmt), nl=False)
     if fail_on_new and result.new_failures:
         raise GateFailed(f"{len(result.new_failures)} new failure(s) since {old}")
+
+
+cli.add_command(lint_command, "lint")
+cli.add_command(test_command, "test")

@@ -1317,7 +1317,8 @@ def _id_parts(check: Check) -> list[str]:
     fact = check.fact
     if fact.kind is Kind.REGISTRY:
         path, _, name = fact.key.rpartition("!")
-        return [*path.split("\\")[1:], name]
+        # A key-only entry (no value name) is named after its key: "<leaf>-key".
+        return [*path.split("\\")[1:], name or f"{path.rpartition(chr(92))[2]}-key"]
     if fact.kind is Kind.INTUNE:
         return [fact.key.rpartition("_config_")[2]]
     return [fact.key.rpartition("/")[2] if fact.kind is Kind.SECURITY else fact.key]

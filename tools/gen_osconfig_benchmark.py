@@ -176,8 +176,9 @@ def _range(args: tuple[Call | int | str | None, ...], typed: Typing) -> dict[str
     is not a number (audit settings: 0..3 are No Auditing..Success and Failure)."""
     low = args[0] if isinstance(args[0], int) else 0
     high = args[1] if len(args) > 1 and isinstance(args[1], int) else None
-    if not isinstance(typed(low), int) and high is not None:
-        return {"in": [typed(value) for value in range(low, high + 1)]}
+    if not isinstance(typed(low), int):
+        top = max(AUDIT_VALUES) if high is None else high
+        return {"in": [typed(value) for value in range(low, top + 1)]}
     bounds: dict[str, JSON] = {"gte": low}
     if high is not None:
         bounds["lte"] = high

@@ -21,7 +21,7 @@ def test_lint_broken_jmespath_names_file_line_and_column() -> None:
     path = BAD_POLICIES / "bad-jmespath.yaml"
     done = baseliner("lint", path)
     assert done.code == 2
-    assert f"{path}:11:24: bad JMESPath" in done.err
+    assert f"{path}:11:24: error: bad JMESPath" in done.out
 
 
 def test_normalize_prints_the_device_document_with_origins() -> None:
