@@ -249,9 +249,10 @@ def _candidates(check: Check) -> Iterator[JSON]:
         yield regex_sample(expect["matches"])
     if expect.get("empty") is False:
         yield ["Authorized use only."] if check.kind == "privilege" else "Authorized use only."
-    for text in _forbidden(check):
-        if isinstance(text, str):
-            yield f"{text}-renamed" if text else "Authorized use only."
+    if check.kind != "audit":  # an audit setting has four values only: the pool below
+        for text in _forbidden(check):
+            if isinstance(text, str):
+                yield f"{text}-renamed" if text else "Authorized use only."
     yield from value_pool(check.kind)
 
 
