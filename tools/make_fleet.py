@@ -337,7 +337,7 @@ class Template:
     settings: tuple[Setting, ...]
 
 
-def _templates(settings: Sequence[Setting]) -> tuple[list[Template], list[Setting]]:
+def templates(settings: Sequence[Setting]) -> tuple[list[Template], list[Setting]]:
     """ADMX policies that write what the registry checks expect, and the checks left over."""
     groups: dict[tuple[str, str, str], list[Setting]] = {}
     rest: list[Setting] = []
@@ -349,14 +349,14 @@ def _templates(settings: Sequence[Setting]) -> tuple[list[Template], list[Settin
         category, _, name = found.group("path").rpartition("\\")
         key = (name, category.replace("\\", "/"), found.group("state"))
         groups.setdefault(key, []).append(setting)
-    templates = []
+    resolved = []
     for (name, category, state), members in groups.items():
         template = _template(name, category, state, members)
         if template is None:
             rest += members
         else:
-            templates.append(template)
-    return templates, rest
+            resolved.append(template)
+    return resolved, rest
 
 
 def _template(name: str, category: str, state: str, members: list[Setting]) -> Template | None:
@@ -452,9 +452,9 @@ _WRITERS = {
 @cache
 def units(policy: Path = DEFAULT_POLICY) -> tuple[Unit, ...]:
     """The benchmark's settings as units of XML, each in a compliant and a deviating form."""
-    templates, rest = _templates(load_settings(policy))
+    admx_policies, rest = templates(load_settings(policy))
     out = []
-    for template in templates:
+    for template in admx_policies:
         flipped = "Disabled" if template.state == "Enabled" else "Enabled"
         good = _policy(template, template.state, BASELINE, with_options=True)
         out.append(Unit("registry", good, _policy(template, flipped, LEGACY, with_options=False)))
