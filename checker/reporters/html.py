@@ -203,7 +203,12 @@ def _header(report: Report, targets: int, single: TargetReport | None) -> str:
     score = single.score if single else report.fleet
     low, high = score.uncertain_range
     scope = f"device {single.name}" if single else f"fleet of {targets:,} devices"
-    benchmarks = ", ".join(f"{b.title} {b.version}" for b in report.benchmarks) or "none"
+    benchmarks = (
+        ", ".join(
+            b.title if b.version in b.title else f"{b.title} {b.version}" for b in report.benchmarks
+        )
+        or "none"
+    )
     percent = score.overall.percent
     out = [
         f"<h1>Baseline compliance: {_e(scope)}</h1>\n",
