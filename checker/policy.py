@@ -101,11 +101,20 @@ def resolve(spec: str, base: Path | None = None) -> list[Path]:
         return [path]
     shipped = shipped_dir() / f"{spec}.yaml"
     if shipped.is_file():
-        return [shipped]
+        return [_relative(shipped)]
     known = ", ".join(shipped_names()) or "none"
     raise PolicyError(
         spec, f"no benchmark file, folder or shipped name {spec!r} (shipped: {known})"
     )
+
+
+def _relative(path: Path) -> Path:
+    """``path`` relative to the working folder when it is inside it: reports then name a
+    shipped benchmark the same way on every machine (``policies/x.yaml``)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def load_benchmarks(specs: Iterable[str]) -> list[Benchmark]:
