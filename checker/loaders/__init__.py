@@ -35,7 +35,25 @@ def folder_formats() -> dict[str, Loader]:
 
 def file_formats() -> dict[str, Loader]:
     """Formats that are single files, tried in this order (most specific first)."""
-    from checker.loaders import audit_csv, gpreport, gpresult, gpttmpl, intune, registry_pol
+    from checker.loaders import (
+        audit_csv,
+        gpp_registry,
+        gpreport,
+        gpresult,
+        gpttmpl,
+        intune,
+        lgpo_text,
+        registry_pol,
+    )
 
-    modules: tuple[Loader, ...] = (registry_pol, gpttmpl, audit_csv, gpresult, gpreport, intune)
+    modules: tuple[Loader, ...] = (
+        registry_pol,
+        gpttmpl,
+        lgpo_text,
+        audit_csv,
+        gpresult,
+        gpreport,
+        gpp_registry,
+        intune,
+    )
     return {module.FORMAT: module for module in modules}

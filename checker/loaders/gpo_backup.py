@@ -12,7 +12,9 @@ later backup's setting replaces an earlier one's; name folders (``10-base``, ``2
 to choose the order.
 
 Inside a backup, facts come in this order: ``Machine/registry.pol`` (HKLM),
-``User/registry.pol`` (HKCU), ``Machine/microsoft/windows nt/SecEdit/GptTmpl.inf`` (or
+``User/registry.pol`` (HKCU), the Group Policy Preferences registry items of
+``Machine/Preferences/Registry/Registry.xml`` and ``User/...`` (HKLM and HKCU unless an item
+names its hive), ``Machine/microsoft/windows nt/SecEdit/GptTmpl.inf`` (or
 ``Machine/GptTmpl.inf``), ``Machine/microsoft/windows nt/Audit/audit.csv``.  Names are matched
 case-insensitively, as Windows writes them in varying case.  ``gpreport.xml`` is not read
 here: a backup without any raw settings file becomes a source without facts whose ``meta``
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from checker.loaders import audit_csv, gpttmpl, registry_pol
+from checker.loaders import audit_csv, gpp_registry, gpttmpl, registry_pol
 from checker.loaders.text import read_bytes
 from checker.loaders.xmlsafe import parse_xml
 from checker.model import JSON, Fact, Source
@@ -41,6 +43,14 @@ Reader = Callable[[bytes, str, str | None], list[Fact]]
 RAW_FILES: tuple[tuple[tuple[tuple[str, ...], ...], Reader], ...] = (
     ((("Machine", "registry.pol"),), lambda d, p, s: registry_pol.parse(d, p, "HKLM", s)),
     ((("User", "registry.pol"),), lambda d, p, s: registry_pol.parse(d, p, "HKCU", s)),
+    (
+        (("Machine", "Preferences", "Registry", "Registry.xml"),),
+        lambda d, p, s: gpp_registry.parse(d, p, "HKLM", s),
+    ),
+    (
+        (("User", "Preferences", "Registry", "Registry.xml"),),
+        lambda d, p, s: gpp_registry.parse(d, p, "HKCU", s),
+    ),
     (
         (("Machine", *_WINDOWS_NT, "SecEdit", "GptTmpl.inf"), ("Machine", "GptTmpl.inf")),
         gpttmpl.parse,

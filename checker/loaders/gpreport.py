@@ -15,7 +15,8 @@ its GPO backup normalize to the same device state:
   (``Group Membership/*SID__Members``), services, legacy ``Event Audit``.
 - Advanced audit: ``Kind.AUDIT`` by subcategory.
 - Windows Firewall: ``Kind.FIREWALL`` facts and the registry values the profiles write.
-- Group Policy Preferences registry items: registry facts.
+- Group Policy Preferences registry items: registry facts, read by
+  :mod:`checker.loaders.gpp_registry` as in a backup's Registry.xml.
 
 :func:`extension_facts` is shared with gpresult /x, whose extensions use the same namespaces.
 """
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.loaders import admx
+from checker.loaders import admx, gpp_registry
 from checker.loaders.text import detect_encoding
 from checker.loaders.xmlsafe import Element, read_xml
 from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
@@ -50,7 +51,6 @@ _FIREWALL_PROFILES = {
     "PublicProfile": "Public",
 }
 _FIREWALL_LOGGING = {"LogFilePath", "LogFileSize", "LogDroppedPackets", "LogSuccessfulConnections"}
-_GPP_TYPES = {"REG_DWORD", "REG_QWORD", "REG_SZ", "REG_EXPAND_SZ", "REG_MULTI_SZ", "REG_BINARY"}
 
 Attribution = Callable[[Element], tuple[str | None, tuple[tuple[str, JSON], ...]]]
 """For a setting element: the GPO it comes from and extra fields (gpresult: precedence)."""
@@ -407,33 +407,11 @@ def _firewall_value(
 
 
 def _preference_registry(extension: Element, scope: Scope, into: Collected) -> None:
-    """GPP registry items (action C/R/U set a value, D deletes it)."""
-    for element in extension.iter("{*}Registry"):
-        properties = first(element, "Properties")
-        if properties is None:
-            continue
-        key = "\\".join(filter(None, (properties.get("hive"), properties.get("key"))))
-        name = properties.get("name") or ""
-        rtype = properties.get("type") or "REG_SZ"
-        if (properties.get("action") or "U").upper() == "D":
-            into.facts.append(scope.registry(element, key, name, None, None, deleted=True))
-            continue
-        raw = properties.get("value") or ""
-        value: JSON = _preference_value(rtype, raw)
-        into.facts.append(
-            scope.registry(element, key, name, rtype if rtype in _GPP_TYPES else None, value)
-        )
-
-
-def _preference_value(rtype: str, raw: str) -> JSON:
-    if rtype in ("REG_DWORD", "REG_QWORD"):
-        try:
-            return int(raw, 16)
-        except ValueError:
-            return raw
-    if rtype == "REG_BINARY":
-        return raw.casefold()
-    return raw
+    """GPP registry items, read as a GPO backup's Registry.xml is (one reader for both)."""
+    for item in gpp_registry.items(extension, scope.path):
+        source, extra = scope.attribution(item.element)
+        origin = Origin(scope.path, line=item.element.sourceline, source=source)
+        into.facts += gpp_registry.item_facts(item, scope.hive, origin, extra)
 
 
 _READERS: dict[str, Callable[[Element, Scope, Collected], None]] = {

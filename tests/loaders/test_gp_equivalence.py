@@ -31,10 +31,6 @@ class Known:
     reason: str
 
 
-_GPP = (
-    "Group Policy Preferences registry item: in gpreport.xml, but stored in"
-    " Preferences/Registry.xml, which the raw loaders do not read"
-)
 _LAPS = (
     "legacy LAPS policy: AdmPwd.admx is not in the ADMX set the index is built from,"
     " so the report side keeps it as a setting"
@@ -52,39 +48,14 @@ _APPLOCKER = (
 KNOWN = (
     Known("{3657C7A2-3FF3-4C21-9439-8FDF549F1D68}", r"\\admpwd!admpwdenabled$", "raw", _LAPS),
     Known("{20FAD6FB-7C6D-496E-801C-0434769847FF}", r"\\admpwd!admpwdenabled$", "raw", _LAPS),
-    Known(
-        "{D758182C-84C3-420D-806A-50664169D3B2}",
-        r"!restrictremotesameventthrottlingwindow$",
-        "report",
-        _GPP,
-    ),
-    Known(
-        "{E471372E-9280-47FB-963A-7B2A75182ACC}",
-        r"!restrictremotesameventthrottlingwindow$",
-        "report",
-        _GPP,
-    ),
-    Known(
-        "{1CC39F6D-972E-4E7F-A5BD-AEB9C0B1083F}",
-        r"!restrictremotesameventthrottlingwindow$",
-        "report",
-        _GPP,
-    ),
     Known("{E471372E-9280-47FB-963A-7B2A75182ACC}", r"\\firewallrules!", "raw", _RULES),
     Known("{1CC39F6D-972E-4E7F-A5BD-AEB9C0B1083F}", r"\\firewallrules!", "raw", _RULES),
-    Known(
-        "{01E4A146-C220-48E2-A0F5-9AAF790529F6}",
-        r"\\windows script host\\settings!amsienable$",
-        "report",
-        _GPP,
-    ),
     Known(
         "{01E4A146-C220-48E2-A0F5-9AAF790529F6}",
         r"\\windows defender(\\scan)?!disable",
         "raw",
         _DEFENDER,
     ),
-    Known("{1C916D7C-52F4-4EB4-8EA7-081349532B3C}", r"!(channelaccess|customsd)$", "report", _GPP),
     Known("{E2B8214C-729F-4324-A876-F067E58B740B}", r"\\srpv2\\", "raw", _APPLOCKER),
     # The report says "Configure the 'Block at First Sight' feature" is Disabled, while the
     # backup's registry.pol has no DisableBlockAtFirstSeen: the two files disagree.
@@ -151,5 +122,5 @@ def test_known_differences_still_occur(compared: dict[str, set[tuple[str, str]]]
     assert [known for known in KNOWN if known not in used] == []
 
 
-def test_seventeen_backups_are_identical(compared: dict[str, set[tuple[str, str]]]) -> None:
-    assert sum(not diffs for diffs in compared.values()) == 17
+def test_nineteen_backups_are_identical(compared: dict[str, set[tuple[str, str]]]) -> None:
+    assert sum(not diffs for diffs in compared.values()) == 19
