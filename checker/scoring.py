@@ -33,7 +33,7 @@ from checker.model import (
 CREDITED_JUSTIFICATIONS = frozenset({"third_party_control", "alternate_mitigation"})
 SCORED = frozenset({Status.PASS, Status.FAIL, Status.NOT_CONFIGURED, Status.EXEMPT})
 EXPOSED = frozenset({Status.FAIL, Status.NOT_CONFIGURED})
-FAILING_NAMES_KEPT = 1000
+FAILING_NAMES_KEPT = 100
 """Names of exposed targets kept per check; beyond it only the count grows, so a fleet's
 memory stays flat."""
 

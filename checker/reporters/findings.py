@@ -103,23 +103,36 @@ def outcome(status: Status) -> str:
     return "other"
 
 
+DETAILED = 20
+"""Targets per check and outcome whose results a digest keeps (the rest: names only)."""
+
+
 @dataclass(slots=True)
 class CheckDigest:
     """One check across targets: status counts and the first few targets of each outcome.
 
-    Built in one pass with bounded samples, so a fleet's memory stays flat.
+    Built in one pass with bounded samples, so a fleet's memory stays flat: the names of up
+    to ``keep`` targets per outcome, with their results for the first ``DETAILED`` of them;
+    passing targets are counted only (no report lists them).
     """
 
     check: CheckInfo
     keep: int
     statuses: Counter[Status] = field(default_factory=Counter)
     samples: dict[str, list[tuple[str, Result]]] = field(default_factory=dict)
+    named: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, name: str, result: Result) -> None:
         self.statuses[result.status] += 1
-        kept = self.samples.setdefault(outcome(result.status), [])
-        if len(kept) < self.keep:
-            kept.append((name, result))
+        group = outcome(result.status)
+        if group == "pass":
+            return
+        names = self.named.setdefault(group, [])
+        if len(names) < self.keep:
+            names.append(name)
+            detailed = self.samples.setdefault(group, [])
+            if len(detailed) < min(self.keep, DETAILED):
+                detailed.append((name, result))
 
     @property
     def evaluated(self) -> int:
@@ -129,8 +142,12 @@ class CheckDigest:
         return sum(n for status, n in self.statuses.items() if outcome(status) == group)
 
     def sample(self, group: str) -> list[tuple[str, Result]]:
-        """The kept targets of ``group``, sorted by name."""
+        """The first targets of ``group`` with their results (at most DETAILED), by name."""
         return sorted(self.samples.get(group, []), key=lambda pair: pair[0])
+
+    def names(self, group: str) -> list[str]:
+        """The kept target names of ``group`` (at most ``keep``), sorted."""
+        return sorted(self.named.get(group, []))
 
 
 def digest(targets: Iterable[TargetReport], keep: int) -> dict[str, CheckDigest]:

@@ -116,21 +116,18 @@ def to_json(report: Report) -> dict[str, JSON]:
     return {**_head(report), "targets": [_target(t) for t in report.targets], **_tail(report)}
 
 
-def _dump(value: JSON, indent: int) -> str:
-    """``value`` as indented JSON, nested ``indent`` spaces deep (strings never hold raw
-    newlines in JSON, so indenting after each newline is safe)."""
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
-
-
 def render(report: Report) -> Iterator[str]:
     """The JSON document in chunks, one target at a time, so a fleet streams to disk.
 
-    The text is exactly ``json.dumps(to_json(report), indent=2)`` plus a newline.
+    The document is indented for reading, except that each target is one line: a fleet's
+    file stays greppable by device, and the C JSON encoder (which Python uses only without
+    indentation) writes the bulk ten times faster.
     """
     head = json.dumps(_head(report), indent=2, ensure_ascii=False)
     yield head[:-2] + ',\n  "targets": ['
     for index, target in enumerate(report.targets):
-        yield ("," if index else "") + "\n    " + _dump(_target(target), 4)
+        line = json.dumps(_target(target), ensure_ascii=False, separators=(",", ":"))
+        yield ("," if index else "") + "\n    " + line
     yield ("\n  ]" if report.targets else "]") + ",\n"
     tail = json.dumps(_tail(report), indent=2, ensure_ascii=False)
     yield tail[2:] + "\n"

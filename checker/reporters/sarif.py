@@ -55,7 +55,7 @@ MAX_RUNS = 20
 MAX_RESULTS_PER_RUN = 25_000
 MAX_TAGS = 20
 DEVICES_IN_MESSAGE = 20
-DEVICES_IN_PROPERTIES = 1_000
+DEVICES_IN_PROPERTIES = 100
 FINGERPRINT = "baselinerFinding/v1"
 
 SEVERITY_BANDS: dict[Severity, tuple[float, float]] = {
@@ -243,7 +243,7 @@ def _fleet_result(
     entry: findings.CheckDigest, group: str, index: dict[str, int], base: str
 ) -> dict[str, JSON]:
     check, count = entry.check, entry.count(group)
-    names = [name for name, _ in entry.sample(group)]
+    names = entry.names(group)
     status = Status.UNCERTAIN if group == "uncertain" else Status.FAIL
     state = "is uncertain" if status is Status.UNCERTAIN else "fails"
     devices = findings.listing(names, DEVICES_IN_MESSAGE, count)
@@ -315,7 +315,7 @@ def _error_notifications(digests: dict[str, findings.CheckDigest]) -> list[JSON]
         errors = entry.sample("error")
         if errors:
             names = findings.listing(
-                [name for name, _ in errors], DEVICES_IN_MESSAGE, entry.count("error")
+                entry.names("error"), DEVICES_IN_MESSAGE, entry.count("error")
             )
             notes.append(
                 {
