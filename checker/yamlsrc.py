@@ -68,8 +68,12 @@ class PolicyError(Exception):
         return f"{where}: {self.message}{crumb}"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader building :class:`Located` values and rejecting duplicate keys."""
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (six times faster on the shipped benchmarks)."""
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """A safe loader building :class:`Located` values and rejecting duplicate keys."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
