@@ -314,9 +314,7 @@ def _error_notifications(digests: dict[str, findings.CheckDigest]) -> list[JSON]
         entry = digests[check_id]
         errors = entry.sample("error")
         if errors:
-            names = findings.listing(
-                entry.names("error"), DEVICES_IN_MESSAGE, entry.count("error")
-            )
+            names = findings.listing(entry.names("error"), DEVICES_IN_MESSAGE, entry.count("error"))
             notes.append(
                 {
                     "level": "error",
