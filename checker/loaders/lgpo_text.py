@@ -48,13 +48,14 @@ _ESCAPE = re.compile(r"(\\\\|\\0)")
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One setting as written: its four lines and the line number of the first."""
+    """One setting as written: its four lines, the number of the first and of the action."""
 
     line: int
     scope: str
     key: str
     name: str
     action: str
+    action_line: int
 
 
 def _significant(text: str) -> Iterator[tuple[int, str]]:
@@ -83,13 +84,15 @@ def blocks(text: str, path: str) -> Iterator[Block]:
         scope = line.strip()
         if scope.casefold() not in HIVES:
             raise input_error(path, f"expected Computer or User, found {scope!r}", line=number)
-        key = _next(lines, path, number, "the registry key").strip()
-        name = _next(lines, path, number, "the value name").strip()
-        action = _next(lines, path, number, "the action (DWORD:, SZ:, DELETE...)")
-        yield Block(number, HIVES[scope.casefold()], key, name, action)
+        key_line, key = _next(lines, path, number, "the registry key")
+        if not key.strip():
+            raise input_error(path, "the registry key is empty", line=key_line)
+        name = _next(lines, path, number, "the value name")[1].strip()
+        action_line, action = _next(lines, path, number, "the action (DWORD:, SZ:, DELETE...)")
+        yield Block(number, HIVES[scope.casefold()], key.strip(), name, action, action_line)
 
 
-def _next(lines: Iterator[tuple[int, str]], path: str, start: int, what: str) -> str:
+def _next(lines: Iterator[tuple[int, str]], path: str, start: int, what: str) -> tuple[int, str]:
     found = next(lines, None)
     if found is None:
         raise input_error(
@@ -98,25 +101,26 @@ def _next(lines: Iterator[tuple[int, str]], path: str, start: int, what: str) ->
     number, line = found
     if line.strip().startswith(";"):
         raise input_error(path, f"a comment where {what} was expected", line=number)
-    return line
+    return number, line
 
 
-def block_facts(block: Block, origin: Origin, path: str) -> list[Fact]:
+def block_fact(block: Block, origin: Origin, path: str) -> Fact:
     """The fact a block states (see the module docstring)."""
     word, colon, data = block.action.partition(":")
     kind = word.strip().upper()
     if not colon:
         reader = _MARKERS.get(kind)
         if reader is None:
-            raise input_error(path, f"unknown action {block.action.strip()!r}", line=origin.line)
-        return [reader(block, origin)]
+            message = f"unknown action {block.action.strip()!r}"
+            raise input_error(path, message, line=block.action_line)
+        return reader(block, origin)
     rtype = "REG_MULTI_SZ" if kind in ("MULTISZ", "MULTI_SZ") else f"REG_{kind}"
     decoder = _DECODERS.get(rtype)
     if decoder is None:
-        raise input_error(path, f"unknown value type {word.strip()!r}", line=origin.line)
-    value = decoder(rtype, data, path, origin.line)
+        raise input_error(path, f"unknown value type {word.strip()!r}", line=block.action_line)
+    value = decoder(rtype, data, path, block.action_line)
     key = registry_path(block.key, block.name, block.scope)
-    return [Fact(Kind.REGISTRY, key, value, origin, type=rtype)]
+    return Fact(Kind.REGISTRY, key, value, origin, type=rtype)
 
 
 def _delete(block: Block, origin: Origin) -> Fact:
@@ -144,7 +148,7 @@ _MARKERS: dict[str, Callable[[Block, Origin], Fact]] = {
 }
 
 
-def _integer(rtype: str, data: str, path: str, line: int | None) -> JSON:
+def _integer(rtype: str, data: str, path: str, line: int) -> JSON:
     text = data.strip()
     bits = _BITS[rtype[4:]]
     number = int(text, 16 if text[:2] in ("0x", "0X") else 10) if _NUMBER.match(text) else -1
@@ -165,12 +169,12 @@ def unescape(data: str) -> list[str]:
     return strings
 
 
-def _string(rtype: str, data: str, path: str, line: int | None) -> JSON:
+def _string(rtype: str, data: str, path: str, line: int) -> JSON:
     """The text up to the first NUL, as Windows reads a string value."""
     return unescape(data)[0]
 
 
-def _strings(rtype: str, data: str, path: str, line: int | None) -> JSON:
+def _strings(rtype: str, data: str, path: str, line: int) -> JSON:
     """The strings of a multi-string; the empty ones its terminator leaves are dropped."""
     items = unescape(data)
     while items and not items[-1]:
@@ -178,14 +182,14 @@ def _strings(rtype: str, data: str, path: str, line: int | None) -> JSON:
     return items
 
 
-def _binary(rtype: str, data: str, path: str, line: int | None) -> JSON:
+def _binary(rtype: str, data: str, path: str, line: int) -> JSON:
     digits = "".join(data.split())
     if not _HEX.match(digits):
         raise input_error(path, f"REG_BINARY data {data!r} is not hexadecimal bytes", line=line)
     return digits.casefold()
 
 
-_DECODERS: dict[str, Callable[[str, str, str, int | None], JSON]] = {
+_DECODERS: dict[str, Callable[[str, str, str, int], JSON]] = {
     "REG_DWORD": _integer,
     "REG_QWORD": _integer,
     "REG_SZ": _string,
@@ -199,10 +203,10 @@ def parse(data: bytes, path: str, source: str | None = None) -> list[Fact]:
     """The facts of an LGPO text, in file order (none for a text of comments only, which
     LGPO writes for an empty registry.pol)."""
     text = decode(data, path)
-    facts: list[Fact] = []
-    for block in blocks(text, path):
-        facts += block_facts(block, Origin(path, line=block.line, source=source), path)
-    return facts
+    return [
+        block_fact(block, Origin(path, line=block.line, source=source), path)
+        for block in blocks(text, path)
+    ]
 
 
 def sniff(path: Path, head: bytes) -> bool:
