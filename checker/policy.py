@@ -8,6 +8,7 @@ compiled here, so a bad policy stops the run before any export is read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import jmespath.exceptions
 
 from checker import expect as expect_ops
+from checker.cache import cached
 from checker.exceptions import compile_glob
 from checker.jmes import Compiled, compile_expression
 from checker.model import (
@@ -28,7 +30,7 @@ from checker.model import (
     Severity,
     canonical_key,
 )
-from checker.schemas import validate
+from checker.schemas import schema, validate
 from checker.yamlsrc import Located, PolicyError, breadcrumb, load_yaml, position
 
 SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in Kind), "query")
@@ -137,13 +139,33 @@ def load_benchmarks(specs: Iterable[str]) -> list[Benchmark]:
 
 
 def load_benchmark(path: Path) -> Benchmark:
-    document = load_yaml(path)
-    return compile_benchmark(document, str(path))
+    return compile_benchmark(read_benchmark(path), str(path), validated=True)
 
 
-def compile_benchmark(document: Any, path: str) -> Benchmark:
-    """Validate a parsed benchmark document and compile its checks."""
-    _validate(document, path)
+def read_benchmark(path: Path) -> Located:
+    """The parsed, schema-validated document of a benchmark file.
+
+    Parsing and validation depend only on the file's bytes, so the result is cached (see
+    checker/cache.py); errors are never cached, a bad file fails every time.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+
+    def build() -> Located:
+        document = load_yaml(path, data)
+        _validate(document, str(path))
+        result: Located = document
+        return result
+
+    return cached("benchmark", json.dumps(schema("benchmark")), data, build)
+
+
+def compile_benchmark(document: Any, path: str, *, validated: bool = False) -> Benchmark:
+    """Validate (unless already done) a parsed benchmark document and compile its checks."""
+    if not validated:
+        _validate(document, path)
     checks_raw = _resolve_profile(document, path)
     defaults = _applies_to(document.get("applies_to"))
     checks: list[Check] = []
@@ -198,8 +220,7 @@ def _resolve_profile(
     if base_paths[0].resolve() in here:
         cycle = " -> ".join(p.name for p in (*here, base_paths[0]))
         raise PolicyError(path, f"'extends' cycle: {cycle}", line, column, "extends")
-    base_doc = load_yaml(base_paths[0])
-    _validate(base_doc, str(base_paths[0]))
+    base_doc = read_benchmark(base_paths[0])
     inherited = [
         (_with_scope(raw, base_doc.get("applies_to")), origin)
         for raw, origin in _resolve_profile(base_doc, str(base_paths[0]), here)

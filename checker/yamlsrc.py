@@ -121,12 +121,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 MAX_POLICY_BYTES = 16 * 1024 * 1024
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse a YAML file into :class:`Located` values; errors become :class:`PolicyError`."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+def load_yaml(path: Path, data: bytes | None = None) -> Any:
+    """Parse a YAML file (or its ``data``, already read) into :class:`Located` values;
+    errors become :class:`PolicyError`."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     if len(data) > MAX_POLICY_BYTES:
         raise PolicyError(str(path), f"file is over {MAX_POLICY_BYTES:,} bytes")
     try:

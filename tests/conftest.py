@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,12 @@ FIXTURES = ROOT / "fixtures"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The run's own benchmark cache (CLI subprocesses inherit it), not the user's."""
+    os.environ["BASELINER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,0 +1,59 @@
+"""The content-keyed benchmark cache: hits give the same document, edits miss, errors are
+never cached, and it can be turned off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker import cache
+from checker.policy import load_benchmark, read_benchmark
+from checker.yamlsrc import PolicyError
+from tests.conftest import ROOT
+
+GOOD = ROOT / "tests" / "data" / "policies" / "good" / "all-references.yaml"
+
+
+def test_hit_gives_the_same_document_with_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
+    first = read_benchmark(GOOD)
+    assert list((tmp_path / "benchmark").glob("*.pickle"))
+    second = read_benchmark(GOOD)
+    assert second == first and second is not first
+    assert (second.line, second["checks"].item_lines) == (first.line, first["checks"].item_lines)
+    assert second["checks"][0].key_lines == first["checks"][0].key_lines
+
+
+def test_an_edited_file_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path / "c"))
+    path = tmp_path / "b.yaml"
+    path.write_text(GOOD.read_text())
+    assert read_benchmark(path)["title"] == "Sample"
+    path.write_text(GOOD.read_text().replace("title: Sample", "title: Edited"))
+    assert read_benchmark(path)["title"] == "Edited"
+
+
+def test_errors_are_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path / "c"))
+    bad = ROOT / "tests" / "data" / "policies" / "bad" / "unknown-key.yaml"
+    for _ in range(2):
+        with pytest.raises(PolicyError, match="unknown key 'colour'"):
+            load_benchmark(bad)
+    assert not list((tmp_path / "c").rglob("*.pickle"))
+
+
+def test_a_corrupt_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
+    read_benchmark(GOOD)
+    for entry in (tmp_path / "benchmark").glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert read_benchmark(GOOD)["id"] == "sample"
+
+
+def test_no_cache_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASELINER_NO_CACHE", "1")
+    assert cache.cache_dir() is None
+    assert cache.cached("k", "", b"x", lambda: 42) == 42
