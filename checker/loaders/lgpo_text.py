@@ -61,8 +61,11 @@ class Block:
 def _significant(text: str) -> Iterator[tuple[int, str]]:
     """Numbered lines without their line ends, from the first line that is not blank or a
     comment (LGPO's banner) to the end."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
     started = False
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r")
         if not started and _skipped(line):
             continue
@@ -84,23 +87,26 @@ def blocks(text: str, path: str) -> Iterator[Block]:
         scope = line.strip()
         if scope.casefold() not in HIVES:
             raise input_error(path, f"expected Computer or User, found {scope!r}", line=number)
-        key_line, key = _next(lines, path, number, "the registry key")
-        if not key.strip():
-            raise input_error(path, "the registry key is empty", line=key_line)
-        name = _next(lines, path, number, "the value name")[1].strip()
+        key = _next(lines, path, number, "the registry key")[1]
+        name = _next(lines, path, number, "the value name", blank_ok=True)[1].strip()
         action_line, action = _next(lines, path, number, "the action (DWORD:, SZ:, DELETE...)")
         yield Block(number, HIVES[scope.casefold()], key.strip(), name, action, action_line)
 
 
-def _next(lines: Iterator[tuple[int, str]], path: str, start: int, what: str) -> tuple[int, str]:
+def _next(
+    lines: Iterator[tuple[int, str]], path: str, start: int, what: str, blank_ok: bool = False
+) -> tuple[int, str]:
+    """The next line of the block begun at ``start``; only the value name may be blank (the
+    key's default value)."""
     found = next(lines, None)
     if found is None:
         raise input_error(
             path, f"the file ends inside the block begun here: {what} is missing", line=start
         )
     number, line = found
-    if line.strip().startswith(";"):
-        raise input_error(path, f"a comment where {what} was expected", line=number)
+    if line.strip().startswith(";") or not (blank_ok or line.strip()):
+        found_here = "a comment" if line.strip() else "a blank line"
+        raise input_error(path, f"{found_here} where {what} was expected", line=number)
     return number, line
 
 
