@@ -8,6 +8,7 @@ compiled here, so a bad policy stops the run before any export is read.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,10 +32,20 @@ from checker.model import (
     canonical_key,
 )
 from checker.schemas import schema, validate
-from checker.yamlsrc import Located, PolicyError, breadcrumb, load_yaml, position
+from checker.yamlsrc import (
+    Located,
+    PolicyError,
+    breadcrumb,
+    load_yaml,
+    position,
+    without_positions,
+)
 
 SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in Kind), "query")
 """The keys that say what a check reads; exactly one per check."""
+
+CACHE_FORMAT = "2"
+"""Bump when what :func:`read_benchmark` caches changes shape."""
 
 REPO_POLICIES = Path(__file__).resolve().parent.parent / "policies"
 
@@ -142,11 +153,13 @@ def load_benchmark(path: Path) -> Benchmark:
     return compile_benchmark(read_benchmark(path), str(path), validated=True)
 
 
-def read_benchmark(path: Path) -> Located:
+def read_benchmark(path: Path, chain: tuple[Path, ...] = ()) -> Located:
     """The parsed, schema-validated document of a benchmark file.
 
-    Parsing and validation depend only on the file's bytes, so the result is cached (see
-    checker/cache.py); errors are never cached, a bad file fails every time.
+    Parsing, validation and compilation depend only on the file's bytes (and, for a profile,
+    on its base, which is read through this same cache), so a document that compiles is
+    cached (see checker/cache.py) without the key positions only error messages need;
+    errors are never cached, a bad file fails every time.
     """
     try:
         data = path.read_bytes()
@@ -155,18 +168,29 @@ def read_benchmark(path: Path) -> Located:
 
     def build() -> Located:
         document = load_yaml(path, data)
-        _validate(document, str(path))
-        result: Located = document
+        # Cached only once it compiles: a cached document never needs positions for errors.
+        compile_benchmark(document, str(path), chain=chain)
+        result: Located = without_positions(document)
         return result
 
-    return cached("benchmark", json.dumps(schema("benchmark")), data, build)
+    return cached("benchmark", f"{CACHE_FORMAT}\0{_schema_text()}", data, build)
 
 
-def compile_benchmark(document: Any, path: str, *, validated: bool = False) -> Benchmark:
-    """Validate (unless already done) a parsed benchmark document and compile its checks."""
+@functools.cache
+def _schema_text() -> str:
+    """The schema as text: part of the cache key, so a new schema never meets old entries."""
+    return json.dumps(schema("benchmark"), sort_keys=True)
+
+
+def compile_benchmark(
+    document: Any, path: str, *, validated: bool = False, chain: tuple[Path, ...] = ()
+) -> Benchmark:
+    """Validate (unless already done) a parsed benchmark document and compile its checks.
+
+    ``chain`` holds the benchmarks being resolved that extend this one (cycle detection)."""
     if not validated:
         _validate(document, path)
-    checks_raw = _resolve_profile(document, path)
+    checks_raw = _resolve_profile(document, path, chain)
     defaults = _applies_to(document.get("applies_to"))
     checks: list[Check] = []
     seen: dict[str, int] = {}
@@ -220,7 +244,7 @@ def _resolve_profile(
     if base_paths[0].resolve() in here:
         cycle = " -> ".join(p.name for p in (*here, base_paths[0]))
         raise PolicyError(path, f"'extends' cycle: {cycle}", line, column, "extends")
-    base_doc = read_benchmark(base_paths[0])
+    base_doc = read_benchmark(base_paths[0], here)
     inherited = [
         (_with_scope(raw, base_doc.get("applies_to")), origin)
         for raw, origin in _resolve_profile(base_doc, str(base_paths[0]), here)

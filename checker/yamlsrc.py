@@ -176,6 +176,20 @@ def position(
     return line, column
 
 
+def without_positions(document: Any) -> Any:
+    """``document`` keeping only each mapping's and list's own line: what a file that is
+    known to be valid still needs (origins), and far cheaper to cache."""
+    if isinstance(document, Located):
+        document.key_lines, document.value_starts = {}, {}
+        for value in document.values():
+            without_positions(value)
+    elif isinstance(document, LocatedList):
+        document.item_lines = []
+        for value in document:
+            without_positions(value)
+    return document
+
+
 def breadcrumb(crumbs: list[str | int]) -> str:
     """``checks[3].expect.gte`` from ``["checks", 3, "expect", "gte"]``."""
     out = ""
