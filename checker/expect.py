@@ -141,6 +141,8 @@ since it is about whether the setting exists, not about its value."""
 
 
 def _show(value: JSON) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -168,7 +168,9 @@ _SLASHES = re.compile(r"\\+")
 
 def registry_path(key: str, value_name: str, default_hive: str = "HKLM") -> str:
     """A display path ``HIVE\\key!value`` with the hive abbreviated; the key keeps its case."""
-    key = _SLASHES.sub("\\\\", key.strip().strip("\\"))
+    key = key.strip().strip("\\")
+    if "\\\\" in key:
+        key = _SLASHES.sub("\\\\", key)
     head, _, rest = key.partition("\\")
     hive = _HIVES.get(head.casefold())
     if hive is None:
