@@ -97,11 +97,12 @@ def local(element: Element) -> str:
 
 
 def kids(element: Element, name: str) -> Iterator[Element]:
-    return (child for child in element if local(child) == name)
+    """Children named ``name`` in any namespace (matched by lxml, in C)."""
+    return element.iterchildren(f"{{*}}{name}")
 
 
 def first(element: Element, name: str) -> Element | None:
-    return next(kids(element, name), None)
+    return next(element.iterchildren(f"{{*}}{name}"), None)
 
 
 def text(element: Element, name: str) -> str | None:
