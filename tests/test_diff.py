@@ -268,7 +268,7 @@ BAD_INPUT = [
     ),
     (
         "category-without-percent",
-        VALID.replace('"percent": 0.0', '"percent": "0"', 1).encode(),
+        VALID.replace('"percent":0.0', '"percent":"0"', 1).encode(),
         "not a baseliner result file: targets[0].categories.application.percent: "
         "missing or not a number",
         None,

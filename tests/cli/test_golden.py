@@ -17,9 +17,24 @@ GOLDEN = Path(__file__).parent / "golden"
 EXTENSIONS = {"console": "txt", "json": "json", "junit": "xml", "sarif": "sarif",
               "markdown": "md", "csv": "csv", "html": "html"}  # fmt: skip
 # A slice of the benchmark that holds every deviation of the fixtures keeps the files small.
-SLICE = ["--check", "*defender-*", "--check", "*password-*", "--check", "*audit-credential*",
-         "--check", "*user-rights-se[st]*", "--check", "*smb-*", "--check", "*logon-*",
-         "--check", "*uac-*", "--check", "*credential-protection-kdc*"]
+SLICE = [
+    "--check",
+    "*defender-*",
+    "--check",
+    "*password-*",
+    "--check",
+    "*audit-credential*",
+    "--check",
+    "*user-rights-se[st]*",
+    "--check",
+    "*smb-*",
+    "--check",
+    "*logon-*",
+    "--check",
+    "*uac-*",
+    "--check",
+    "*credential-protection-kdc*",
+]
 CASES = {
     "single": ["fixtures/gpo/misconfigured", *SLICE],
     "fleet": ["fixtures/gpo/compliant", "fixtures/gpo/misconfigured", "fixtures/gpo/missing",
