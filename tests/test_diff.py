@@ -261,7 +261,7 @@ BAD_INPUT = [
     ),
     (
         "result-without-status",
-        VALID.replace('"status": "fail"', '"state": "fail"', 1).encode(),
+        VALID.replace('"status":"fail"', '"state":"fail"', 1).encode(),
         "not a baseliner result file: targets[0].results[0]: needs string 'check' and 'status'",
         None,
         None,
