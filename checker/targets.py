@@ -174,8 +174,8 @@ def _walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
 
 
 def _backup(folder: Path) -> Planned:
-    """A GPO backup is read from its raw files; one that has none (a GPO with only
-    preferences, or a report-only export) is read from its gpreport.xml."""
+    """A GPO backup is read from its raw files; one that has none (a report-only export, or a
+    GPO whose settings no raw file we read holds) is read from its gpreport.xml."""
     root = gpo_backup.gpo_root(folder)
     report = gpo_backup.find_path(folder, ("gpreport.xml",))
     if (root is None or not gpo_backup.raw_files(root)) and report is not None:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from checker.loaders import audit_csv, gpp_registry, gpttmpl, registry_pol
+from checker.loaders import audit_csv, gpp_registry, gpttmpl, lgpo_text, registry_pol
 from checker.loaders.text import read_bytes
 from checker.loaders.xmlsafe import parse_xml
 from checker.model import JSON, Fact, Source
@@ -40,24 +40,36 @@ _WINDOWS_NT = ("microsoft", "windows nt")
 Reader = Callable[[bytes, str, str | None], list[Fact]]
 """Parses one raw file: (data, path, GPO name) -> facts."""
 
-RAW_FILES: tuple[tuple[tuple[tuple[str, ...], ...], Reader], ...] = (
-    ((("Machine", "registry.pol"),), lambda d, p, s: registry_pol.parse(d, p, "HKLM", s)),
-    ((("User", "registry.pol"),), lambda d, p, s: registry_pol.parse(d, p, "HKCU", s)),
+Place = tuple[str, ...]
+RAW_FILES: tuple[tuple[tuple[Place, Reader], ...], ...] = (
     (
-        (("Machine", "Preferences", "Registry", "Registry.xml"),),
-        lambda d, p, s: gpp_registry.parse(d, p, "HKLM", s),
+        (("Machine", "registry.pol"), lambda d, p, s: registry_pol.parse(d, p, "HKLM", s)),
+        # LGPO-style folders keep the machine's registry policy as LGPO text instead.
+        (("Machine", "machine.txt"), lambda d, p, s: lgpo_text.parse(d, p, s)),
     ),
     (
-        (("User", "Preferences", "Registry", "Registry.xml"),),
-        lambda d, p, s: gpp_registry.parse(d, p, "HKCU", s),
+        (("User", "registry.pol"), lambda d, p, s: registry_pol.parse(d, p, "HKCU", s)),
+        (("User", "user.txt"), lambda d, p, s: lgpo_text.parse(d, p, s)),
     ),
     (
-        (("Machine", *_WINDOWS_NT, "SecEdit", "GptTmpl.inf"), ("Machine", "GptTmpl.inf")),
-        gpttmpl.parse,
+        (
+            ("Machine", "Preferences", "Registry", "Registry.xml"),
+            lambda d, p, s: gpp_registry.parse(d, p, "HKLM", s),
+        ),
     ),
-    ((("Machine", *_WINDOWS_NT, "Audit", "audit.csv"),), audit_csv.parse),
+    (
+        (
+            ("User", "Preferences", "Registry", "Registry.xml"),
+            lambda d, p, s: gpp_registry.parse(d, p, "HKCU", s),
+        ),
+    ),
+    (
+        (("Machine", *_WINDOWS_NT, "SecEdit", "GptTmpl.inf"), gpttmpl.parse),
+        (("Machine", "GptTmpl.inf"), gpttmpl.parse),
+    ),
+    ((("Machine", *_WINDOWS_NT, "Audit", "audit.csv"), audit_csv.parse),),
 )
-"""Each raw settings file: the places it may be (first found wins) and its parser."""
+"""Each raw settings file: the places it may be, each with its parser (first found wins)."""
 
 
 def _children(folder: Path) -> dict[str, Path]:
@@ -140,8 +152,8 @@ def load_backup(backup: Path) -> Source:
 def raw_files(root: Path) -> list[tuple[Path, Reader]]:
     """The raw settings files present under a GPO root, with their parsers, in order."""
     files: list[tuple[Path, Reader]] = []
-    for places, reader in RAW_FILES:
-        for place in places:
+    for places in RAW_FILES:
+        for place, reader in places:
             found = find_path(root, place)
             if found is not None and found.is_file():
                 files.append((found, reader))
