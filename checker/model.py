@@ -100,6 +100,11 @@ class Origin:
             "source": self.source,
         }
 
+    def __reduce__(self) -> tuple[type[Origin], tuple[str, int | None, int | None, str | None]]:
+        # A fleet's spool pickles an origin per result; the dataclass default for frozen
+        # slotted classes goes through fields() for every one, four times slower.
+        return (Origin, (self.path, self.line, self.offset, self.source))
+
     def __str__(self) -> str:
         where = self.path
         if self.line is not None:
