@@ -79,6 +79,8 @@ class Check:
     applies_to: AppliesTo
     absent_ok: bool = False
     """An unset setting complies: the Windows default meets the expectation."""
+    assertion: Compiled | None = None
+    """The compiled ``assert`` expression, when the check has one (``judge`` applies it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +343,7 @@ def _compile_check(
         except ValueError as exc:
             raise fail(str(exc), setting_key) from exc
 
+    expression: Compiled | None = None
     if "expect" in raw:
         try:
             judge, expected, wants_absent = expect_ops.compile_expect(raw["expect"])
@@ -367,7 +370,7 @@ def _compile_check(
         origin=origin,
     )
     absent_ok = bool(raw.get("absent_ok", False))
-    return Check(info, kind, key, query, judge, wants_absent, applies_to, absent_ok)
+    return Check(info, kind, key, query, judge, wants_absent, applies_to, absent_ok, expression)
 
 
 def _compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) -> Compiled:
