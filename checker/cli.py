@@ -164,9 +164,13 @@ def gate(
     """Reasons the run fails its gate (empty: it passes)."""
     reasons: list[str] = []
     statuses = {"fail": (Status.FAIL, Status.NOT_CONFIGURED), "uncertain": (Status.UNCERTAIN,)}
+    counts: dict[Status, int] = {}
+    for fleet_check in report.fleet.checks:  # the fleet's tallies: no pass over the targets
+        for status, number in fleet_check.statuses:
+            counts[status] = counts.get(status, 0) + number
     for name in fail_on:
         gating = statuses.get(name, ())
-        count = sum(r.status in gating for t in report.targets for r in t.results)
+        count = sum(counts.get(status, 0) for status in gating)
         if count:
             reasons.append(f"{count} result(s) {'/'.join(s.value for s in gating)}")
     fleet = report.fleet
