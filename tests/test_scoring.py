@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.model import Category, CheckInfo, Result, Severity, Status
 from checker.scoring import Tally, target_score
@@ -79,3 +82,30 @@ def test_fleet_ratio_is_share_of_applicable_devices() -> None:
     assert fleet.overall.points == Fraction(6 * 2, 3)
     assert fleet.overall.max_points == 10
     assert [c.check.id for c in fleet.checks] == ["c", "a"]
+
+
+STATUSES = list(Status)
+JUSTIFICATIONS = ["third_party_control", "alternate_mitigation", "risk_accepted", None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(Category)),
+            st.integers(1, 10),
+            st.sampled_from(STATUSES),
+            st.sampled_from(JUSTIFICATIONS),
+            st.sampled_from([Status.PASS, Status.FAIL]),
+        ),
+        max_size=40,
+    )
+)
+def test_single_target_score_equals_a_fleet_of_one(rows: list[tuple[Any, ...]]) -> None:
+    results = [
+        Result(_info(f"c{i}", category, impact), status, exception=why, lean=lean)
+        for i, (category, impact, status, why, lean) in enumerate(rows)
+    ]
+    tally = Tally()
+    tally.add(results, "one")
+    assert target_score(results) == tally.target_score()
