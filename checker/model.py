@@ -304,21 +304,22 @@ class Target:
 def merge_facts(
     facts: Iterable[Fact], into: dict[Kind, dict[str, Fact]] | None = None
 ) -> dict[Kind, dict[str, Fact]]:
-    """Apply facts in order, later ones replacing earlier ones for the same setting.
-
-    A registry ``**delvals.`` fact (key ending ``!**delvals.``) removes every value of its key
-    set by earlier facts before it is itself recorded.
-    """
+    """Apply facts in order, later ones replacing earlier ones for the same setting
+    (see :func:`_place`)."""
     table: dict[Kind, dict[str, Fact]] = into if into is not None else {}
     for fact in facts:
-        bucket = table.setdefault(fact.kind, {})
-        canonical = fact.canonical
-        if fact.kind is Kind.REGISTRY and canonical.endswith("!**delvals."):
-            prefix = canonical[: -len("**delvals.")]
-            for key in [k for k in bucket if k.startswith(prefix)]:
-                del bucket[key]
-        bucket[canonical] = fact
+        _place(table.setdefault(fact.kind, {}), fact, fact.canonical)
     return table
+
+
+def _place(bucket: dict[str, Fact], fact: Fact, canonical: str) -> None:
+    """Record ``fact`` under ``canonical``.  A registry ``**delvals.`` fact (key ending
+    ``!**delvals.``) first removes every value of its key set by earlier facts."""
+    if canonical.endswith("!**delvals.") and fact.kind is Kind.REGISTRY:
+        prefix = canonical[: -len("**delvals.")]
+        for key in [k for k in bucket if k.startswith(prefix)]:
+            del bucket[key]
+    bucket[canonical] = fact
 
 
 MDM_WINS_OVER_GP = "device_vendor_msft_policy_config_controlpolicyconflict_mdmwinsovergp"
@@ -334,13 +335,15 @@ def mdm_wins(sources: Iterable[Source]) -> bool:
     return False
 
 
-def _mdm_disagreement(old: Fact, new: Fact, conflicts: dict[tuple[Kind, str], Conflict]) -> Fact:
+def _mdm_disagreement(
+    old: Fact, new: Fact, canonical: str, conflicts: dict[tuple[Kind, str], Conflict]
+) -> Fact:
     """Two Intune policies setting one setting differently: Intune applies neither and marks
     the setting in conflict, so the value on the device is unknown and the fact is partial."""
     if old.value == new.value and old.deleted == new.deleted:
         return new
     rule = "Intune policies disagree: Intune applies neither"
-    conflicts[(new.kind, new.canonical)] = Conflict(new.kind, new.key, new, old, rule)
+    conflicts[(new.kind, canonical)] = Conflict(new.kind, new.key, new, old, rule)
     reason = f"{rule} ({old.via} = {old.value!r} at {old.origin}, {new.via} = {new.value!r})"
     return replace(new, confidence=Confidence.PARTIAL, reason=reason)
 
@@ -365,17 +368,21 @@ def build_target(
     conflicts: dict[tuple[Kind, str], Conflict] = {}
     for source in sources:
         for fact in source.facts:
-            old = table.get(fact.kind, {}).get(fact.canonical)
+            bucket = table.get(fact.kind)
+            if bucket is None:
+                bucket = table[fact.kind] = {}
+            canonical = fact.canonical  # computed once: it is most of the merge's cost
+            old = bucket.get(canonical)
             if old is not None and old.via is not None and fact.via is not None:
-                fact = _mdm_disagreement(old, fact, conflicts)
+                fact = _mdm_disagreement(old, fact, canonical, conflicts)
             if old is None or (old.via is None) == (fact.via is None):
-                merge_facts((fact,), table)
+                _place(bucket, fact, canonical)
                 continue
             fact_is_mdm = fact.via is not None
             winner, loser = (fact, old) if fact_is_mdm == prefer_mdm else (old, fact)
-            merge_facts((winner,), table)
+            _place(bucket, winner, canonical)
             if winner.value != loser.value or winner.deleted != loser.deleted:
-                conflicts[(fact.kind, fact.canonical)] = Conflict(
+                conflicts[(fact.kind, canonical)] = Conflict(
                     fact.kind, fact.key, winner, loser, rule
                 )
     return Target(
