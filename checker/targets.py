@@ -56,9 +56,7 @@ class Plan:
 
 
 def sniff(path: Path) -> str | None:
-    """The format of a file or folder by its content, or None."""
-    if path.is_dir():
-        return next((name for name, ldr in folder_formats().items() if ldr.sniff(path, b"")), None)
+    """The format of a file by its content, or None (folders: see :func:`_walk`)."""
     first = head(path)
     return next((name for name, ldr in file_formats().items() if ldr.sniff(path, first)), None)
 
@@ -124,7 +122,8 @@ def _target_name(path: Path) -> str:
 
 
 def _walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
-    """Exports under ``path`` in path order; a folder format claims its whole subtree.
+    """Exports under ``path`` in path order; a GPO backup folder is one export (its raw
+    files, or its gpreport.xml when it has none), every other file is sniffed on its own.
 
     Symbolic links are not followed out of the input folder, and a folder is never visited
     twice, so link loops end.
