@@ -120,3 +120,10 @@ def test_absent_ok_passes_an_unset_setting() -> None:
     target = build_target("dev", [Source("s", "test", ())])
     (result,) = evaluate([_benchmark(f"{REG}, expect: {{equals: 1}}, absent_ok: true")], target)
     assert (result.status, result.reason) == (Status.PASS, "not set: the Windows default complies")
+
+
+def test_absent_ok_also_passes_a_query_that_finds_nothing() -> None:
+    target = build_target("dev", [Source("s", "test", ())])
+    check = "query: 'registry.nothing.value', expect: {equals: 1}, absent_ok: true"
+    (result,) = evaluate([_benchmark(check)], target)
+    assert (result.status, result.reason) == (Status.PASS, "not set: the Windows default complies")
