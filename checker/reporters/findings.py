@@ -103,6 +103,12 @@ def outcome(status: Status) -> str:
     return "other"
 
 
+UNCERTAIN_WHY = (
+    "The verdict depends on an Intune setting that maps only partly onto the setting the "
+    "check reads, or that two Intune policies set differently, so it is left open."
+)
+"""Why uncertain results are uncertain, as the human-facing reports say it."""
+
 DETAILED = 20
 """Targets per check and outcome whose results a digest keeps (the rest: names only)."""
 

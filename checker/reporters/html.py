@@ -506,10 +506,7 @@ def _uncertain(survey: _Survey) -> str:
         for key, names in sorted(survey.uncertain.items())[:ROWS]
         for check, via, reason in [key]
     )
-    caption = (
-        "The Intune setting does not map one to one onto the setting the check reads, "
-        "so the verdict is left open."
-    )
+    caption = findings.UNCERTAIN_WHY
     header = [("Check", False), ("Devices", False), ("Intune setting", False), ("Reason", False)]
     table = _table(caption, header, rows)
     return _section(

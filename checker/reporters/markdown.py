@@ -192,8 +192,7 @@ def _uncertain(survey: _Survey) -> str:
         )
         for (check_id, via, reason), names in sorted(survey.uncertain.items())[:ROWS]
     ]
-    text = "### Uncertain results\n\nThe Intune setting does not map one to one onto the "
-    text += "setting the check reads, so the verdict is left open.\n\n"
+    text = f"### Uncertain results\n\n{findings.UNCERTAIN_WHY}\n\n"
     text += _table(("Check", "Devices", "Intune setting", "Reason"), rows)
     return text + _more(ROWS, len(survey.uncertain), "uncertain checks")
 
