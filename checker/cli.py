@@ -28,7 +28,7 @@ from checker.mapping import coverage, crosscheck_osconfig, load_mapping
 from checker.model import Category, InputError, InputFormatError, Report, Status
 from checker.outputs import OutputSpec, chunks, parse_output, write_atomic
 from checker.plans import load_plans
-from checker.policy import load_benchmarks, select, shipped_dir, shipped_names
+from checker.policy import iter_checks, load_benchmarks, select, shipped_dir, shipped_names
 from checker.reporters import REPORTERS, html
 from checker.runner import Progress, RunOptions, run
 from checker.targets import load_target, plan
@@ -420,7 +420,7 @@ def normalize(inputs: tuple[Path, ...]) -> None:
 def explain(check_id: str, input_path: Path, policies: tuple[str, ...]) -> None:
     """Show how one check judges one export: what it reads, the value, origin and verdict."""
     benchmarks = select(load_benchmarks(policies), [check_id])
-    found = [c for b in benchmarks for c in b.checks]
+    found = list(iter_checks(benchmarks))
     if not found:
         raise click.BadParameter(f"no check {check_id!r} in {', '.join(policies)}")
     planned = plan([input_path])

@@ -31,7 +31,7 @@ from checker.model import (
     TargetReport,
 )
 from checker.plans import plan_states
-from checker.policy import Benchmark
+from checker.policy import Benchmark, iter_checks
 from checker.scoring import Tally, target_score
 from checker.targets import TargetPlan, load_target, plan
 from checker.yamlsrc import Located
@@ -117,7 +117,7 @@ def report_target(
         name=target.name,
         sources=tuple(source.path for source in target.sources),
         results=results,
-        score=target_score(results, target.name),
+        score=target_score(results),
         group=target.group,
         tags=target.tags,
         conflicts=tuple(target.conflicts),
@@ -138,7 +138,7 @@ _STATE = _WorkerState()
 
 def _setup(benchmarks: Sequence[Benchmark], options: RunOptions) -> None:
     _STATE.benchmarks = benchmarks
-    _STATE.index = {c.info.id: i for i, c in enumerate(_checks(benchmarks))}
+    _STATE.index = {c.info.id: i for i, c in enumerate(iter_checks(benchmarks))}
     _STATE.exemptions = Exemptions(list(options.exceptions), options.today)
 
 
@@ -149,10 +149,6 @@ def _check(target_plan: TargetPlan) -> tuple[Packed | None, list[InputError], se
     _STATE.exemptions.matched.clear()
     report = report_target(_STATE.benchmarks, target, _STATE.exemptions)
     return _pack(report, _STATE.index), errors, set(_STATE.exemptions.matched)
-
-
-def _checks(benchmarks: Sequence[Benchmark]) -> list[Any]:
-    return [check for benchmark in benchmarks for check in benchmark.checks]
 
 
 def _checked(
@@ -218,7 +214,7 @@ def run(
     ``benchmarks``; see the module docstring."""
     options = options or RunOptions()
     planned = plan(paths, options.manifest)
-    infos = [check.info for check in _checks(benchmarks)]
+    infos = [check.info for check in iter_checks(benchmarks)]
     errors = list(planned.errors)
     tally = Tally()
     matched: set[int] = set()

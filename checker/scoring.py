@@ -170,7 +170,7 @@ def _score(sums: list[Fraction | int]) -> Score:
     return Score(Fraction(sums[0]), Fraction(sums[1]))
 
 
-def target_score(results: Iterable[Result], target: str = "") -> TargetScore:
+def target_score(results: Iterable[Result]) -> TargetScore:
     """One target's score: the fleet model with every ratio 0 or 1, so in integers.
 
     Gives exactly what ``Tally`` gives for a fleet of one (a test holds them together), at a

@@ -172,7 +172,7 @@ def target(
         name=name,
         sources=sources,
         results=tuple(results),
-        score=target_score(results, name),
+        score=target_score(results),
         conflicts=conflicts,
     )
 
