@@ -75,7 +75,3 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     """Decoded text of ``path`` (see :func:`decode`)."""
     return decode(read_bytes(path, limit), str(path))
 
-
-def line_of(text: str, index: int) -> int:
-    """1-based line number of character ``index`` in ``text``."""
-    return text.count("\n", 0, index) + 1
