@@ -31,7 +31,7 @@ from checker.plans import load_plans
 from checker.policy import iter_checks, load_benchmarks, select, shipped_dir, shipped_names
 from checker.reporters import REPORTERS, html
 from checker.runner import Progress, RunOptions, run
-from checker.targets import load_target, plan
+from checker.targets import read_targets
 from checker.yamlsrc import PolicyError
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
@@ -385,22 +385,17 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 def normalize(inputs: tuple[Path, ...]) -> None:
     """Print the device document of each target as JSON, with the origin of every fact."""
-    planned = plan(list(inputs))
-    errors = list(planned.errors)
-    documents = []
-    for target_plan in planned.targets:
-        target, target_errors = load_target(target_plan)
-        errors += target_errors
-        if target is not None:
-            documents.append(
-                {
-                    "name": target.name,
-                    "sources": [source.path for source in target.sources],
-                    "meta": target.meta,
-                    "document": target.document(),
-                    "conflicts": [conflict.to_json() for conflict in target.conflicts],
-                }
-            )
+    errors: list[InputError] = []
+    documents = [
+        {
+            "name": target.name,
+            "sources": [source.path for source in target.sources],
+            "meta": target.meta,
+            "document": target.document(),
+            "conflicts": [conflict.to_json() for conflict in target.conflicts],
+        }
+        for target in read_targets(list(inputs), errors)
+    ]
     click.echo(json.dumps({"targets": documents}, indent=2, ensure_ascii=False, default=str))
     if errors:
         raise InputErrors(errors)
@@ -423,13 +418,8 @@ def explain(check_id: str, input_path: Path, policies: tuple[str, ...]) -> None:
     found = list(iter_checks(benchmarks))
     if not found:
         raise click.BadParameter(f"no check {check_id!r} in {', '.join(policies)}")
-    planned = plan([input_path])
-    errors = list(planned.errors)
-    for target_plan in planned.targets:
-        target, target_errors = load_target(target_plan)
-        errors += target_errors
-        if target is None:
-            continue
+    errors: list[InputError] = []
+    for target in read_targets([input_path], errors):
         for check_, result in zip(found, evaluate(benchmarks, target), strict=True):
             info = check_.info
             lines = [

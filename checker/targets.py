@@ -209,6 +209,17 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
     return target, errors
 
 
+def read_targets(paths: list[Path], errors: list[InputError]) -> Iterator[Target]:
+    """Every target under ``paths``, loaded one at a time; input errors go to ``errors``."""
+    planned = plan(paths)
+    errors += planned.errors
+    for target_plan in planned.targets:
+        target, target_errors = load_target(target_plan)
+        errors += target_errors
+        if target is not None:
+            yield target
+
+
 def with_translations(source: Source) -> Source:
     """An Intune source with the Group Policy facts its settings translate to added after
     its own facts (see checker/mapping.py); other sources as they are."""
