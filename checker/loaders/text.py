@@ -74,4 +74,3 @@ def decode(data: bytes, path: str) -> str:
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     """Decoded text of ``path`` (see :func:`decode`)."""
     return decode(read_bytes(path, limit), str(path))
-
