@@ -23,6 +23,7 @@ its GPO backup normalize to the same device state:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -73,9 +74,13 @@ class Scope:
     admx_class: str
     attribution: Attribution
 
-    def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
+    def origin(self, element: Element) -> tuple[Origin, tuple[tuple[str, JSON], ...]]:
+        """Where ``element`` is and who set it: the origin and extra fields of its facts."""
         source, extra = self.attribution(element)
-        origin = Origin(self.path, line=element.sourceline, source=source)
+        return Origin(self.path, line=element.sourceline, source=source), extra
+
+    def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
+        origin, extra = self.origin(element)
         return Fact(kind, key, value, origin, extra=extra + tuple(more.pop("extra", ())), **more)
 
     def registry(
@@ -172,51 +177,70 @@ def _registry_settings(extension: Element, scope: Scope, into: Collected) -> Non
 
 
 def _policy(element: Element, scope: Scope, into: Collected) -> None:
-    name, category = text(element, "Name") or "", text(element, "Category") or ""
-    state = text(element, "State") or ""
-    record = admx.find_policy(name, category, scope.admx_class)
-    if record is None or state.casefold() not in ("enabled", "disabled"):
+    # One pass over the children: this runs for every policy of every device of a fleet.
+    shown: dict[str, str] = {}
+    options: list[admx.Option] = []
+    for child in element:
+        tag = local(child)
+        if tag in _OPTION_TAGS:
+            options.append(_option(child, tag))
+        elif tag not in shown:
+            shown[tag] = child.text or ""
+    name, category = shown.get("Name", ""), shown.get("Category", "")
+    state = shown.get("State", "")
+    resolved = _resolve(name, category, state, tuple(options), scope.admx_class, scope.hive)
+    if resolved is None:
         into.unresolved.append(f"{category}/{name}")
         into.facts.append(scope.fact(element, Kind.SETTING, f"{category}/{name}", state))
         return
-    resolution = admx.writes(record, state, _options(element))
-    into.unresolved += [f"{category}/{name}: {label}" for label in resolution.unresolved]
-    for write in resolution.writes:
-        into.facts.append(
-            scope.registry(element, write.key, write.name, write.type, write.value, write.deleted)
-        )
+    writes, unresolved = resolved
+    into.unresolved += unresolved
+    origin, extra = scope.origin(element)
+    into.facts += [
+        Fact(Kind.REGISTRY, path, value, origin, type=rtype, deleted=deleted, extra=extra)
+        for path, rtype, value, deleted in writes
+    ]
 
 
-def _options(policy: Element) -> list[admx.Option]:
-    """The options shown under a policy: numbers, check boxes, drop-downs, texts, lists."""
-    out: list[admx.Option] = []
-    for element in policy:
-        tag = local(element)
-        if tag in ("Numeric", "EditText", "CheckBox"):
-            out.append(
-                admx.Option(
-                    text(element, "Name") or "",
-                    text(element, "State") or "Enabled",
-                    text(element, "Value"),
-                )
-            )
-        elif tag == "DropDownList":
-            value = first(element, "Value")
-            chosen = text(value, "Name") if value is not None else None
-            out.append(
-                admx.Option(
-                    text(element, "Name") or "", text(element, "State") or "Enabled", chosen
-                )
-            )
-        elif tag in ("ListBox", "MultiText"):
-            out.append(
-                admx.Option(
-                    text(element, "Name") or "",
-                    text(element, "State") or "Enabled",
-                    items=_list_items(element),
-                )
-            )
-    return out
+Writes = tuple[tuple[str, str | None, JSON, bool], ...]
+"""A policy's registry writes as (display path, REG_* type, value, deleted)."""
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _resolve(
+    name: str, category: str, state: str, options: tuple[admx.Option, ...], cls: str, hive: str
+) -> tuple[Writes, tuple[str, ...]] | None:
+    """The writes and unplaced option labels of a policy shown with ``options`` in ADMX class
+    ``cls``, or None when the index does not know it or its state is neither Enabled nor
+    Disabled."""
+    # Cached: a fleet shows the same policies with the same options on device after device,
+    # and replaying the ADMX was the largest part of reading a gpresult.  The values are
+    # shared between devices' facts, which are never modified.
+    record = admx.find_policy(name, category, cls)
+    if record is None or state.casefold() not in ("enabled", "disabled"):
+        return None
+    resolution = admx.writes(record, state, list(options))
+    writes = tuple(
+        (registry_path(w.key, w.name, hive), w.type, w.value, w.deleted) for w in resolution.writes
+    )
+    return writes, tuple(f"{category}/{name}: {label}" for label in resolution.unresolved)
+
+
+_OPTION_TAGS = frozenset(
+    {"Numeric", "EditText", "CheckBox", "DropDownList", "ListBox", "MultiText"}
+)
+"""The options a report shows under a policy: numbers, check boxes, drop-downs, texts, lists."""
+
+
+def _option(element: Element, tag: str) -> admx.Option:
+    """One option (``tag`` is one of :data:`_OPTION_TAGS`) as the ADMX replay takes it."""
+    label, state = text(element, "Name") or "", text(element, "State") or "Enabled"
+    if tag == "DropDownList":
+        value = first(element, "Value")
+        return admx.Option(label, state, text(value, "Name") if value is not None else None)
+    if tag in ("ListBox", "MultiText"):
+        return admx.Option(label, state, items=_list_items(element))
+    return admx.Option(label, state, text(element, "Value"))
 
 
 def _list_items(element: Element) -> tuple[tuple[str | None, str], ...]:

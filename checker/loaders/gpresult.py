@@ -37,6 +37,7 @@ FORMAT = "gpresult"
 NS = "http://www.microsoft.com/GroupPolicy/Rsop"
 _BASE = "{http://www.microsoft.com/GroupPolicy/Settings/Base}"
 _TYPES = "{http://www.microsoft.com/GroupPolicy/Types}"
+_GPO, _PRECEDENCE, _IDENTIFIER = f"{_BASE}GPO", f"{_BASE}Precedence", f"{_TYPES}Identifier"
 _ROOT = re.compile(r"<Rsop\b[^>]*\bxmlns=\"" + re.escape(NS) + '"')
 
 
@@ -78,13 +79,24 @@ def _results_source(
 ) -> Source:
     names = {_reference(first(gpo, "Path")): text(gpo, "Name") for gpo in kids(results, "GPO")}
 
+    known: dict[tuple[str, str | None], tuple[str | None, tuple[tuple[str, JSON], ...]]] = {}
+
     def attribution(element: Element) -> tuple[str | None, tuple[tuple[str, JSON], ...]]:
-        gpo = names.get(_reference(element.find(f"{_BASE}GPO")))
-        precedence = element.findtext(f"{_BASE}Precedence")
-        extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
-        if precedence is not None and precedence.strip().isdigit():
-            extra += (("precedence", int(precedence)),)
-        return gpo, extra
+        # Every setting names its GPO and precedence; a report has few distinct pairs, so
+        # each is worked out once (children found by exact tag: lxml matches those in C).
+        gpo = next(element.iterchildren(_GPO), None)
+        identifier = None if gpo is None else next(gpo.iterchildren(_IDENTIFIER), None)
+        precedence = next(element.iterchildren(_PRECEDENCE), None)
+        key = (
+            "" if identifier is None else identifier.text or "",
+            None if precedence is None else precedence.text,
+        )
+        found = known.get(key) if key[0] else None
+        if found is None:
+            found = _attributed(names.get(_reference(gpo)), key[1])
+            if key[0]:
+                known[key] = found
+        return found
 
     scope = Scope(path, hive, admx_class, attribution)
     collected = Collected()
@@ -103,6 +115,16 @@ def _results_source(
         "unresolved": sorted(set(collected.unresolved)),
     }
     return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta.items())))
+
+
+def _attributed(
+    gpo: str | None, precedence: str | None
+) -> tuple[str | None, tuple[tuple[str, JSON], ...]]:
+    """A setting's GPO name and extra fields: the GPO, and the precedence when it has one."""
+    extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
+    if precedence is not None and precedence.strip().isdigit():
+        extra += (("precedence", int(precedence)),)
+    return gpo, extra
 
 
 def _reference(element: Element | None) -> str:
