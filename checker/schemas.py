@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from checker.yamlsrc import PolicyError, breadcrumb, position
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMAS = ("benchmark", "exceptions", "plans", "targets")
 
@@ -30,6 +31,8 @@ def schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(name: str, pointer: str = "") -> jsonschema.protocols.Validator:
     """A validator for the schema, or for the definition at ``$defs/<pointer>`` of it."""
+    import jsonschema  # here, not at the top: 30 ms of start-up a warm-cache check never needs
+
     root = schema(name)
     part = {"$defs": root["$defs"], **root["$defs"][pointer]} if pointer else root
     cls = jsonschema.validators.validator_for(root)
