@@ -332,6 +332,7 @@ def check(
         plans_path=str(plan_file or ""),
         manifest=manifest,
         today=today.date() if today else date.today(),
+        formats=frozenset(spec.format for spec in specs),
     )
     show = sys.stderr.isatty() if progress is None else progress
     with _progress_bar(show) as bar:

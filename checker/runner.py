@@ -4,6 +4,12 @@ Loaders, engine and scoring are built separately and handed to :func:`run`.  Tar
 checked one at a time, in worker processes when ``jobs > 1``; each target's results are
 packed compactly, tallied for the fleet score, and spooled to a temporary file when the fleet
 is large, so memory holds the fleet's tallies and one target at a time, not the whole fleet.
+
+The parent's share per target is kept small, since it runs serially while the workers run in
+parallel: a worker hands over its target already pickled for the spool, with what the tally
+reads of each result, its JSON line and its findings when the run's outputs want them, so
+that the parent tallies, digests and appends, and the reporters after the run neither read
+nor rebuild every target again (:class:`Checked`).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +28,7 @@ from checker.engine import evaluate
 from checker.exceptions import Entry, Exemptions
 from checker.model import (
     CheckInfo,
+    FleetScore,
     InputError,
     PlanItem,
     Report,
@@ -32,6 +39,8 @@ from checker.model import (
 )
 from checker.plans import plan_states
 from checker.policy import Benchmark, iter_checks
+from checker.reporters import json
+from checker.reporters.findings import FLEET_NAMES, CheckDigest, Digester
 from checker.scoring import Tally, target_score
 from checker.targets import TargetPlan, load_target, plan
 from checker.yamlsrc import Located
@@ -50,6 +59,14 @@ class RunOptions:
     plans_path: str = ""
     manifest: Path | None = None
     today: date = field(default_factory=date.today)
+    formats: frozenset[str] = frozenset()
+    """Output formats the report will be rendered to.  A spooled fleet prepares what they
+    need while it is checked: JSON lines (``json``), the findings digest (``junit``,
+    ``sarif``); without it the reporters still work, from the spool."""
+
+
+DIGESTED = frozenset({"junit", "sarif"})
+"""Formats whose fleet layout reads the findings digest."""
 
 
 Packed = tuple[Any, ...]
@@ -86,24 +103,40 @@ def _unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
     return TargetReport(
         name=name,
         sources=sources,
-        results=tuple(
-            Result(
-                infos[i],
-                Status(status),
-                actual,
-                origins,
-                reason,
-                via,
-                Status(lean) if lean else None,
-                exception,
-            )
-            for i, status, actual, origins, reason, via, lean, exception in results
-        ),
+        results=tuple(_result(row, infos) for row in results),
         score=score,
         group=group,
         tags=tags,
         conflicts=conflicts,
     )
+
+
+def _result(row: Packed, infos: Sequence[CheckInfo]) -> Result:
+    """One packed result back as a :class:`Result`."""
+    i, status, actual, origins, reason, via, lean, exception = row
+    lean_status = Status(lean) if lean else None
+    return Result(infos[i], Status(status), actual, origins, reason, via, lean_status, exception)
+
+
+Row = tuple[int, str, str | None, str | None]
+"""What the fleet tally reads of a result: check index, status, lean and exception."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One checked target as a worker hands it to the parent, cheap to collect.
+
+    ``packed`` is the pickled :data:`Packed` report, spooled as it comes; ``rows`` what the
+    tally reads of each result; ``line`` the target's JSON line in UTF-8 and ``findings``
+    its packed results other than passes (the digest's samples), each only when the run is
+    spooled and its outputs want them (else empty).
+    """
+
+    name: str
+    packed: bytes
+    rows: tuple[Row, ...]
+    line: bytes = b""
+    findings: tuple[Packed, ...] = ()
 
 
 def report_target(
@@ -131,57 +164,95 @@ class _WorkerState:
     benchmarks: Sequence[Benchmark] = ()
     index: dict[str, int] = field(default_factory=dict)
     exemptions: Exemptions = field(default_factory=lambda: Exemptions([], date.today()))
+    prepare: frozenset[str] = frozenset()
+    """The output formats to prepare for (empty when the fleet is not spooled)."""
 
 
 _STATE = _WorkerState()
 
+Outcome = tuple[Checked | None, list[InputError], set[int]]
+"""A worker's answer for one target: the target (None when it could not be loaded), its input
+errors, and the exceptions it matched."""
 
-def _setup(benchmarks: Sequence[Benchmark], options: RunOptions) -> None:
+
+def _setup(benchmarks: Sequence[Benchmark], options: RunOptions, prepare: frozenset[str]) -> None:
     _STATE.benchmarks = benchmarks
     _STATE.index = {c.info.id: i for i, c in enumerate(iter_checks(benchmarks))}
     _STATE.exemptions = Exemptions(list(options.exceptions), options.today)
+    _STATE.prepare = prepare
 
 
-def _check(target_plan: TargetPlan) -> tuple[Packed | None, list[InputError], set[int]]:
+def _check(target_plan: TargetPlan) -> Outcome:
     target, errors = load_target(target_plan)
     if target is None:
         return None, errors, set()
     _STATE.exemptions.matched.clear()
     report = report_target(_STATE.benchmarks, target, _STATE.exemptions)
-    return _pack(report, _STATE.index), errors, set(_STATE.exemptions.matched)
+    return _hand_over(report), errors, set(_STATE.exemptions.matched)
+
+
+def _hand_over(report: TargetReport) -> Checked:
+    """``report`` as the parent collects it (see :class:`Checked`)."""
+    packed = _pack(report, _STATE.index)
+    rows = packed[2]
+    return Checked(
+        name=report.name,
+        packed=pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL),
+        rows=tuple((row[0], row[1], row[6], row[7]) for row in rows),
+        line=json.target_line(report).encode() if "json" in _STATE.prepare else b"",
+        findings=tuple(row for row in rows if row[1] != Status.PASS)
+        if _STATE.prepare & DIGESTED
+        else (),
+    )
 
 
 def _checked(
-    benchmarks: Sequence[Benchmark], plans: list[TargetPlan], options: RunOptions
-) -> Iterator[tuple[Packed | None, list[InputError], set[int]]]:
+    benchmarks: Sequence[Benchmark],
+    plans: list[TargetPlan],
+    options: RunOptions,
+    prepare: frozenset[str],
+) -> Iterator[Outcome]:
     jobs = max(1, min(options.jobs, len(plans)))
     if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
         # Compiled checks are closures: workers get them by fork, which is not everywhere.
-        _setup(benchmarks, options)
+        _setup(benchmarks, options, prepare)
         yield from map(_check, plans)
         return
     chunk = max(1, min(16, len(plans) // (4 * jobs)))
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, _setup, (benchmarks, options)) as pool:
+    with context.Pool(jobs, _setup, (benchmarks, options, prepare)) as pool:
         yield from pool.imap(_check, plans, chunksize=chunk)
 
 
 class SpooledTargets(Sequence[TargetReport]):
-    """Target reports kept in a temporary file and read back one at a time, in name order."""
+    """Target reports kept in a temporary file and read back one at a time, in name order,
+    with their JSON lines and findings digest when the run prepared them (the reporters
+    then use those, see :class:`checker.reporters.json.Prerendered` and
+    :class:`checker.reporters.findings.Digested`)."""
 
     def __init__(self, infos: Sequence[CheckInfo]) -> None:
         self._infos = infos
         # Closed when the spool is collected; it lives as long as the Report does.
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="baseliner-")  # noqa: SIM115
-        self._index: list[tuple[str, int]] = []
+        self._end = 0
+        self._index: list[tuple[str, int, int, int]] = []
+        """Per target: name key, offset, size of the packed report, size of the JSON line."""
+        self._lines = False
+        self._digest: dict[str, CheckDigest] | None = None
 
-    def append(self, packed: Packed) -> None:
-        self._index.append((str(packed[0]).casefold(), self._file.seek(0, 2)))
-        pickle.dump(packed, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+    def append(self, checked: Checked) -> None:
+        """Store a target; its place in name order is (name key, arrival)."""
+        key, packed, line = checked.name.casefold(), checked.packed, checked.line
+        self._index.append((key, self._end, len(packed), len(line)))
+        self._file.write(packed)
+        self._file.write(line)
+        self._end += len(packed) + len(line)
+        self._lines = self._lines or bool(line)
 
-    def seal(self) -> None:
+    def seal(self, digest: dict[str, CheckDigest] | None) -> None:
         self._index.sort()
         self._file.flush()
+        self._digest = digest
 
     def __len__(self) -> int:
         return len(self._index)
@@ -195,13 +266,67 @@ class SpooledTargets(Sequence[TargetReport]):
     def __getitem__(self, item: int | slice) -> TargetReport | Sequence[TargetReport]:
         if isinstance(item, slice):
             return [self[i] for i in range(*item.indices(len(self)))]
-        self._file.seek(self._index[item][1])
-        packed: Packed = pickle.load(self._file)
+        _, offset, size, _ = self._index[item]
+        self._file.seek(offset)
+        packed: Packed = pickle.loads(self._file.read(size))
         return _unpack(packed, self._infos)
 
     def __iter__(self) -> Iterator[TargetReport]:
         for i in range(len(self)):
             yield self[i]
+
+    def json_lines(self) -> Iterable[str] | None:
+        """Each target's JSON line as its worker rendered it, in name order."""
+        return self._read_lines() if self._lines else None
+
+    def _read_lines(self) -> Iterator[str]:
+        for _, offset, size, length in self._index:
+            self._file.seek(offset + size)
+            yield self._file.read(length).decode()
+
+    def digest(self) -> dict[str, CheckDigest] | None:
+        """The findings digest collected as the targets arrived."""
+        return self._digest
+
+
+class _Collector:
+    """The parent's share of a run: tally each target, keep it (in memory, or spooled for a
+    large fleet), and digest its findings when an output will want the digest."""
+
+    def __init__(self, infos: Sequence[CheckInfo], spooled: bool, prepare: frozenset[str]):
+        self._infos = infos
+        self.tally = Tally()
+        self._tallied: dict[Row, Result] = {}
+        self._spool = SpooledTargets(infos) if spooled else None
+        self._kept: list[TargetReport] = []
+        self._digester = Digester(FLEET_NAMES) if spooled and prepare & DIGESTED else None
+
+    def add(self, checked: Checked) -> None:
+        results = [self._tallied.get(row) or self._tally_result(row) for row in checked.rows]
+        self.tally.add(results, checked.name)
+        if self._spool is None:
+            self._kept.append(_unpack(pickle.loads(checked.packed), self._infos))
+            return
+        if self._digester is not None:
+            found = (_result(row, self._infos) for row in checked.findings)
+            order = (checked.name.casefold(), len(self._spool))
+            self._digester.offer(checked.name, found, order)
+        self._spool.append(checked)
+
+    def _tally_result(self, row: Row) -> Result:
+        """A result with only what the tally reads, shared by every target that has it."""
+        i, status, lean, exception = row
+        lean_status = Status(lean) if lean else None
+        result = Result(self._infos[i], Status(status), lean=lean_status, exception=exception)
+        self._tallied[row] = result
+        return result
+
+    def targets(self, fleet: FleetScore) -> Sequence[TargetReport]:
+        """The collected targets in name order (``fleet``: their tally's score)."""
+        if self._spool is None:
+            return tuple(sorted(self._kept, key=lambda r: r.name.casefold()))
+        self._spool.seal(self._digester.counted(fleet.checks) if self._digester else None)
+        return self._spool
 
 
 def run(
@@ -216,32 +341,21 @@ def run(
     planned = plan(paths, options.manifest)
     infos = [check.info for check in iter_checks(benchmarks)]
     errors = list(planned.errors)
-    tally = Tally()
     matched: set[int] = set()
-    spool = SpooledTargets(infos) if len(planned.targets) > SPOOL_ABOVE else None
-    kept: list[TargetReport] = []
+    spooled = len(planned.targets) > SPOOL_ABOVE
+    prepare = options.formats if spooled else frozenset()
+    collector = _Collector(infos, spooled, prepare)
     total = len(planned.targets)
-    for done, (packed, target_errors, hits) in enumerate(
-        _checked(benchmarks, planned.targets, options), 1
+    for done, (checked, target_errors, hits) in enumerate(
+        _checked(benchmarks, planned.targets, options, prepare), 1
     ):
         errors += target_errors
         matched |= hits
-        if packed is not None:
-            report = _unpack(packed, infos)
-            tally.add(report.results, report.name)
-            if spool is not None:
-                spool.append(packed)
-            else:
-                kept.append(report)
+        if checked is not None:
+            collector.add(checked)
         if progress is not None:
             progress(done, total)
-    targets: Sequence[TargetReport]
-    if spool is not None:
-        spool.seal()
-        targets = spool
-    else:
-        targets = tuple(sorted(kept, key=lambda r: r.name.casefold()))
-    fleet = tally.fleet_score()
+    fleet = collector.tally.fleet_score()
     exemptions = Exemptions(list(options.exceptions), options.today, matched)
     warnings = exemptions.warnings()
     plan_items: list[PlanItem] = []
@@ -253,7 +367,7 @@ def run(
     return Report(
         tool_version=__version__,
         benchmarks=tuple(benchmark.info for benchmark in benchmarks),
-        targets=targets,
+        targets=collector.targets(fleet),
         fleet=fleet,
         errors=tuple(sorted(errors, key=_error_order)),
         warnings=tuple(sorted(warnings, key=_error_order)),

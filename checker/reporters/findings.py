@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from checker.model import (
     JSON,
@@ -112,33 +113,78 @@ UNCERTAIN_WHY = (
 DETAILED = 20
 """Targets per check and outcome whose results a digest keeps (the rest: names only)."""
 
+FLEET_NAMES = 100
+"""Target names a fleet digest keeps per check and outcome: SARIF lists them all, JUnit
+details the first ``DETAILED``; one digest serves both."""
+
+Order = tuple[str, int]
+"""Where a target stands in the report's target order: its name key, then its arrival."""
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Smallest(Generic[T]):
+    """The ``size`` items of smallest order among those offered, in any order, in bounded
+    memory: an offer past the cut is dropped at once, and the list is cut back to ``size``
+    whenever it doubles."""
+
+    size: int
+    items: list[tuple[Order, T]] = field(default_factory=list)
+    cut: Order | None = None
+
+    def offer(self, order: Order, item: T) -> bool:
+        """Keep ``item`` for now; False when it can no longer be among the smallest."""
+        if self.cut is not None and order >= self.cut:
+            return False
+        self.items.append((order, item))
+        if len(self.items) >= 2 * self.size:
+            self.items.sort(key=_order)
+            del self.items[self.size :]
+            self.cut = self.items[-1][0]
+        return True
+
+    def smallest(self) -> list[T]:
+        """The kept items, smallest order first."""
+        return [item for _, item in sorted(self.items, key=_order)[: self.size]]
+
+
+def _order(pair: tuple[Order, object]) -> Order:
+    return pair[0]
+
 
 @dataclass(slots=True)
 class CheckDigest:
     """One check across targets: status counts and the first few targets of each outcome.
 
-    Built in one pass with bounded samples, so a fleet's memory stays flat: the names of up
-    to ``keep`` targets per outcome, with their results for the first ``DETAILED`` of them;
-    passing targets are counted only (no report lists them).
+    Built in one pass with bounded samples, so a fleet's memory stays flat: the names of the
+    first ``keep`` targets per outcome in target order, with their results for the first
+    ``DETAILED`` of them; passing targets are counted only (no report lists them).  Targets
+    may be added in any order (a run collects them as its workers finish).
     """
 
     check: CheckInfo
     keep: int
     statuses: Counter[Status] = field(default_factory=Counter)
-    samples: dict[str, list[tuple[str, Result]]] = field(default_factory=dict)
-    named: dict[str, list[str]] = field(default_factory=dict)
+    named: dict[str, Smallest[str]] = field(default_factory=dict)
+    detailed: dict[str, Smallest[tuple[str, Result]]] = field(default_factory=dict)
 
-    def add(self, name: str, result: Result) -> None:
+    def add(self, name: str, result: Result, order: Order) -> None:
         self.statuses[result.status] += 1
+        self.offer(name, result, order)
+
+    def offer(self, name: str, result: Result, order: Order) -> None:
+        """Keep ``name`` (and ``result``) if it is among the first of its outcome; counting
+        the status is left to :meth:`add` or to the caller."""
         group = outcome(result.status)
         if group == "pass":
             return
-        names = self.named.setdefault(group, [])
-        if len(names) < self.keep:
-            names.append(name)
-            detailed = self.samples.setdefault(group, [])
-            if len(detailed) < min(self.keep, DETAILED):
-                detailed.append((name, result))
+        names = self.named.get(group)
+        if names is None:
+            names = self.named[group] = Smallest(self.keep)
+            self.detailed[group] = Smallest(min(self.keep, DETAILED))
+        if names.offer(order, name):
+            self.detailed[group].offer(order, (name, result))
 
     @property
     def evaluated(self) -> int:
@@ -149,20 +195,64 @@ class CheckDigest:
 
     def sample(self, group: str) -> list[tuple[str, Result]]:
         """The first targets of ``group`` with their results (at most DETAILED), by name."""
-        return sorted(self.samples.get(group, []), key=lambda pair: pair[0])
+        detailed = self.detailed.get(group)
+        return sorted(detailed.smallest() if detailed else [], key=lambda pair: pair[0])
 
     def names(self, group: str) -> list[str]:
-        """The kept target names of ``group`` (at most ``keep``), sorted."""
-        return sorted(self.named.get(group, []))
+        """The first target names of ``group`` (at most ``keep``), sorted."""
+        named = self.named.get(group)
+        return sorted(named.smallest() if named else [])
+
+
+@dataclass(slots=True)
+class Digester:
+    """Builds a :class:`CheckDigest` per check id from targets added in any order."""
+
+    keep: int
+    table: dict[str, CheckDigest] = field(default_factory=dict)
+
+    def add(self, name: str, results: Iterable[Result], order: Order) -> None:
+        for result in results:
+            self._entry(result.check).add(name, result, order)
+
+    def offer(self, name: str, results: Iterable[Result], order: Order) -> None:
+        """Like :meth:`add`, but leaves the counting to :meth:`counted`: a run offers only
+        a target's findings, its tally counts every result anyway."""
+        for result in results:
+            self._entry(result.check).offer(name, result, order)
+
+    def counted(self, checks: Iterable[FleetCheck]) -> dict[str, CheckDigest]:
+        """The digest of offered targets, with the status counts of the fleet's tally."""
+        for fleet_check in checks:
+            self._entry(fleet_check.check).statuses.update(dict(fleet_check.statuses))
+        return self.table
+
+    def _entry(self, check: CheckInfo) -> CheckDigest:
+        entry = self.table.get(check.id)
+        if entry is None:
+            entry = self.table[check.id] = CheckDigest(check, self.keep)
+        return entry
+
+
+@runtime_checkable
+class Digested(Protocol):
+    """Targets that bring their fleet digest, collected as they were checked (a spooled
+    fleet), so no reporter reads them all again."""
+
+    def digest(self) -> dict[str, CheckDigest] | None:
+        """The digest with ``FLEET_NAMES`` names kept, or None when none was collected."""
 
 
 def digest(targets: Iterable[TargetReport], keep: int) -> dict[str, CheckDigest]:
-    """A :class:`CheckDigest` per check id, reading ``targets`` once."""
-    table: dict[str, CheckDigest] = {}
-    for target in targets:
-        for result in target.results:
-            entry = table.get(result.check.id)
-            if entry is None:
-                entry = table[result.check.id] = CheckDigest(result.check, keep)
-            entry.add(target.name, result)
-    return table
+    """A :class:`CheckDigest` per check id, reading ``targets`` once, in their order."""
+    digester = Digester(keep)
+    for position, target in enumerate(targets):
+        digester.add(target.name, target.results, ("", position))
+    return digester.table
+
+
+def fleet_digest(targets: Sequence[TargetReport]) -> dict[str, CheckDigest]:
+    """The digest that JUnit and SARIF fleet layouts share: the one the targets bring, else
+    one pass over them."""
+    collected = targets.digest() if isinstance(targets, Digested) else None
+    return collected if collected is not None else digest(targets, FLEET_NAMES)

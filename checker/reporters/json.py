@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
+from typing import Protocol, runtime_checkable
 
 from checker.model import JSON, BenchmarkInfo, Report, Result, TargetReport
 
@@ -116,6 +117,20 @@ def to_json(report: Report) -> dict[str, JSON]:
     return {**_head(report), "targets": [_target(t) for t in report.targets], **_tail(report)}
 
 
+@runtime_checkable
+class Prerendered(Protocol):
+    """Targets that bring their JSON lines, rendered as they were checked (a spooled fleet's
+    workers render them in parallel), so the reporter only writes them out."""
+
+    def json_lines(self) -> Iterable[str] | None:
+        """Each target's :func:`target_line`, in target order; None when not rendered."""
+
+
+def target_line(target: TargetReport) -> str:
+    """One target as one line of compact JSON (see :func:`render`)."""
+    return json.dumps(_target(target), ensure_ascii=False, separators=(",", ":"))
+
+
 def render(report: Report) -> Iterator[str]:
     """The JSON document in chunks, one target at a time, so a fleet streams to disk.
 
@@ -125,9 +140,12 @@ def render(report: Report) -> Iterator[str]:
     """
     head = json.dumps(_head(report), indent=2, ensure_ascii=False)
     yield head[:-2] + ',\n  "targets": ['
-    for index, target in enumerate(report.targets):
-        line = json.dumps(_target(target), ensure_ascii=False, separators=(",", ":"))
+    targets = report.targets
+    lines = targets.json_lines() if isinstance(targets, Prerendered) else None
+    if lines is None:
+        lines = map(target_line, targets)
+    for index, line in enumerate(lines):
         yield ("," if index else "") + "\n    " + line
-    yield ("\n  ]" if report.targets else "]") + ",\n"
+    yield ("\n  ]" if targets else "]") + ",\n"
     tail = json.dumps(_tail(report), indent=2, ensure_ascii=False)
     yield tail[2:] + "\n"

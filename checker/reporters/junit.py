@@ -136,7 +136,7 @@ def _score_properties(score: TargetScore | FleetScore) -> dict[str, str]:
 
 
 def _fleet_suites(report: Report) -> list[Any]:
-    digests = findings.digest(report.targets, DEVICES_LISTED)
+    digests = findings.fleet_digest(report.targets)
     versions = {benchmark.id: benchmark.version for benchmark in report.benchmarks}
     by_benchmark: dict[str, list[findings.CheckDigest]] = {}
     for entry in digests.values():

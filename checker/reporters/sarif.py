@@ -55,7 +55,7 @@ MAX_RUNS = 20
 MAX_RESULTS_PER_RUN = 25_000
 MAX_TAGS = 20
 DEVICES_IN_MESSAGE = 20
-DEVICES_IN_PROPERTIES = 100
+DEVICES_IN_PROPERTIES = findings.FLEET_NAMES
 FINGERPRINT = "baselinerFinding/v1"
 
 SEVERITY_BANDS: dict[Severity, tuple[float, float]] = {
@@ -229,7 +229,7 @@ def _device_run(
 def _fleet_run(
     report: Report, rules: list[dict[str, JSON]], index: dict[str, int], base: str
 ) -> dict[str, JSON]:
-    digests = findings.digest(report.targets, DEVICES_IN_PROPERTIES)
+    digests = findings.fleet_digest(report.targets)
     results = [
         _fleet_result(digests[check_id], group, index, base)
         for check_id in sorted(digests)
