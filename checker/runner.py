@@ -72,6 +72,10 @@ DIGESTED = frozenset({"junit", "sarif"})
 Packed = tuple[Any, ...]
 """A TargetReport with each result's CheckInfo replaced by its index (cheap to pickle)."""
 
+PackedResult = tuple[Any, ...]
+"""One result of a :data:`Packed` report: check index, status, actual, origins, reason, via,
+lean, exception."""
+
 
 def _pack(report: TargetReport, index: dict[str, int]) -> Packed:
     results = tuple(
@@ -111,7 +115,7 @@ def _unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
     )
 
 
-def _result(row: Packed, infos: Sequence[CheckInfo]) -> Result:
+def _result(row: PackedResult, infos: Sequence[CheckInfo]) -> Result:
     """One packed result back as a :class:`Result`."""
     i, status, actual, origins, reason, via, lean, exception = row
     lean_status = Status(lean) if lean else None
@@ -136,7 +140,7 @@ class Checked:
     packed: bytes
     rows: tuple[Row, ...]
     line: bytes = b""
-    findings: tuple[Packed, ...] = ()
+    findings: tuple[PackedResult, ...] = ()
 
 
 def report_target(
