@@ -127,7 +127,7 @@ T = TypeVar("T")
 class Smallest(Generic[T]):
     """The ``size`` items of smallest order among those offered, in any order, in bounded
     memory: an offer past the cut is dropped at once, and the list is cut back to ``size``
-    whenever it doubles."""
+    once it holds half as many again (a fleet digest holds one per check and outcome)."""
 
     size: int
     items: list[tuple[Order, T]] = field(default_factory=list)
@@ -138,7 +138,7 @@ class Smallest(Generic[T]):
         if self.cut is not None and order >= self.cut:
             return False
         self.items.append((order, item))
-        if len(self.items) >= 2 * self.size:
+        if len(self.items) > self.size + self.size // 2:
             self.items.sort(key=_order)
             del self.items[self.size :]
             self.cut = self.items[-1][0]
