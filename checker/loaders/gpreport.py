@@ -98,7 +98,17 @@ class Scope:
 
 def local(element: Element) -> str:
     """The tag without its namespace (comments and PIs are removed by the parser)."""
-    return str(element.tag).rpartition("}")[2]
+    tag = str(element.tag)
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 4096:  # exports use a few dozen tags; a hostile one, any number
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+"""Local names by namespaced tag: this runs for every child of every setting of a fleet."""
 
 
 def kids(element: Element, name: str) -> Iterator[Element]:
