@@ -48,7 +48,7 @@ from checker.policy import Benchmark, iter_checks
 from checker.reporters import json
 from checker.reporters.findings import FLEET_NAMES, CheckDigest, Digester
 from checker.scoring import Tally, target_score
-from checker.targets import TargetPlan, load_target, plan
+from checker.targets import Plan, TargetPlan, load_target, plan
 from checker.yamlsrc import Located
 
 SPOOL_ABOVE = 100
@@ -340,6 +340,9 @@ class SpooledTargets(Sequence[TargetReport]):
         self._index.append((key, len(self._index), stored.offset, stored.packed, stored.line))
         self._lines = self._lines or bool(stored.line)
 
+    def close(self) -> None:
+        self._file.close()
+
     def seal(self, digest: dict[str, CheckDigest] | None) -> None:
         self._index.sort()
         self._digest = digest
@@ -386,6 +389,7 @@ class _Collector:
 
     def __init__(self, infos: Sequence[CheckInfo], spooled: bool, prepare: frozenset[str]):
         self._infos = infos
+        self.prepare = prepare
         self.tally = Tally()
         self._tallied: dict[Row, Result] = {}
         self._spool = SpooledTargets(infos) if spooled else None
@@ -396,6 +400,11 @@ class _Collector:
     def spool(self) -> Spool | None:
         """Where the checking processes write the targets (None: they hand them over)."""
         return self._spool.spool if self._spool is not None else None
+
+    def discard(self) -> None:
+        """Give up the run: close the spool."""
+        if self._spool is not None:
+            self._spool.close()
 
     def add(self, checked: Checked) -> None:
         results = [self._tallied.get(row) or self._tally_result(row) for row in checked.rows]
@@ -440,13 +449,30 @@ def run(
     ``benchmarks``; see the module docstring."""
     options = options or RunOptions()
     planned = plan(paths, options.manifest)
-    infos = [check.info for check in iter_checks(benchmarks)]
-    errors = list(planned.errors)
-    matched: set[int] = set()
     spooled = len(planned.targets) > SPOOL_ABOVE
     prepare = options.formats if spooled else frozenset()
-    collector = _Collector(infos, spooled, prepare)
+    collector = _Collector([check.info for check in iter_checks(benchmarks)], spooled, prepare)
+    try:
+        return _report(benchmarks, planned, options, collector, progress)
+    except BaseException:
+        # The workers are stopped by then (the outcomes are closed); free the spool's disk
+        # space now, not when the traceback that holds it goes.
+        collector.discard()
+        raise
+
+
+def _report(
+    benchmarks: Sequence[Benchmark],
+    planned: Plan,
+    options: RunOptions,
+    collector: _Collector,
+    progress: Progress | None,
+) -> Report:
+    """Check the planned targets into ``collector`` and assemble the report."""
+    errors = list(planned.errors)
+    matched: set[int] = set()
     total = len(planned.targets)
+    prepare = collector.prepare
     outcomes = _checked(benchmarks, planned.targets, options, prepare, collector.spool)
     with closing(outcomes):
         for done, (checked, target_errors, hits) in enumerate(outcomes, 1):

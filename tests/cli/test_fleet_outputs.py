@@ -1,18 +1,23 @@
 """A spooled fleet's JSON, JUnit and SARIF are the same bytes whichever way they are made.
 
-A run over more than ``SPOOL_ABOVE`` targets has its workers render JSON lines and collects
-the findings digest as targets arrive (in arrival order, not name order); the reporters then
-write those.  The files must equal what the reporters make from the targets themselves, held
-in memory, with one job or two.
+A run over more than ``SPOOL_ABOVE`` targets has its workers write their targets and JSON
+lines to the spool file and collects the findings digest as targets arrive (in arrival order,
+not name order); the reporters then write those.  The files must equal what the reporters
+make from the targets themselves, held in memory, with one job or two, also when some
+targets (or all) cannot be loaded.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from checker.cli import EXIT_ERROR
 from checker.model import Report
 from checker.outputs import chunks
 from checker.policy import load_benchmarks
@@ -25,12 +30,27 @@ from tools.make_fleet import write_fleet
 POLICY = "msft-windows11-24h2"
 DEVICES = SPOOL_ABOVE + 20
 FILES = {"json": "fleet.json", "junit": "fleet.xml", "sarif": "fleet.sarif"}
+BROKEN = (0, 30, 90)
+"""Devices whose export is cut short (so they cannot be loaded) in a copy of their own,
+named to sort next to them: the first target of the fleet, and two between good ones."""
+
+
+def _break(folder: Path, devices: tuple[int, ...]) -> list[str]:
+    """Add a truncated copy of each of ``devices``' exports; returns the copies' names."""
+    names = []
+    for path in sorted(folder.iterdir()):
+        if int(path.stem.rpartition("-")[2]) in devices:
+            cut = path.with_name(f"{path.stem}-cut.xml")
+            cut.write_bytes(path.read_bytes()[:3000])
+            names.append(cut.name)
+    return names
 
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("fleet")
     write_fleet(folder, DEVICES)
+    _break(folder, BROKEN)
     return folder
 
 
@@ -64,12 +84,16 @@ def written(
     done = baseliner(
         "check", fleet, "--policy", POLICY, "--jobs", jobs, *outputs, "--soft-fail", "--no-progress"
     )
-    assert done.code == 0, done.err
+    assert (done.code, done.err.count("-cut.xml: line ")) == (EXIT_ERROR, len(BROKEN)), done.err
     return {name: (out / file).read_bytes() for name, file in FILES.items()}
 
 
 def test_fleet_is_spooled(spooled: Report) -> None:
-    assert (len(spooled.targets), type(spooled.targets).__name__) == (DEVICES, "SpooledTargets")
+    assert (len(spooled.targets), type(spooled.targets).__name__, len(spooled.errors)) == (
+        DEVICES,
+        "SpooledTargets",
+        len(BROKEN),
+    )
 
 
 @pytest.mark.parametrize("name", list(FILES))
@@ -84,3 +108,52 @@ def test_unprepared_spool_renders_the_same(
     name: str, spooled: Report, in_memory: dict[str, bytes]
 ) -> None:
     assert _render(spooled, name) == in_memory[name]
+
+
+def test_fleet_of_unloadable_targets_renders_like_an_empty_one(tmp_path: Path) -> None:
+    (device,) = write_fleet(tmp_path, 1)
+    for index in range(SPOOL_ABOVE + 1):
+        tmp_path.joinpath(f"cut-{index:03}.xml").write_bytes(device.read_bytes()[:3000])
+    device.unlink()
+    options = RunOptions(jobs=2, formats=frozenset(FILES))
+    report = run(load_benchmarks([POLICY]), [tmp_path], options)
+    in_memory = replace(report, targets=())
+    assert [len(report.targets), len(report.errors)] == [0, SPOOL_ABOVE + 1]
+    assert {name: _render(report, name) for name in FILES} == {
+        name: _render(in_memory, name) for name in FILES
+    }
+
+
+def _open_temporary_files() -> int:
+    """Files of this process open in the temporary folder and already removed (a spool)."""
+    folder = Path("/proc/self/fd")
+    return sum(_removed_temporary(folder / fd) for fd in os.listdir(folder))
+
+
+def _removed_temporary(fd: Path) -> bool:
+    try:
+        link = os.readlink(fd)
+    except FileNotFoundError:  # the descriptor that listed the folder, closed since
+        return False
+    return link.startswith(tempfile.gettempdir()) and link.endswith(" (deleted)")
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _interrupt(done: int, total: int) -> None:
+    if done == total // 2:
+        raise Interrupted
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="lists open files in /proc")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_run_failing_midway_stops_its_workers_and_closes_its_spool(jobs: int, fleet: Path) -> None:
+    before = _open_temporary_files()
+    with pytest.raises(Interrupted) as failed:
+        run(load_benchmarks([POLICY]), [fleet], RunOptions(jobs=jobs), _interrupt)
+    # While its traceback is kept (as a caller that reports it may), the failed run's frames
+    # are alive; its workers and spool must not be.
+    assert failed.traceback
+    assert (multiprocessing.active_children(), _open_temporary_files()) == ([], before)
