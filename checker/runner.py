@@ -22,7 +22,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing.synchronize import Lock
@@ -254,7 +254,31 @@ def _worker_setup(
     """
     _setup(benchmarks, options, prepare, spool)
     gc.freeze()
-    gc.set_threshold(10_000, 50, 50)
+    gc.set_threshold(*LESS_EAGER)
+
+
+LESS_EAGER = (10_000, 50, 50)
+"""Garbage collector thresholds while targets are checked and collected (the default is
+700, 10, 10)."""
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """The parent's garbage collection while it collects targets, as in a worker (see
+    :func:`_worker_setup`), then back as it was.
+
+    The parent allocates a few hundred objects per target and keeps few; at the default
+    thresholds the collector took a fifth of its time on a fleet of 2,000 (0.3 s, five full
+    collections that found nothing), walking the benchmarks and modules each time.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*LESS_EAGER)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _check(target_plan: TargetPlan) -> Outcome:
@@ -474,7 +498,7 @@ def _report(
     total = len(planned.targets)
     prepare = collector.prepare
     outcomes = _checked(benchmarks, planned.targets, options, prepare, collector.spool)
-    with closing(outcomes):
+    with closing(outcomes), _collecting_less():
         for done, (checked, target_errors, hits) in enumerate(outcomes, 1):
             errors += target_errors
             matched |= hits
