@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -352,27 +353,36 @@ class SpooledTargets(Sequence[TargetReport]):
         # anonymous, it is gone when the parent ends, however it ends.
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="baseliner-")  # noqa: SIM115
         self.spool = Spool(self._file.fileno(), multiprocessing.Lock())
-        self._index: list[tuple[str, int, int, int, int]] = []
-        """Per target: name key, arrival, offset, size of the packed report, size of the
-        JSON line."""
+        # Per target, in arrival order: the name key, and (offset, size of the packed report,
+        # size of the JSON line) in a flat array: about 100 bytes a target, where a tuple
+        # each was 280 (the index is what grows with the fleet, issue 8's memory bar).
+        self._keys: list[str] = []
+        self._where = array("q")
+        self._order: Sequence[int] = ()
+        """Arrival numbers in name order (a stable sort: equal names keep arrival order)."""
         self._lines = False
         self._digest: dict[str, CheckDigest] | None = None
 
     def append(self, name: str, stored: Stored) -> None:
         """Index a stored target; its place in name order is (name key, arrival)."""
-        key = name.casefold()
-        self._index.append((key, len(self._index), stored.offset, stored.packed, stored.line))
+        self._keys.append(name.casefold())
+        self._where.extend((stored.offset, stored.packed, stored.line))
         self._lines = self._lines or bool(stored.line)
 
     def close(self) -> None:
         self._file.close()
 
     def seal(self, digest: dict[str, CheckDigest] | None) -> None:
-        self._index.sort()
+        self._order = array("q", sorted(range(len(self._keys)), key=self._keys.__getitem__))
         self._digest = digest
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._keys)
+
+    def _place(self, item: int) -> tuple[int, int, int]:
+        """(offset, packed size, line size) of the ``item``-th target in name order."""
+        at = 3 * self._order[item]
+        return self._where[at], self._where[at + 1], self._where[at + 2]
 
     @overload
     def __getitem__(self, item: int) -> TargetReport: ...
@@ -383,7 +393,7 @@ class SpooledTargets(Sequence[TargetReport]):
     def __getitem__(self, item: int | slice) -> TargetReport | Sequence[TargetReport]:
         if isinstance(item, slice):
             return [self[i] for i in range(*item.indices(len(self)))]
-        _, _, offset, size, _ = self._index[item]
+        offset, size, _ = self._place(item)
         self._file.seek(offset)
         packed: Packed = pickle.loads(self._file.read(size))
         return _unpack(packed, self._infos)
@@ -397,7 +407,8 @@ class SpooledTargets(Sequence[TargetReport]):
         return self._read_lines() if self._lines else None
 
     def _read_lines(self) -> Iterator[str]:
-        for _, _, offset, size, length in self._index:
+        for item in range(len(self)):
+            offset, size, length = self._place(item)
             self._file.seek(offset + size)
             yield self._file.read(length).decode()
 
