@@ -247,7 +247,7 @@ def _identity(value: JSON, target: MappingTarget) -> JSON:
     if (
         target.type in ("REG_DWORD", "REG_QWORD")
         and isinstance(value, str)
-        and value.strip().lstrip("-").isdigit()
+        and value.strip().lstrip("-").isdecimal()
     ):
         return int(value)
     if target.type == "REG_SZ" and isinstance(value, int) and not isinstance(value, bool):

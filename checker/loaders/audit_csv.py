@@ -65,7 +65,7 @@ def parse(data: bytes, path: str, source: str | None = None) -> list[Fact]:
 
 
 def _check_header(row: list[str], origin: Origin) -> None:
-    if len(row) != len(HEADER) or row[-1].strip().isdigit():
+    if len(row) != len(HEADER) or row[-1].strip().isdecimal():
         raise input_error(
             origin.path,
             f"expected the audit CSV header ({','.join(HEADER)}), found {','.join(row)!r}",
@@ -83,7 +83,7 @@ def _fact(row: list[str], origin: Origin) -> Fact:
         raise input_error(origin.path, "the Subcategory column is empty", line=origin.line)
     if subcategory.casefold().startswith("option:"):
         name = subcategory.partition(":")[2].strip()
-        option: JSON = int(value) if value.isdigit() else inclusion
+        option: JSON = int(value) if value.isdecimal() else inclusion
         return Fact(
             Kind.SECURITY, f"Audit Options/{name}", option, origin, extra=(("setting", inclusion),)
         )
@@ -110,7 +110,7 @@ def _setting(inclusion: str, value: str, origin: Origin) -> str:
                 line=origin.line,
             )
         return named
-    if not value.isdigit() or int(value) >= len(SETTINGS):
+    if not value.isdecimal() or int(value) >= len(SETTINGS):
         raise input_error(
             origin.path, f"Setting Value {value!r} is not 0, 1, 2 or 3", line=origin.line
         )

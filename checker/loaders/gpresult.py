@@ -138,7 +138,7 @@ def _attributed(
 ) -> tuple[str | None, tuple[tuple[str, JSON], ...]]:
     """A setting's GPO name and extra fields: the GPO, and the precedence when it has one."""
     extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
-    if precedence is not None and precedence.strip().isdigit():
+    if precedence is not None and precedence.strip().isdecimal():
         extra += (("precedence", int(precedence)),)
     return gpo, extra
 

@@ -126,6 +126,10 @@ def test_header_only_has_no_facts() -> None:
             csv_bytes(f",System,Audit Logon,{LOGON},Success,,7"),
             "a.csv: line 2: Setting Value '7' is not 0, 1, 2 or 3",
         ),
+        (  # a digit to str.isdigit, not to int(): was a ValueError
+            csv_bytes(f",System,Audit Logon,{LOGON},Success,,\u00b9"),
+            "a.csv: line 2: Setting Value '\u00b9' is not 0, 1, 2 or 3",
+        ),
         (
             csv_bytes(f",System,Audit Logon,{LOGON},Success,,3"),
             "a.csv: line 2: Inclusion Setting 'Success' disagrees with "

@@ -119,3 +119,42 @@ def test_corpus_rsop_facts(dc: Source, key: str, value: object, line: int, gpo: 
     (fact,) = [f for f in dc.facts if f.key == key]
     assert (fact.value, fact.origin.line, fact.origin.source) == (value, line, gpo)
     assert fact.extra == (("gpo", gpo), ("precedence", 1))
+
+
+def _rsop_with_precedence(precedence: str) -> str:
+    guid = "{11111111-2222-3333-4444-555555555555}"
+    types = 'xmlns="http://www.microsoft.com/GroupPolicy/Types"'
+    base = 'xmlns="http://www.microsoft.com/GroupPolicy/Settings/Base"'
+    return (
+        '<Rsop xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns="http://www.microsoft.com/GroupPolicy/Rsop"><ComputerResults><Name>PC$</Name>'
+        f"<GPO><Name>G</Name><Path><Identifier {types}>{guid}</Identifier></Path></GPO>"
+        "<ExtensionData><Extension "
+        'xmlns:q2="http://www.microsoft.com/GroupPolicy/Settings/Auditing" '
+        'xsi:type="q2:AuditSettings" xmlns="http://www.microsoft.com/GroupPolicy/Settings">'
+        f"<q2:AuditSetting><GPO {base}><Identifier {types}>{guid}</Identifier></GPO>"
+        f"<Precedence {base}>{precedence}</Precedence>"
+        "<q2:SubcategoryName>Audit Logon</q2:SubcategoryName><q2:SettingValue>1</q2:SettingValue>"
+        "</q2:AuditSetting></Extension></ExtensionData></ComputerResults></Rsop>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("precedence", "extra"),
+    [
+        ("1", (("gpo", "G"), ("precedence", 1))),
+        (" 2 ", (("gpo", "G"), ("precedence", 2))),
+        ("", (("gpo", "G"),)),
+        ("-1", (("gpo", "G"),)),
+        ("\u00b9", (("gpo", "G"),)),  # a digit to str.isdigit, not to int(): was a ValueError
+    ],
+)
+def test_precedence_is_kept_when_it_is_a_number(
+    tmp_path: Path, precedence: str, extra: tuple[object, ...]
+) -> None:
+    path = tmp_path / "rsop.xml"
+    path.write_text(_rsop_with_precedence(precedence), encoding="utf-8")
+    [computer] = gpresult.load(path)
+    assert [(fact.key, fact.extra) for fact in computer.facts] == [
+        ("Logon", (*extra, ("guid", "")))
+    ]
