@@ -23,10 +23,12 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from multiprocessing.synchronize import Lock
+from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 from typing import IO, Any, overload
 
@@ -135,9 +137,11 @@ Row = tuple[int, str, str | None, str | None]
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """Where a target is in the spool file: the offset of its pickled :data:`Packed`
-    report, the report's size, and the size of the JSON line (UTF-8) that follows it."""
+    """Where a target is in the spool: the file (one per checking process), the offset of its
+    pickled :data:`Packed` report, the report's size, and the size of the JSON line (UTF-8)
+    that follows it."""
 
+    file: int
     offset: int
     packed: int
     line: int
@@ -162,31 +166,36 @@ class Checked:
 
 @dataclass(frozen=True, slots=True)
 class Spool:
-    """The spool file as the checking processes share it: its descriptor, which forked
-    workers inherit, and the lock that keeps each target's bytes in one piece."""
+    """The spool as the checking processes share it: one file per process, by descriptor
+    (forked workers inherit them), and the numbers of the files not yet taken.
 
-    fd: int
-    lock: Lock
+    A file of its own per process needs no lock, so a worker that dies (killed, out of
+    memory) cannot leave the others waiting for one.
+    """
+
+    fds: tuple[int, ...]
+    free: SimpleQueue[int]
+
+    def take(self) -> int:
+        """The number of a file no other process writes (called once per process)."""
+        return self.free.get()
 
 
 class _SpoolWriter:
-    """One process's end of the :class:`Spool`: appends a target and says where it went.
-
-    The file is flushed after each target, so the parent may read any target it was told
-    of; the lock is held for one seek and two writes (about 50 µs a target).
-    """
+    """One process's end of the :class:`Spool`: appends a target to its own file and says
+    where it went.  The file is flushed after each target, so the parent may read any
+    target it was told of."""
 
     def __init__(self, spool: Spool) -> None:
-        self._file = os.fdopen(spool.fd, "wb", closefd=False)
-        self._lock = spool.lock
+        self._number = spool.take()
+        self._file = os.fdopen(spool.fds[self._number], "wb", closefd=False)
 
     def write(self, packed: bytes, line: bytes) -> Stored:
-        with self._lock:
-            offset = self._file.seek(0, os.SEEK_END)
-            self._file.write(packed)
-            self._file.write(line)
-            self._file.flush()
-        return Stored(offset, len(packed), len(line))
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(packed)
+        self._file.write(line)
+        self._file.flush()
+        return Stored(self._number, offset, len(packed), len(line))
 
 
 def report_target(
@@ -321,9 +330,8 @@ def _checked(
     prepare: frozenset[str],
     spool: Spool | None,
 ) -> Generator[Outcome, None, None]:
-    jobs = max(1, min(options.jobs, len(plans)))
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        # Compiled checks are closures: workers get them by fork, which is not everywhere.
+    jobs = processes(options, plans)
+    if jobs == 1:
         _setup(benchmarks, options, prepare, spool)
         try:
             yield from map(_check, plans)
@@ -332,30 +340,66 @@ def _checked(
         return
     chunk = max(1, min(16, len(plans) // (4 * jobs)))
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, _worker_setup, (benchmarks, options, prepare, spool)) as pool:
-        yield from pool.imap(_check, plans, chunksize=chunk)
+    setup = (benchmarks, options, prepare, spool)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup, initargs=setup)
+    done = 0
+    try:
+        for outcome in pool.map(_check, plans, chunksize=chunk):
+            yield outcome
+            done += 1
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory, a crash in a C library): the pool stops the
+        # others.  The targets not handed over yet are reported as not checked.
+        for lost in plans[done:]:
+            yield None, [_not_checked(lost)], set()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def processes(options: RunOptions, plans: Sequence[TargetPlan]) -> int:
+    """How many processes check the targets: ``--jobs``, at most one per target, and one
+    where processes cannot be forked (compiled checks are closures: workers get them by
+    fork, which is not everywhere)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(options.jobs, len(plans)))
+
+
+def _not_checked(lost: TargetPlan) -> InputError:
+    where = str(lost.sources[0].path) if lost.sources else lost.name
+    return InputError(
+        where,
+        "not checked: a worker process ended unexpectedly (killed, or out of memory) "
+        "while the targets were checked",
+    )
 
 
 class SpooledTargets(Sequence[TargetReport]):
-    """Target reports kept in a temporary file and read back one at a time, in name order,
+    """Target reports kept in temporary files and read back one at a time, in name order,
     with their JSON lines and findings digest when the run prepared them (the reporters
     then use those, see :class:`checker.reporters.json.Prerendered` and
     :class:`checker.reporters.findings.Digested`).
 
-    The checking processes write the file (:class:`Spool`); the parent only keeps the
-    index of where each target is, so a target's bulk never passes through the parent
-    before a reporter reads it back.
+    The checking processes write the files, one each (:class:`Spool`); the parent only
+    keeps the index of where each target is, so a target's bulk never passes through the
+    parent before a reporter reads it back.
     """
 
-    def __init__(self, infos: Sequence[CheckInfo]) -> None:
+    def __init__(self, infos: Sequence[CheckInfo], processes: int) -> None:
         self._infos = infos
-        # Closed when the spool is collected; it lives as long as the Report does.  Being
-        # anonymous, it is gone when the parent ends, however it ends.
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="baseliner-")  # noqa: SIM115
-        self.spool = Spool(self._file.fileno(), multiprocessing.Lock())
-        # Per target, in arrival order: the name key, and (offset, size of the packed report,
-        # size of the JSON line) in a flat array: about 100 bytes a target, where a tuple
-        # each was 280 (the index is what grows with the fleet, issue 8's memory bar).
+        # Closed when the spool is collected; they live as long as the Report does.  Being
+        # anonymous, they are gone when the parent ends, however it ends.
+        self._files: list[IO[bytes]] = [
+            tempfile.TemporaryFile(prefix="baseliner-")  # noqa: SIM115
+            for _ in range(processes)
+        ]
+        free: SimpleQueue[int] = multiprocessing.get_context("fork").SimpleQueue()
+        for number in range(processes):
+            free.put(number)
+        self.spool = Spool(tuple(file.fileno() for file in self._files), free)
+        # Per target, in arrival order: the name key, and (file, offset, size of the packed
+        # report, size of the JSON line) in a flat array: about 100 bytes a target, where a
+        # tuple each was 280 (the index is what grows with the fleet, issue 8's memory bar).
         self._keys: list[str] = []
         self._where = array("q")
         self._order: Sequence[int] = ()
@@ -366,11 +410,12 @@ class SpooledTargets(Sequence[TargetReport]):
     def append(self, name: str, stored: Stored) -> None:
         """Index a stored target; its place in name order is (name key, arrival)."""
         self._keys.append(name.casefold())
-        self._where.extend((stored.offset, stored.packed, stored.line))
+        self._where.extend((stored.file, stored.offset, stored.packed, stored.line))
         self._lines = self._lines or bool(stored.line)
 
     def close(self) -> None:
-        self._file.close()
+        for file in self._files:
+            file.close()
 
     def seal(self, digest: dict[str, CheckDigest] | None) -> None:
         self._order = array("q", sorted(range(len(self._keys)), key=self._keys.__getitem__))
@@ -379,10 +424,12 @@ class SpooledTargets(Sequence[TargetReport]):
     def __len__(self) -> int:
         return len(self._keys)
 
-    def _place(self, item: int) -> tuple[int, int, int]:
-        """(offset, packed size, line size) of the ``item``-th target in name order."""
-        at = 3 * self._order[item]
-        return self._where[at], self._where[at + 1], self._where[at + 2]
+    def _read(self, item: int, line: bool) -> bytes:
+        """The ``item``-th target in name order: its packed report, or its JSON line."""
+        at = 4 * self._order[item]
+        number, offset, size, length = self._where[at : at + 4]
+        fd = self._files[number].fileno()
+        return os.pread(fd, length, offset + size) if line else os.pread(fd, size, offset)
 
     @overload
     def __getitem__(self, item: int) -> TargetReport: ...
@@ -393,9 +440,7 @@ class SpooledTargets(Sequence[TargetReport]):
     def __getitem__(self, item: int | slice) -> TargetReport | Sequence[TargetReport]:
         if isinstance(item, slice):
             return [self[i] for i in range(*item.indices(len(self)))]
-        offset, size, _ = self._place(item)
-        self._file.seek(offset)
-        packed: Packed = pickle.loads(self._file.read(size))
+        packed: Packed = pickle.loads(self._read(item, line=False))
         return _unpack(packed, self._infos)
 
     def __iter__(self) -> Iterator[TargetReport]:
@@ -408,9 +453,7 @@ class SpooledTargets(Sequence[TargetReport]):
 
     def _read_lines(self) -> Iterator[str]:
         for item in range(len(self)):
-            offset, size, length = self._place(item)
-            self._file.seek(offset + size)
-            yield self._file.read(length).decode()
+            yield self._read(item, line=True).decode()
 
     def digest(self) -> dict[str, CheckDigest] | None:
         """The findings digest collected as the targets arrived."""
@@ -422,12 +465,14 @@ class _Collector:
     the spool for a large fleet), and digest its findings when an output will want the
     digest."""
 
-    def __init__(self, infos: Sequence[CheckInfo], spooled: bool, prepare: frozenset[str]):
+    def __init__(
+        self, infos: Sequence[CheckInfo], spooled: bool, prepare: frozenset[str], processes: int
+    ):
         self._infos = infos
         self.prepare = prepare
         self.tally = Tally()
         self._tallied: dict[Row, Result] = {}
-        self._spool = SpooledTargets(infos) if spooled else None
+        self._spool = SpooledTargets(infos, processes) if spooled else None
         self._kept: list[TargetReport] = []
         self._digester = Digester(FLEET_NAMES) if spooled and prepare & DIGESTED else None
 
@@ -486,7 +531,8 @@ def run(
     planned = plan(paths, options.manifest)
     spooled = len(planned.targets) > SPOOL_ABOVE
     prepare = options.formats if spooled else frozenset()
-    collector = _Collector([check.info for check in iter_checks(benchmarks)], spooled, prepare)
+    infos = [check.info for check in iter_checks(benchmarks)]
+    collector = _Collector(infos, spooled, prepare, processes(options, planned.targets))
     try:
         return _report(benchmarks, planned, options, collector, progress)
     except BaseException:

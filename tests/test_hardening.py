@@ -248,3 +248,40 @@ def _wait_for_partial(folder: Path, proc: subprocess.Popen[bytes]) -> int:
                 return size
         time.sleep(0.005)
     raise AssertionError("no partial report appeared")
+
+
+# --- a worker killed mid-run ends the run with an error, not a hang -------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds workers in /proc")
+def test_killed_worker_is_an_error_and_the_rest_is_reported(fleet: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    command = [sys.executable, "-m", "checker", "check", str(fleet), "--policy", POLICY]
+    command += ["-o", f"json={out}", "--no-progress", "--jobs", "2"]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        os.kill(_a_worker(proc), signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=120)  # before the fix: waited for ever
+    finally:
+        proc.kill()
+    message = stderr.decode()
+    assert proc.returncode == 2, message
+    assert "Traceback" not in message
+    assert "not checked: a worker process ended unexpectedly" in message
+    report = json.loads(out.read_text(encoding="utf-8"))
+    lost = [e for e in report["errors"] if "not checked" in e["message"]]
+    assert lost, "the killed worker's targets are listed as not checked"
+    assert len(report["targets"]) + len(lost) == FLEET
+
+
+def _a_worker(proc: subprocess.Popen[bytes]) -> int:
+    """The process id of one of ``proc``'s workers, once it has one."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before a worker could be killed"
+        for children in Path(f"/proc/{proc.pid}/task").glob("*/children"):
+            found = children.read_text().split()
+            if found:
+                return int(found[0])
+        time.sleep(0.005)
+    raise AssertionError("no worker process appeared")
