@@ -6,6 +6,9 @@ and the file's bytes, so an edited file or a new schema never hits a stale entry
 lives in ``$BASELINER_CACHE_DIR``, else ``$XDG_CACHE_HOME/baseliner``, else
 ``~/.cache/baseliner``; ``BASELINER_NO_CACHE=1`` turns it off.  Any failure to read or write
 it is ignored: the cache can only save time, never change a result.
+
+Every edit of a benchmark and every upgrade makes new entries, so the cache keeps the
+:data:`KEEP` most recently used entries of each kind and removes the rest when it writes one.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from checker import __version__
 from checker.outputs import write_atomic
 
 T = TypeVar("T")
+
+KEEP = 256
+"""Entries kept per kind (ten shipped benchmarks and a policy repository's own, many times)."""
 
 
 def cache_dir() -> Path | None:
@@ -44,10 +50,25 @@ def cached(kind: str, salt: str, data: bytes, build: Callable[[], T]) -> T:
     try:
         with entry.open("rb") as handle:
             found: T = pickle.load(handle)
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # used: the last to go when the cache is pruned
         return found
     except Exception:  # a missing, partial or foreign entry is a miss
         pass
     value = build()
     with contextlib.suppress(OSError):
         write_atomic(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        prune(entry.parent, KEEP)
     return value
+
+
+def prune(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently used entries of ``folder``."""
+    used: list[tuple[float, Path]] = []
+    for entry in folder.glob("*.pickle"):
+        with contextlib.suppress(OSError):
+            used.append((entry.stat().st_mtime, entry))
+    used.sort(reverse=True)
+    for _, entry in used[keep:]:
+        with contextlib.suppress(OSError):
+            entry.unlink()

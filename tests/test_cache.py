@@ -3,6 +3,7 @@ never cached, and it can be turned off."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,33 @@ def test_no_cache_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BASELINER_NO_CACHE", "1")
     assert cache.cache_dir() is None
     assert cache.cached("k", "", b"x", lambda: 42) == 42
+
+
+def test_pruning_keeps_the_most_recently_used(tmp_path: Path) -> None:
+    for age, name in enumerate(["new", "used", "old", "older"]):
+        entry = tmp_path / f"{name}.pickle"
+        entry.write_bytes(b"x")
+        os.utime(entry, (1_000_000 - age, 1_000_000 - age))
+    (tmp_path / "other.txt").write_bytes(b"not an entry")
+    cache.prune(tmp_path, keep=2)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "new.pickle",
+        "other.txt",
+        "used.pickle",
+    ]
+
+
+def test_a_hit_counts_as_use_and_a_write_prunes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "KEEP", 2)
+    cache.cached("k", "", b"first", lambda: 1)
+    cache.cached("k", "", b"second", lambda: 2)
+    for entry in (tmp_path / "k").iterdir():
+        os.utime(entry, (1, 1))  # both long unused...
+    assert cache.cached("k", "", b"first", lambda: 0) == 1  # ...until "first" is read
+    cache.cached("k", "", b"third", lambda: 3)  # a third entry: "second" goes
+    assert cache.cached("k", "", b"first", lambda: 0) == 1
+    assert cache.cached("k", "", b"third", lambda: 0) == 3
+    assert len(list((tmp_path / "k").iterdir())) == 2
