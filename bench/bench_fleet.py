@@ -11,11 +11,12 @@ parsed by the fastest parser there is, lxml on each file's bytes, in as many pro
 in a fresh process (``--parse-only``).  Both are timed from the outside, wall clock, so both
 pay interpreter start-up; the ratio is printed side by side.
 
-A third figure puts the ratio in proportion: the *floor*, in one process, CPU time per device
-of the lxml parse plus ``json.dumps`` (the C encoder) of that device's line of the JSON
-report the run just wrote, with nothing else.  That is the least any Python tool writing
-this report (DESIGN §6, 140 KB a device) can spend, before normalizing, evaluating or
-writing JUnit and SARIF.
+A third figure puts the ratio in proportion, *parse+dumps*: in one process, CPU time per
+device of the lxml parse plus ``json.dumps`` (the C encoder) of that device's line of the
+JSON report the run just wrote, against the parse alone: what encoding the report DESIGN §6
+specifies (140 KB a device) costs a tool that builds the object and encodes it, before it
+normalizes, evaluates or writes JUnit and SARIF.  (This tool assembles the line from text
+encoded once per check, in about two thirds of the ``json.dumps`` time.)
 
 A fourth, *vs load*, divides the end-to-end time by a load-only pass in a fresh process (the
 tool's own reading, parsing and normalizing of every target, ``targets.load_target``, in as
@@ -102,7 +103,7 @@ def load_only(folder: Path, jobs: int) -> int:
         return sum(pool.imap_unordered(_load, targets, chunksize=16))
 
 
-def floor(folder: Path, report: Path, sample: int) -> tuple[float, float]:
+def parse_and_dumps(folder: Path, report: Path, sample: int) -> tuple[float, float]:
     """(parse ms, parse + JSON-encode ms) per device, one process, over ``sample`` devices.
 
     The report's target lines are decoded before timing; each device's line is encoded again
@@ -142,8 +143,8 @@ class Measured:
     end_to_end: float
     parse_only: float
     load_only: float
-    floor: tuple[float, float]
-    """(parse ms, parse + JSON-encode ms) per device, see :func:`floor`."""
+    parse_dumps: tuple[float, float]
+    """(parse ms, parse + JSON-encode ms) per device, see :func:`parse_and_dumps`."""
 
 
 def measure(devices: int, jobs: int, rounds: int, cache: Path) -> Measured:
@@ -152,7 +153,7 @@ def measure(devices: int, jobs: int, rounds: int, cache: Path) -> Measured:
     megabytes = sum(path.stat().st_size for path in folder.iterdir()) / 1e6
     with tempfile.TemporaryDirectory(prefix="bench-fleet-") as out:
         end_to_end = timed(check_command(folder, Path(out), jobs), rounds)
-        lower = floor(folder, Path(out) / "report.json", min(devices, 200))
+        lower = parse_and_dumps(folder, Path(out) / "report.json", min(devices, 200))
     parse = timed(pass_command("--parse-only", folder, jobs), rounds)
     load = timed(pass_command("--load-only", folder, jobs), rounds)
     return Measured(megabytes, end_to_end, parse, load, lower)
@@ -176,25 +177,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"policy {POLICY}, --jobs {args.jobs}, best of {args.rounds}")
     print(
         f"{'devices':>8} {'MB':>8} {'end-to-end s':>13} {'parse-only s':>13} {'ratio':>6} "
-        f"{'ms/device':>10} {'floor':>6} {'load-only s':>12} {'vs load':>8}"
+        f"{'ms/device':>10} {'parse+dumps':>12} {'load-only s':>12} {'vs load':>8}"
     )
     worst = 0.0
     for devices in args.devices:
         m = measure(devices, args.jobs, args.rounds, args.cache)
         ratio = m.end_to_end / m.parse_only
         worst = max(worst, ratio)
-        parse_ms, floor_ms = m.floor
+        parse_ms, dumps_ms = m.parse_dumps
         print(
             f"{devices:>8} {m.megabytes:>8.0f} {m.end_to_end:>13.2f} {m.parse_only:>13.2f} "
-            f"{ratio:>5.2f}x {1000 * m.end_to_end / devices:>10.1f} {floor_ms / parse_ms:>5.2f}x "
+            f"{ratio:>5.2f}x {1000 * m.end_to_end / devices:>10.1f} {dumps_ms / parse_ms:>11.2f}x "
             f"{m.load_only:>12.2f} {m.end_to_end / m.load_only:>7.2f}x"
         )
     print(
         f"target: end-to-end <= {TARGET:.0f}x parse-only: {'met' if worst <= TARGET else 'NOT met'}"
     )
     print(
-        "floor: lxml parse + json.dumps of the device's JSON report line, per device, one "
-        f"process, against the parse alone (last fleet: {parse_ms:.2f} -> {floor_ms:.2f} ms)"
+        "parse+dumps: lxml parse + json.dumps of the device's JSON report line, per device, one "
+        f"process, against the parse alone (last fleet: {parse_ms:.2f} -> {dumps_ms:.2f} ms)"
     )
     return 0
 
