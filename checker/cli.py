@@ -9,6 +9,7 @@ import functools
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -46,6 +47,25 @@ class InputErrors(Exception):
         self.errors = errors
 
 
+SHOWN_PER_MESSAGE = 20
+"""Input errors shown on the terminal with one message; the reports list them all."""
+
+
+def error_lines(errors: Sequence[InputError]) -> Iterator[str]:
+    """A line per input error, but at most :data:`SHOWN_PER_MESSAGE` with one message and then
+    how many more: a worker that dies leaves every target it did not hand over "not
+    checked", thousands in a large fleet."""
+    total = Counter(error.message for error in errors)
+    seen: Counter[str] = Counter()
+    for error in errors:
+        seen[error.message] += 1
+        if seen[error.message] <= SHOWN_PER_MESSAGE:
+            yield f"input error: {error}"
+        elif seen[error.message] == SHOWN_PER_MESSAGE + 1:
+            more = total[error.message] - SHOWN_PER_MESSAGE
+            yield f"input error: {more:,} more file(s): {error.message}"
+
+
 class GateFailed(Exception):
     """The results are below the gate set by --fail-under / --fail-on."""
 
@@ -60,8 +80,8 @@ def _exit_codes() -> Iterator[list[int]]:
         click.echo(f"policy error: {exc}", err=True)
         code[0] = EXIT_ERROR
     except InputErrors as exc:
-        for error in exc.errors:
-            click.echo(f"input error: {error}", err=True)
+        for line in error_lines(exc.errors):
+            click.echo(line, err=True)
         code[0] = EXIT_ERROR
     except GateFailed as exc:
         click.echo(f"gate failed: {exc}", err=True)
