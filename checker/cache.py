@@ -40,8 +40,16 @@ def cache_dir() -> Path | None:
     return Path(base) / "baseliner"
 
 
-def cached(kind: str, salt: str, data: bytes, build: Callable[[], T]) -> T:
-    """``build()``, or its result stored earlier for the same ``kind``, ``salt`` and ``data``."""
+def cached(
+    kind: str,
+    salt: str,
+    data: bytes,
+    build: Callable[[], T],
+    fresh: Callable[[T], bool] | None = None,
+) -> T:
+    """``build()``, or its result stored earlier for the same ``kind``, ``salt`` and ``data``
+    (and, when ``fresh`` is given, that it still accepts: a result that depends on other
+    files checks them)."""
     folder = cache_dir()
     if folder is None:
         return build()
@@ -50,10 +58,11 @@ def cached(kind: str, salt: str, data: bytes, build: Callable[[], T]) -> T:
     try:
         with entry.open("rb") as handle:
             found: T = pickle.load(handle)
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # used: the last to go when the cache is pruned
-        return found
-    except Exception:  # a missing, partial or foreign entry is a miss
+        if fresh is None or fresh(found):
+            with contextlib.suppress(OSError):
+                os.utime(entry)  # used: the last to go when the cache is pruned
+            return found
+    except Exception:  # a missing, partial, foreign or stale entry is a miss
         pass
     value = build()
     with contextlib.suppress(OSError):

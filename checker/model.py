@@ -431,6 +431,28 @@ class CheckInfo:
     tags: tuple[str, ...] = ()
     origin: Origin = Origin("<unknown>")
 
+    def __reduce__(self) -> tuple[type[CheckInfo], tuple[Any, ...]]:
+        # The benchmark cache pickles every check's info; the dataclass default for frozen
+        # slotted classes goes through fields() for every one, several times slower.
+        return (
+            CheckInfo,
+            (
+                self.id,
+                self.title,
+                self.category,
+                self.impact,
+                self.severity,
+                self.benchmark,
+                self.setting,
+                self.expected,
+                self.remediation,
+                self.rationale,
+                self.references,
+                self.tags,
+                self.origin,
+            ),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class BenchmarkInfo:

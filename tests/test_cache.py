@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from checker import cache
-from checker.policy import load_benchmark, read_benchmark
+from checker.policy import Benchmark, load_benchmark, read_benchmark
 from checker.yamlsrc import PolicyError
 from tests.conftest import ROOT
 
@@ -88,3 +88,69 @@ def test_a_hit_counts_as_use_and_a_write_prunes(
     assert cache.cached("k", "", b"first", lambda: 0) == 1
     assert cache.cached("k", "", b"third", lambda: 0) == 3
     assert len(list((tmp_path / "k").iterdir())) == 2
+
+
+# --- compiled benchmarks ------------------------------------------------------------------
+
+PROFILE_DIR = ROOT / "tests" / "data" / "lint" / "good"
+VALUES: list[object] = [None, 0, 1, 4, 16, 99, -1, "", "1", "x", [], ["S-1-5-32-544"], True]
+
+
+def _verdicts(benchmark: Benchmark) -> list[tuple[object, ...]]:
+    """What a benchmark is: its checks' metadata and scope, and each judge's verdict on a
+    spread of values (an error counts as a verdict)."""
+    out: list[tuple[object, ...]] = []
+    for check in benchmark.checks:
+        verdicts = []
+        for value in VALUES:
+            try:
+                verdicts.append(check.judge(value))
+            except Exception as exc:  # the engine turns these into error results
+                verdicts.append(type(exc).__name__)
+        out.append((check.info, check.kind, check.key, check.applies_to, check.absent_ok,
+                    check.wants_absent, tuple(verdicts)))  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize(
+    "path", [GOOD, PROFILE_DIR / "contoso-strict.yaml", ROOT / "policies" / "stig-windows10.yaml"]
+)
+def test_a_cached_compiled_benchmark_is_the_compiled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path
+) -> None:
+    monkeypatch.setenv("BASELINER_NO_CACHE", "1")
+    fresh = load_benchmark(path)
+    monkeypatch.delenv("BASELINER_NO_CACHE")
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
+    load_benchmark(path)  # compiles and stores
+    assert list((tmp_path / "compiled").glob("*.pickle"))
+    cached = load_benchmark(path)
+    assert cached.info == fresh.info
+    assert _verdicts(cached) == _verdicts(fresh)
+
+
+def test_a_profile_misses_when_its_base_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path / "c"))
+    for name in ("contoso.yaml", "contoso-strict.yaml"):
+        (tmp_path / name).write_bytes((PROFILE_DIR / name).read_bytes())
+    profile = tmp_path / "contoso-strict.yaml"
+    before = {c.info.id: c.info.title for c in load_benchmark(profile).checks}
+    base = tmp_path / "contoso.yaml"
+    base.write_text(base.read_text().replace('title: "Turn off', 'title: "Edited Turn off'))
+    after = {c.info.id: c.info.title for c in load_benchmark(profile).checks}
+    changed = [check_id for check_id in before if before[check_id] != after[check_id]]
+    assert len(changed) == 1 and after[changed[0]].startswith("Edited ")
+
+
+def test_the_same_file_named_another_way_keeps_its_own_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path / "c"))
+    copy = tmp_path / "copy.yaml"
+    copy.write_bytes(GOOD.read_bytes())
+    for path in (GOOD, copy, GOOD, copy):
+        benchmark = load_benchmark(path)
+        assert benchmark.info.path == str(path)
+        assert {check.info.origin.path for check in benchmark.checks} == {str(path)}
