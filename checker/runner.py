@@ -393,7 +393,7 @@ class SpooledTargets(Sequence[TargetReport]):
             tempfile.TemporaryFile(prefix="baseliner-")  # noqa: SIM115
             for _ in range(processes)
         ]
-        free: SimpleQueue[int] = multiprocessing.get_context("fork").SimpleQueue()
+        free: SimpleQueue[int] = multiprocessing.SimpleQueue()
         for number in range(processes):
             free.put(number)
         self.spool = Spool(tuple(file.fileno() for file in self._files), free)
@@ -428,8 +428,9 @@ class SpooledTargets(Sequence[TargetReport]):
         """The ``item``-th target in name order: its packed report, or its JSON line."""
         at = 4 * self._order[item]
         number, offset, size, length = self._where[at : at + 4]
-        fd = self._files[number].fileno()
-        return os.pread(fd, length, offset + size) if line else os.pread(fd, size, offset)
+        file = self._files[number]
+        file.seek(offset + size if line else offset)
+        return file.read(length if line else size)
 
     @overload
     def __getitem__(self, item: int) -> TargetReport: ...
