@@ -27,12 +27,13 @@ Keys are canonical (:func:`canonical_key`): lower case, registry hives abbreviat
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 JSON = Any
 """A JSON-compatible value (None, bool, int, str, list, dict)."""
@@ -80,6 +81,28 @@ class Category(StrEnum):
     SECURITY_CONTROLS = "security_controls"
 
 
+_Value = TypeVar("_Value")
+
+
+def pickled_by_fields(cls: type[_Value]) -> type[_Value]:
+    """Make a frozen slotted dataclass pickle as a call with its field values.
+
+    The dataclass default for such classes goes through ``fields()`` for every object,
+    several times slower; a fleet's spool pickles an origin per result, and the benchmark
+    cache every check's info.  The field list is read once, here, so it cannot drift.
+    """
+    names = [item.name for item in fields(cls)]  # type: ignore[arg-type]
+    values = operator.attrgetter(*names)
+
+    def reduce(self: _Value) -> tuple[type[_Value], tuple[Any, ...]]:
+        found = values(self)
+        return cls, found if len(names) > 1 else (found,)
+
+    setattr(cls, "__reduce__", reduce)  # noqa: B010 -- a method assigned after the class
+    return cls
+
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a fact, result or error came from.
@@ -100,11 +123,6 @@ class Origin:
             "offset": self.offset,
             "source": self.source,
         }
-
-    def __reduce__(self) -> tuple[type[Origin], tuple[str, int | None, int | None, str | None]]:
-        # A fleet's spool pickles an origin per result; the dataclass default for frozen
-        # slotted classes goes through fields() for every one, four times slower.
-        return (Origin, (self.path, self.line, self.offset, self.source))
 
     def __str__(self) -> str:
         where = self.path
@@ -413,6 +431,7 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CheckInfo:
     """What reporters need to know about a check: its metadata and where it is defined."""
@@ -430,28 +449,6 @@ class CheckInfo:
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     origin: Origin = Origin("<unknown>")
-
-    def __reduce__(self) -> tuple[type[CheckInfo], tuple[Any, ...]]:
-        # The benchmark cache pickles every check's info; the dataclass default for frozen
-        # slotted classes goes through fields() for every one, several times slower.
-        return (
-            CheckInfo,
-            (
-                self.id,
-                self.title,
-                self.category,
-                self.impact,
-                self.severity,
-                self.benchmark,
-                self.setting,
-                self.expected,
-                self.remediation,
-                self.rationale,
-                self.references,
-                self.tags,
-                self.origin,
-            ),
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from checker.model import (
     MDM_WINS_OVER_GP,
+    Category,
+    CheckInfo,
     Confidence,
     Fact,
     Kind,
     Origin,
+    Severity,
     Source,
     build_target,
     canonical_key,
@@ -89,3 +94,19 @@ def test_co_management(facts: list[Fact], value: int, confidence: Confidence, ru
 def test_agreeing_sources_are_no_conflict() -> None:
     facts = (_rtp(0, None, "gpo"), _rtp(0, "intune.rtp", "mdm"), _rtp(0, "intune.b", "b"))
     assert build_target("dev", [Source("s", "test", facts)]).conflicts == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Origin("a.pol", 3, 7, "GPO"),
+        Origin("b.xml"),
+        CheckInfo(
+            "c1", "Title", Category.OS, 3, Severity.HIGH, "bench", "registry:k", "== 1",
+            "fix it", "because", ("ref",), ("tag",), Origin("p.yaml", 12),
+        ),
+    ],
+)  # fmt: skip
+def test_pickled_by_fields_round_trips(value: object) -> None:
+    again = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == value and type(again) is type(value)
