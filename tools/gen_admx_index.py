@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from checker.loaders.text import read_bytes  # noqa: E402
-from checker.loaders.xmlsafe import Element, parse_xml, read_xml  # noqa: E402
+from checker.loaders.xmlsafe import Element, local, parse_xml, read_xml  # noqa: E402
 
 _STRING_REF = re.compile(r"\$\((string|presentation)\.([^)]+)\)")
 # Windows' WindowsDefender.adml had "Definitions" replaced by "security intelligence"
@@ -31,11 +31,6 @@ _BROKEN_NAMESPACE = (b"/Policysecurity intelligence", b"/PolicyDefinitions")
 _ELEMENT_TYPES = ("decimal", "longDecimal", "boolean", "enum", "text", "list", "multiText")
 
 Json = Any
-
-
-def local(element: Element) -> str:
-    """The tag without its namespace."""
-    return str(element.tag).rpartition("}")[2]
 
 
 def children(element: Element, name: str) -> list[Element]:

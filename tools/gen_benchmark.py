@@ -61,7 +61,7 @@ from checker import hardeningkitty  # noqa: E402
 from checker.hardeningkitty import Finding  # noqa: E402
 from checker.loaders import gpo_backup  # noqa: E402
 from checker.loaders.text import read_bytes, read_text  # noqa: E402
-from checker.loaders.xmlsafe import Element, parse_xml  # noqa: E402
+from checker.loaders.xmlsafe import Element, local, parse_xml  # noqa: E402
 from checker.mapping import Mapping, load_mapping  # noqa: E402
 from checker.model import (  # noqa: E402
     JSON,
@@ -127,12 +127,8 @@ class Report:
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # right -> member names
 
 
-def _local(element: Element) -> str:
-    return str(element.tag).rpartition("}")[2]
-
-
 def _children(element: Element, name: str) -> list[Element]:
-    return [child for child in element if _local(child) == name]
+    return [child for child in element if local(child) == name]
 
 
 def _text(element: Element, name: str) -> str:
@@ -149,12 +145,12 @@ def _policy_element(element: Element) -> tuple[str, str] | None:
     if values:
         shown = _text(values[0], "Name") or (values[0].text or "").strip()
     else:
-        shown = "Enabled" if _local(element) == "CheckBox" else ""
+        shown = "Enabled" if local(element) == "CheckBox" else ""
     return (label, shown) if label else None
 
 
 def _report_policy(element: Element) -> ReportPolicy:
-    parts = (_policy_element(child) for child in element if _local(child) not in _POLICY_META)
+    parts = (_policy_element(child) for child in element if local(child) not in _POLICY_META)
     return ReportPolicy(
         _text(element, "Name"),
         _text(element, "State"),
@@ -174,7 +170,7 @@ def _option_display(display: Element) -> str:
     if number:
         units = _text(display, "Units")
         return f"{number} {units}".strip()
-    fields = [f for f in display.iter() if _local(f) == "Field" and _text(f, "Value") == "true"]
+    fields = [f for f in display.iter() if local(f) == "Field" and _text(f, "Value") == "true"]
     if fields:
         return ", ".join(_text(f, "Name") for f in fields)
     return _text(display, "DisplayString")
@@ -195,7 +191,7 @@ def read_gpreport(path: Path) -> Report:
     computer = _children(root, "Computer")
     policies, options, members = [], {}, {}
     for element in computer[0].iter() if computer else ():
-        kind = _local(element)
+        kind = local(element)
         if kind == "Policy":
             policies.append(_report_policy(element))
         elif kind == "SecurityOptions":
@@ -260,13 +256,11 @@ def _read_adml(path: Path) -> _AdmxFile:
     if path.suffix.casefold() != ".adml" or not path.is_file():
         return _AdmxFile({}, {})
     root = _parse_definitions(path)
-    strings = {
-        e.get("id", ""): (e.text or "").strip() for e in root.iter() if _local(e) == "string"
-    }
+    strings = {e.get("id", ""): (e.text or "").strip() for e in root.iter() if local(e) == "string"}
     labels = {
         p.get("id", ""): {c.get("refId", ""): "".join(c.itertext()).strip() for c in p}
         for p in root.iter()
-        if _local(p) == "presentation"
+        if local(p) == "presentation"
     }
     return _AdmxFile(strings, labels)
 
@@ -275,11 +269,11 @@ def _enum_items(element: Element, strings: dict[str, str]) -> tuple[tuple[JSON, 
     items: list[tuple[JSON, str]] = []
     for item in _children(element, "item"):
         for value in item.iter():
-            if _local(value) == "decimal":
+            if local(value) == "decimal":
                 items.append(
                     (int(value.get("value", "0")), _resolve(item.get("displayName", ""), strings))
                 )
-            elif _local(value) == "string":
+            elif local(value) == "string":
                 items.append((value.text or "", _resolve(item.get("displayName", ""), strings)))
     return tuple(items)
 
@@ -298,12 +292,12 @@ class AdmxIndex:
             root = _parse_definitions(path)
             adml = _read_adml(adml_names.get(f"{path.stem}.adml".casefold(), path))
             spaces = _namespaces(root)
-            for category in (e for e in root.iter() if _local(e) == "category"):
+            for category in (e for e in root.iter() if local(e) == "category"):
                 self._categories[_qualified(category.get("name", ""), spaces)] = (
                     _resolve(category.get("displayName", ""), adml.strings),
                     _parent(category, spaces),
                 )
-            pending.extend((p, adml, spaces) for p in root.iter() if _local(p) == "policy")
+            pending.extend((p, adml, spaces) for p in root.iter() if local(p) == "policy")
         for policy, adml, spaces in pending:
             if policy.get("class") in ("Machine", "Both"):
                 self._index_policy(policy, adml, spaces)
@@ -322,7 +316,7 @@ class AdmxIndex:
         labels = adml.labels.get(_resolve_id(policy.get("presentation", "")), {})
         if policy.get("valueName"):
             self._add(key, policy.get("valueName", ""), AdmxPart(display, category, None))
-        for listed in (e for e in policy.iter() if _local(e) in ("enabledList", "disabledList")):
+        for listed in (e for e in policy.iter() if local(e) in ("enabledList", "disabledList")):
             for item in _children(listed, "item"):
                 self._add(
                     item.get("key", key),
@@ -332,8 +326,8 @@ class AdmxIndex:
         for elements in _children(policy, "elements"):
             for element in elements:
                 label = labels.get(element.get("id", ""), element.get("id", ""))
-                items = _enum_items(element, adml.strings) if _local(element) == "enum" else ()
-                is_list = _local(element) == "list"
+                items = _enum_items(element, adml.strings) if local(element) == "enum" else ()
+                is_list = local(element) == "list"
                 part = AdmxPart(display, category, label, items, is_list)
                 self._add(
                     element.get("key", key), "*" if is_list else element.get("valueName", ""), part
@@ -354,9 +348,9 @@ def _namespaces(root: Element) -> dict[str, str]:
     within a namespace: Edge WebView2 and Windows both define "Network")."""
     spaces = {}
     for element in root.iter():
-        if _local(element) in ("target", "using"):
+        if local(element) in ("target", "using"):
             spaces[element.get("prefix", "")] = element.get("namespace", "")
-        if _local(element) == "target":
+        if local(element) == "target":
             spaces[""] = element.get("namespace", "")
     return spaces
 

@@ -40,10 +40,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from checker.loaders.text import detect_encoding, read_bytes
-from checker.loaders.xmlsafe import Element, parse_xml
+from checker.loaders.xmlsafe import Element, local, parse_xml
 from checker.model import JSON, Confidence, Fact, Kind, Origin, Source, input_error, registry_path
 
 FORMAT = "gpp-registry"
@@ -85,10 +83,6 @@ class Item:
     element: Element
     writes: tuple[Write, ...]
     targeting: str | None
-
-
-def local(element: Element) -> str:
-    return etree.QName(element).localname
 
 
 def _children(element: Element) -> Iterator[Element]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from checker.loaders import admx, gpp_registry
 from checker.loaders.text import detect_encoding
-from checker.loaders.xmlsafe import Element, read_xml
+from checker.loaders.xmlsafe import Element, local, read_xml
 from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
 from checker.principals import principal
 
@@ -94,21 +94,6 @@ class Scope:
     ) -> Fact:
         path = registry_path(key, name, self.hive)
         return self.fact(element, Kind.REGISTRY, path, value, type=rtype, deleted=deleted)
-
-
-def local(element: Element) -> str:
-    """The tag without its namespace (comments and PIs are removed by the parser)."""
-    tag = str(element.tag)
-    name = _LOCAL_NAMES.get(tag)
-    if name is None:
-        name = tag.rpartition("}")[2]
-        if len(_LOCAL_NAMES) < 4096:  # exports use a few dozen tags; a hostile one, any number
-            _LOCAL_NAMES[tag] = name
-    return name
-
-
-_LOCAL_NAMES: dict[str, str] = {}
-"""Local names by namespaced tag: this runs for every child of every setting of a fleet."""
 
 
 def kids(element: Element, name: str) -> Iterator[Element]:

@@ -102,6 +102,22 @@ def _refuse_entities(root: Element, path: str) -> None:
         raise input_error(path, f"XML DOCTYPE declares entities ({', '.join(names)}); refused")
 
 
+def local(element: Element) -> str:
+    """The tag without its namespace (comments and PIs are removed by the parser)."""
+    tag = str(element.tag)
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 4096:  # exports use a few dozen tags; a hostile one, any number
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
+_LOCAL_NAMES: dict[str, str] = {}
+"""Local names by namespaced tag, looked up rather than split: loaders ask for every child
+of every setting of every device of a fleet."""
+
+
 def read_xml(path: Path) -> Element:
     """The root element of the XML file ``path`` (size-capped by ``text.read_bytes``)."""
     return parse_xml(read_bytes(path), str(path))
