@@ -147,7 +147,8 @@ def _reference(element: Element | None) -> str:
     """The key a GPO is matched by: its GUID (case varies between list and settings)."""
     if element is None:
         return ""
-    guid = element.findtext(f"{_TYPES}Identifier") or ""
+    identifier = _identifier(element)
+    guid = "" if identifier is None else identifier.text or ""
     return guid.strip().casefold() or "domain:" + (element.findtext(f"{_TYPES}Domain") or "")
 
 
