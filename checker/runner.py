@@ -1,17 +1,18 @@
 """The orchestrator: plan targets, load and evaluate each, score, and assemble the Report.
 
 Loaders, engine and scoring are built separately and handed to :func:`run`.  Targets are
-checked one at a time, in worker processes when ``jobs > 1``; each target's results are
-packed compactly, tallied for the fleet score, and spooled to a temporary file when the fleet
-is large, so memory holds the fleet's tallies and one target at a time, not the whole fleet.
+checked in batches of consecutive targets, in worker processes when ``jobs > 1``; each
+target's results are packed compactly, tallied for the fleet score, and spooled to a
+temporary file when the fleet is large, so memory holds the fleet's tallies and one target at
+a time, not the whole fleet.
 
 The parent's share per target is kept small, since it runs serially while the workers run in
-parallel (on the same cores): in a spooled run each worker writes its targets' packed reports
-and JSON lines to a spool file of its own and hands the parent only where they are, with what
-the tally reads of each result and its findings when the run's outputs want them, so that the
-bulky part of a target (150 KB) never passes through the parent until the JSON report is
-written, and the reporters after the run neither read nor rebuild every target again
-(:class:`Checked`, :class:`SpooledTargets`).
+parallel (on the same cores): each batch comes with its own tally, which the parent merges
+(:class:`Batch`); in a spooled run each worker writes its targets' packed reports and JSON
+lines to a spool file of its own and hands the parent only where they are, with their
+findings when the run's outputs want them, so that the bulky part of a target (150 KB) never
+passes through the parent until the JSON report is written, and the reporters after the run
+neither read nor rebuild every target again (:class:`Checked`, :class:`SpooledTargets`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from checker.plans import plan_states
 from checker.policy import Benchmark, iter_checks
 from checker.reporters import json
 from checker.reporters.findings import FLEET_NAMES, CheckDigest, Digester
-from checker.scoring import Tally, target_score
+from checker.scoring import PackedTally, Tally, target_score
 from checker.targets import Plan, TargetPlan, load_target, plan
 from checker.yamlsrc import Located
 
@@ -131,10 +132,6 @@ def _result(row: PackedResult, infos: Sequence[CheckInfo]) -> Result:
     return Result(infos[i], Status(status), actual, origins, reason, via, lean_status, exception)
 
 
-Row = tuple[int, str, str | None, str | None]
-"""What the fleet tally reads of a result: check index, status, lean and exception."""
-
-
 @dataclass(frozen=True, slots=True)
 class Stored:
     """Where a target is in the spool: the file (one per checking process), the offset of its
@@ -153,15 +150,32 @@ class Checked:
 
     ``kept`` is the packed report itself when the run is held in memory, or where the
     worker stored it (with its JSON line when the outputs want one) when the run is
-    spooled; ``rows`` is what the tally reads of each result; ``findings`` its packed
-    results other than passes (the digest's samples), only when the run is spooled and its
-    outputs want the digest (else empty).
+    spooled; ``findings`` its packed results other than passes (the digest's samples),
+    only when the run is spooled and its outputs want the digest (else empty).
     """
 
     name: str
     kept: Packed | Stored
-    rows: tuple[Row, ...]
     findings: tuple[PackedResult, ...] = ()
+
+
+Outcome = tuple[Checked | None, list[InputError], set[int]]
+"""A worker's answer for one target: the target (None when it could not be loaded), its input
+errors, and the exceptions it matched."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Consecutive targets as one process checked them: each one's :data:`Outcome`, and
+    their fleet tally, packed.
+
+    The process tallies its targets itself, so the parent merges one tally per batch
+    instead of adding every result of every target: the parent runs serially, and on a
+    machine with many cores its share per target is what bounds a fleet's throughput.
+    """
+
+    outcomes: tuple[Outcome, ...]
+    tally: PackedTally
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,10 +245,6 @@ class _WorkerState:
 
 _STATE = _WorkerState()
 
-Outcome = tuple[Checked | None, list[InputError], set[int]]
-"""A worker's answer for one target: the target (None when it could not be loaded), its input
-errors, and the exceptions it matched."""
-
 
 def _setup(
     benchmarks: Sequence[Benchmark],
@@ -291,24 +301,30 @@ def _collecting_less() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _check(target_plan: TargetPlan) -> Outcome:
+def _check_batch(batch: Sequence[TargetPlan]) -> Batch:
+    """Check consecutive targets and tally them (see :class:`Batch`)."""
+    tally = Tally()
+    outcomes = tuple(_check(target_plan, tally) for target_plan in batch)
+    return Batch(outcomes, tally.packed(_STATE.index))
+
+
+def _check(target_plan: TargetPlan, tally: Tally) -> Outcome:
     target, errors = load_target(target_plan)
     if target is None:
         return None, errors, set()
     _STATE.exemptions.matched.clear()
     report = report_target(_STATE.benchmarks, target, _STATE.exemptions)
+    tally.add(report.results, report.name)
     return _hand_over(report), errors, set(_STATE.exemptions.matched)
 
 
 def _hand_over(report: TargetReport) -> Checked:
     """``report`` as the parent collects it (see :class:`Checked`)."""
     packed = _pack(report, _STATE.index)
-    rows = packed[2]
     return Checked(
         name=report.name,
         kept=_keep(packed, report),
-        rows=tuple((row[0], row[1], row[6], row[7]) for row in rows),
-        findings=tuple(row for row in rows if row[1] != Status.PASS)
+        findings=tuple(row for row in packed[2] if row[1] != Status.PASS)
         if _STATE.prepare & DIGESTED
         else (),
     )
@@ -329,29 +345,31 @@ def _checked(
     options: RunOptions,
     prepare: frozenset[str],
     spool: Spool | None,
-) -> Generator[Outcome, None, None]:
+) -> Generator[Batch, None, None]:
+    """The targets checked, in ``plans`` order, batch by batch."""
     jobs = processes(options, plans)
+    size = max(1, min(16, len(plans) // (4 * jobs)))
+    batches = [plans[start : start + size] for start in range(0, len(plans), size)]
     if jobs == 1:
         _setup(benchmarks, options, prepare, spool)
         try:
-            yield from map(_check, plans)
+            yield from map(_check_batch, batches)
         finally:
             _STATE.writer = None
         return
-    chunk = max(1, min(16, len(plans) // (4 * jobs)))
     context = multiprocessing.get_context("fork")
     setup = (benchmarks, options, prepare, spool)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_setup, initargs=setup)
     done = 0
     try:
-        for outcome in pool.map(_check, plans, chunksize=chunk):
-            yield outcome
+        for batch in pool.map(_check_batch, batches):
+            yield batch
             done += 1
     except BrokenProcessPool:
         # A worker died (killed, out of memory, a crash in a C library): the pool stops the
         # others.  The targets not handed over yet are reported as not checked.
-        for lost in plans[done:]:
-            yield None, [_not_checked(lost)], set()
+        lost = [target for batch in batches[done:] for target in batch]
+        yield Batch(tuple((None, [_not_checked(target)], set()) for target in lost), (0, ()))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -462,9 +480,9 @@ class SpooledTargets(Sequence[TargetReport]):
 
 
 class _Collector:
-    """The parent's share of a run: tally each target, keep it (in memory, or index it in
-    the spool for a large fleet), and digest its findings when an output will want the
-    digest."""
+    """The parent's share of a run: merge the batches' tallies, keep each target (in
+    memory, or index it in the spool for a large fleet), and digest its findings when an
+    output will want the digest."""
 
     def __init__(
         self, infos: Sequence[CheckInfo], spooled: bool, prepare: frozenset[str], processes: int
@@ -472,7 +490,6 @@ class _Collector:
         self._infos = infos
         self.prepare = prepare
         self.tally = Tally()
-        self._tallied: dict[Row, Result] = {}
         self._spool = SpooledTargets(infos, processes) if spooled else None
         self._kept: list[TargetReport] = []
         self._digester = Digester(FLEET_NAMES) if spooled and prepare & DIGESTED else None
@@ -487,9 +504,12 @@ class _Collector:
         if self._spool is not None:
             self._spool.close()
 
+    def merge(self, tally: PackedTally) -> None:
+        """Add the tally of a batch of targets (see :class:`Batch`)."""
+        self.tally.merge(Tally.unpacked(tally, self._infos))
+
     def add(self, checked: Checked) -> None:
-        results = [self._tallied.get(row) or self._tally_result(row) for row in checked.rows]
-        self.tally.add(results, checked.name)
+        """Keep a checked target (its results are in its batch's tally)."""
         if isinstance(checked.kept, Stored):
             self._index(checked, checked.kept)
         else:
@@ -503,14 +523,6 @@ class _Collector:
             order = (checked.name.casefold(), len(spool))
             self._digester.offer(checked.name, found, order)
         spool.append(checked.name, stored)
-
-    def _tally_result(self, row: Row) -> Result:
-        """A result with only what the tally reads, shared by every target that has it."""
-        i, status, lean, exception = row
-        lean_status = Status(lean) if lean else None
-        result = Result(self._infos[i], Status(status), lean=lean_status, exception=exception)
-        self._tallied[row] = result
-        return result
 
     def targets(self, fleet: FleetScore) -> Sequence[TargetReport]:
         """The collected targets in name order (``fleet``: their tally's score)."""
@@ -555,15 +567,19 @@ def _report(
     matched: set[int] = set()
     total = len(planned.targets)
     prepare = collector.prepare
-    outcomes = _checked(benchmarks, planned.targets, options, prepare, collector.spool)
-    with closing(outcomes), _collecting_less():
-        for done, (checked, target_errors, hits) in enumerate(outcomes, 1):
-            errors += target_errors
-            matched |= hits
-            if checked is not None:
-                collector.add(checked)
-            if progress is not None:
-                progress(done, total)
+    batches = _checked(benchmarks, planned.targets, options, prepare, collector.spool)
+    done = 0
+    with closing(batches), _collecting_less():
+        for batch in batches:
+            collector.merge(batch.tally)
+            for checked, target_errors, hits in batch.outcomes:
+                errors += target_errors
+                matched |= hits
+                if checked is not None:
+                    collector.add(checked)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
     fleet = collector.tally.fleet_score()
     exemptions = Exemptions(list(options.exceptions), options.today, matched)
     warnings = exemptions.warnings()

@@ -15,9 +15,10 @@ alternate mitigation are credited; risk acceptance and planned remediation are n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from checker.model import (
     Category,
@@ -76,6 +77,17 @@ class _CheckTally:
                 if len(self.failing) < FAILING_NAMES_KEPT:
                     self.failing.append(target)
 
+    def merge(self, other: _CheckTally) -> None:
+        """Add the counts of ``other``, whose targets come after this tally's."""
+        self.applicable += other.applicable
+        self.complying += other.complying
+        self.uncertain += other.uncertain
+        self.uncertain_passing += other.uncertain_passing
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+        self.exposed += other.exposed
+        self.failing += other.failing[: FAILING_NAMES_KEPT - len(self.failing)]
+
     def counts(self, uncertain_as: bool | None = None) -> tuple[int, int]:
         """(complying, applicable) targets; uncertain ones counted as failing (``False``),
         passing (``True``) or left out (``None``)."""
@@ -89,6 +101,10 @@ class _CheckTally:
         """Share of applicable targets that comply (see :meth:`counts`)."""
         good, total = self.counts(uncertain_as)
         return Fraction(good, total) if total else None
+
+
+PackedTally = tuple[int, tuple[tuple[Any, ...], ...]]
+"""A :class:`Tally` as :meth:`Tally.packed` gives it: targets, and a row per check."""
 
 
 @dataclass(slots=True)
@@ -105,6 +121,53 @@ class Tally:
             if tally is None:
                 tally = self.checks[result.check.id] = _CheckTally(result.check)
             tally.add(result, target)
+
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s targets, which come after this tally's (the failing names kept
+        are the first ones, in target order)."""
+        self.targets += other.targets
+        for check_id, theirs in other.checks.items():
+            mine = self.checks.get(check_id)
+            if mine is None:
+                mine = self.checks[check_id] = _CheckTally(theirs.info)
+            mine.merge(theirs)
+
+    def packed(self, index: Mapping[str, int]) -> PackedTally:
+        """This tally as plain data, each check by its number in ``index``: what a worker
+        process sends for the targets it checked (a CheckInfo each would be most of it).
+        :meth:`unpacked` is the inverse."""
+        return self.targets, tuple(
+            (
+                index[check_id],
+                t.applicable,
+                t.complying,
+                t.uncertain,
+                t.uncertain_passing,
+                tuple((status.value, count) for status, count in t.statuses.items()),
+                t.exposed,
+                tuple(t.failing),
+            )
+            for check_id, t in self.checks.items()
+        )
+
+    @classmethod
+    def unpacked(cls, packed: PackedTally, infos: Sequence[CheckInfo]) -> Tally:
+        """The tally :meth:`packed` gave, ``infos`` being the checks in ``index`` order."""
+        targets, rows = packed
+        checks = {}
+        for i, applicable, complying, uncertain, leaning, statuses, exposed, failing in rows:
+            info = infos[i]
+            checks[info.id] = _CheckTally(
+                info,
+                applicable,
+                complying,
+                uncertain,
+                leaning,
+                {Status(status): count for status, count in statuses},
+                exposed,
+                list(failing),
+            )
+        return cls(checks, targets)
 
     def score(self, uncertain_as: bool | None = None) -> tuple[Score, dict[Category, Score]]:
         overall: list[Fraction | int] = [0, 0]

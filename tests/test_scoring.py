@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.model import Category, CheckInfo, Result, Severity, Status
-from checker.scoring import Tally, target_score
+from checker.scoring import FAILING_NAMES_KEPT, Tally, target_score
 
 
 def _info(check_id: str, category: Category, impact: int) -> CheckInfo:
@@ -109,3 +109,52 @@ def test_single_target_score_equals_a_fleet_of_one(rows: list[tuple[Any, ...]]) 
     tally = Tally()
     tally.add(results, "one")
     assert target_score(results) == tally.target_score()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from([A, B, C, D]),
+                st.sampled_from(list(Status)),
+                st.sampled_from([None, "third_party_control", "risk_acceptance"]),
+                st.sampled_from([None, Status.PASS, Status.FAIL]),
+            ),
+            max_size=6,
+        ),
+        max_size=12,
+    ),
+    st.integers(1, 5),
+)
+def test_tallies_of_batches_merged_equal_one_tally(
+    targets: list[list[tuple[Any, ...]]], batch: int
+) -> None:
+    """Workers tally their batches of targets and send them packed; the parent merges them
+    in target order: the fleet score, counts and failing names are those of one tally."""
+    infos = [A, B, C, D]
+    index = {info.id: i for i, info in enumerate(infos)}
+    whole, merged = Tally(), Tally()
+    for start in range(0, len(targets), batch):
+        part = Tally()
+        for number, rows in enumerate(targets[start : start + batch], start):
+            results = [Result(i, s, exception=why, lean=lean) for i, s, why, lean in rows]
+            whole.add(results, f"t{number}")
+            part.add(results, f"t{number}")
+        merged.merge(Tally.unpacked(part.packed(index), infos))
+    assert merged.fleet_score() == whole.fleet_score()
+    assert merged.targets == whole.targets
+    assert {k: (t.statuses, t.failing) for k, t in merged.checks.items()} == {
+        k: (t.statuses, t.failing) for k, t in whole.checks.items()
+    }
+
+
+def test_merged_tally_keeps_the_first_failing_names() -> None:
+    first, second = Tally(), Tally()
+    for n in range(FAILING_NAMES_KEPT - 1):
+        first.add([Result(A, Status.FAIL)], f"a{n:03}")
+    for n in range(3):
+        second.add([Result(A, Status.FAIL)], f"b{n}")
+    first.merge(second)
+    failing = first.checks["a"].failing
+    assert (len(failing), failing[-1], first.checks["a"].exposed) == (FAILING_NAMES_KEPT, "b0", 102)
