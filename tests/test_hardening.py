@@ -183,6 +183,22 @@ def test_sparse_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     assert time.monotonic() - started < 1
 
 
+@pytest.mark.parametrize(("limit", "refused"), [(10, True), (1 << 20, False)])
+def test_file_larger_than_its_stat_size_is_read_to_the_limit(limit: int, refused: bool) -> None:
+    """A file that grows after ``stat`` (here a /proc file, whose size reads as 0) is read
+    on, and refused once past the limit."""
+    from checker.loaders.text import read_bytes
+
+    status = Path("/proc/self/status")
+    if not status.exists() or status.stat().st_size:
+        pytest.skip("needs a Linux /proc file that stat reports empty")
+    if refused:
+        with pytest.raises(InputFormatError, match="grew past the 10-byte limit"):
+            read_bytes(status, limit)
+    else:
+        assert read_bytes(status, limit).startswith(b"Name:")
+
+
 def test_file_that_disappears_after_planning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
