@@ -353,6 +353,7 @@ def check(
         manifest=manifest,
         today=today.date() if today else date.today(),
         formats=frozenset(spec.format for spec in specs),
+        recorded=history_file is not None,
     )
     show = sys.stderr.isatty() if progress is None else progress
     with _progress_bar(show) as bar:

@@ -73,10 +73,30 @@ class RunOptions:
     """Output formats the report will be rendered to.  A spooled fleet prepares what they
     need while it is checked: JSON lines (``json``), the findings digest (``junit``,
     ``sarif``); without it the reporters still work, from the spool."""
+    recorded: bool = False
+    """Whether the run goes into a history file, which reads every target's score."""
 
 
 DIGESTED = frozenset({"junit", "sarif"})
 """Formats whose fleet layout reads the findings digest."""
+
+PRERENDERED = DIGESTED | {"json"}
+"""Formats that read a spooled fleet's JSON lines or digest, never its target reports."""
+
+REPORTS = "reports"
+"""In what a spooled run prepares: the packed target reports, which every reader other than
+:data:`PRERENDERED` formats reads back.  A run that needs none (the usual fleet run in CI:
+JSON, JUnit, SARIF) does not pickle or store them."""
+
+
+def _preparing(options: RunOptions, spooled: bool) -> frozenset[str]:
+    """What the workers of a run prepare (see :data:`RunOptions.formats`, :data:`REPORTS`);
+    nothing for a run held in memory."""
+    if not spooled:
+        return frozenset()
+    formats = options.formats
+    needs_reports = options.recorded or not formats or not formats <= PRERENDERED
+    return formats | {REPORTS} if needs_reports else formats
 
 
 Packed = tuple[Any, ...]
@@ -336,7 +356,8 @@ def _keep(packed: Packed, report: TargetReport) -> Packed | Stored:
     if writer is None:
         return packed
     line = json.target_line(report).encode() if "json" in _STATE.prepare else b""
-    return writer.write(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL), line)
+    kept = pickle.dumps(packed, pickle.HIGHEST_PROTOCOL) if REPORTS in _STATE.prepare else b""
+    return writer.write(kept, line)
 
 
 def _checked(
@@ -403,8 +424,10 @@ class SpooledTargets(Sequence[TargetReport]):
     parent before a reporter reads it back.
     """
 
-    def __init__(self, infos: Sequence[CheckInfo], processes: int) -> None:
+    def __init__(self, infos: Sequence[CheckInfo], processes: int, reports: bool) -> None:
         self._infos = infos
+        self._reports = reports
+        """Whether the workers store the target reports (see :data:`REPORTS`)."""
         # Closed when the spool is collected; they live as long as the Report does.  Being
         # anonymous, they are gone when the parent ends, however it ends.
         self._files: list[IO[bytes]] = [
@@ -459,6 +482,9 @@ class SpooledTargets(Sequence[TargetReport]):
     def __getitem__(self, item: int | slice) -> TargetReport | Sequence[TargetReport]:
         if isinstance(item, slice):
             return [self[i] for i in range(*item.indices(len(self)))]
+        if not self._reports:
+            # A reader the run did not prepare for (see REPORTS): a bug, never a wrong report.
+            raise RuntimeError("this run kept its targets' JSON lines and digest, not reports")
         packed: Packed = pickle.loads(self._read(item, line=False))
         return _unpack(packed, self._infos)
 
@@ -490,7 +516,7 @@ class _Collector:
         self._infos = infos
         self.prepare = prepare
         self.tally = Tally()
-        self._spool = SpooledTargets(infos, processes) if spooled else None
+        self._spool = SpooledTargets(infos, processes, REPORTS in prepare) if spooled else None
         self._kept: list[TargetReport] = []
         self._digester = Digester(FLEET_NAMES) if spooled and prepare & DIGESTED else None
 
@@ -543,7 +569,7 @@ def run(
     options = options or RunOptions()
     planned = plan(paths, options.manifest)
     spooled = len(planned.targets) > SPOOL_ABOVE
-    prepare = options.formats if spooled else frozenset()
+    prepare = _preparing(options, spooled)
     infos = [check.info for check in iter_checks(benchmarks)]
     collector = _Collector(infos, spooled, prepare, processes(options, planned.targets))
     try:

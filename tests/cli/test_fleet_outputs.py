@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from checker.model import Report
 from checker.outputs import chunks
 from checker.policy import load_benchmarks
 from checker.reporters import json, junit, sarif
-from checker.runner import SPOOL_ABOVE, RunOptions, run
+from checker.runner import REPORTS, SPOOL_ABOVE, RunOptions, _preparing, run
 from tests.cli.run import baseliner
 from tests.conftest import ROOT
 from tools.make_fleet import write_fleet
@@ -157,3 +158,44 @@ def test_run_failing_midway_stops_its_workers_and_closes_its_spool(jobs: int, fl
     # are alive; its workers and spool must not be.
     assert failed.traceback
     assert (multiprocessing.active_children(), _open_temporary_files()) == ([], before)
+
+
+@pytest.mark.parametrize(
+    ("formats", "recorded", "prepared"),
+    [
+        ({"json", "junit", "sarif"}, False, {"json", "junit", "sarif"}),
+        ({"json"}, False, {"json"}),
+        ({"json", "csv"}, False, {"json", "csv", REPORTS}),
+        ({"console"}, False, {"console", REPORTS}),
+        ({"sarif"}, True, {"sarif", REPORTS}),
+        (set(), False, {REPORTS}),
+    ],
+)
+def test_a_spooled_run_stores_target_reports_only_for_readers_of_them(
+    formats: set[str], recorded: bool, prepared: set[str]
+) -> None:
+    options = RunOptions(formats=frozenset(formats), recorded=recorded)
+    assert _preparing(options, spooled=True) == prepared
+    assert _preparing(options, spooled=False) == frozenset()
+
+
+def test_reading_reports_a_run_did_not_keep_is_an_error_not_a_wrong_report(fleet: Path) -> None:
+    options = RunOptions(jobs=1, formats=frozenset({"json"}))
+    report = run(load_benchmarks([POLICY]), [fleet], options)
+    assert len(report.targets) == DEVICES
+    with pytest.raises(RuntimeError, match="not reports"):
+        report.targets[0]
+
+
+def test_history_of_a_fleet_run_records_every_target(fleet: Path, tmp_path: Path) -> None:
+    """--history reads every target's score: with only JSON asked for, reports are kept."""
+    db = tmp_path / "history.sqlite"
+    out = tmp_path / "fleet.json"
+    done = baseliner(
+        "check", fleet, "--policy", POLICY, "-o", f"json={out}", "--history", str(db),
+        "--soft-fail", "--no-progress",
+    )  # fmt: skip
+    assert done.code == EXIT_ERROR, done.err
+    with sqlite3.connect(db) as connection:
+        (targets,) = connection.execute("SELECT COUNT(*) FROM run_target").fetchone()
+    assert targets == DEVICES
