@@ -50,7 +50,7 @@ from checker.model import (
 from checker.plans import plan_states
 from checker.policy import Benchmark, iter_checks
 from checker.reporters import json
-from checker.reporters.findings import FLEET_NAMES, CheckDigest, Digester
+from checker.reporters.findings import FLEET_NAMES, CheckDigest, Digester, Order
 from checker.scoring import PackedTally, Tally, target_score
 from checker.targets import Plan, TargetPlan, load_target, plan
 from checker.yamlsrc import Located
@@ -148,8 +148,12 @@ def _unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
 def _result(row: PackedResult, infos: Sequence[CheckInfo]) -> Result:
     """One packed result back as a :class:`Result`."""
     i, status, actual, origins, reason, via, lean, exception = row
-    lean_status = Status(lean) if lean else None
-    return Result(infos[i], Status(status), actual, origins, reason, via, lean_status, exception)
+    lean_status = _STATUSES[lean] if lean else None
+    return Result(infos[i], _STATUSES[status], actual, origins, reason, via, lean_status, exception)
+
+
+_STATUSES = {status.value: status for status in Status}
+"""Statuses by value, looked up (calling the enum is several times slower)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +265,9 @@ class _WorkerState:
     """The output formats to prepare for (empty when the fleet is not spooled)."""
     writer: _SpoolWriter | None = None
     """Where the process spools its targets (None when the run is held in memory)."""
+    digester: Digester | None = None
+    """The findings digest of the targets this process checked, when the outputs want one:
+    only findings it keeps go to the parent (see :meth:`Digester.offer`)."""
 
 
 _STATE = _WorkerState()
@@ -277,6 +284,7 @@ def _setup(
     _STATE.exemptions = Exemptions(list(options.exceptions), options.today)
     _STATE.prepare = prepare
     _STATE.writer = _SpoolWriter(spool) if spool is not None else None
+    _STATE.digester = Digester(FLEET_NAMES) if spool is not None and prepare & DIGESTED else None
 
 
 def _worker_setup(
@@ -321,33 +329,44 @@ def _collecting_less() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _check_batch(batch: Sequence[TargetPlan]) -> Batch:
-    """Check consecutive targets and tally them (see :class:`Batch`)."""
+def _check_batch(batch: tuple[int, Sequence[TargetPlan]]) -> Batch:
+    """Check consecutive targets, the first being the run's ``start``-th, and tally them
+    (see :class:`Batch`)."""
+    start, plans = batch
     tally = Tally()
-    outcomes = tuple(_check(target_plan, tally) for target_plan in batch)
+    outcomes = tuple(_check(plan, number, tally) for number, plan in enumerate(plans, start))
     return Batch(outcomes, tally.packed(_STATE.index))
 
 
-def _check(target_plan: TargetPlan, tally: Tally) -> Outcome:
+def _check(target_plan: TargetPlan, number: int, tally: Tally) -> Outcome:
     target, errors = load_target(target_plan)
     if target is None:
         return None, errors, set()
     _STATE.exemptions.matched.clear()
     report = report_target(_STATE.benchmarks, target, _STATE.exemptions)
     tally.add(report.results, report.name)
-    return _hand_over(report), errors, set(_STATE.exemptions.matched)
+    return _hand_over(report, number), errors, set(_STATE.exemptions.matched)
 
 
-def _hand_over(report: TargetReport) -> Checked:
-    """``report`` as the parent collects it (see :class:`Checked`)."""
+def _hand_over(report: TargetReport, number: int) -> Checked:
+    """``report``, the run's ``number``-th target, as the parent collects it (see
+    :class:`Checked`)."""
     packed = _pack(report, _STATE.index)
-    return Checked(
-        name=report.name,
-        kept=_keep(packed, report),
-        findings=tuple(row for row in packed[2] if row[1] != Status.PASS)
-        if _STATE.prepare & DIGESTED
-        else (),
-    )
+    digester = _STATE.digester
+    findings: tuple[PackedResult, ...] = ()
+    if digester is not None:
+        order = _order(report.name, number)
+        findings = tuple(
+            row
+            for result, row in zip(report.results, packed[2], strict=True)
+            if result.status is not Status.PASS and digester.offer(report.name, result, order)
+        )
+    return Checked(name=report.name, kept=_keep(packed, report), findings=findings)
+
+
+def _order(name: str, number: int) -> Order:
+    """Where the run's ``number``-th target, named ``name``, is in the digests' order."""
+    return name.casefold(), number
 
 
 def _keep(packed: Packed, report: TargetReport) -> Packed | Stored:
@@ -370,13 +389,13 @@ def _checked(
     """The targets checked, in ``plans`` order, batch by batch."""
     jobs = processes(options, plans)
     size = max(1, min(16, len(plans) // (4 * jobs)))
-    batches = [plans[start : start + size] for start in range(0, len(plans), size)]
+    batches = [(start, plans[start : start + size]) for start in range(0, len(plans), size)]
     if jobs == 1:
         _setup(benchmarks, options, prepare, spool)
         try:
             yield from map(_check_batch, batches)
         finally:
-            _STATE.writer = None
+            _STATE.writer = _STATE.digester = None
         return
     context = multiprocessing.get_context("fork")
     setup = (benchmarks, options, prepare, spool)
@@ -389,7 +408,7 @@ def _checked(
     except BrokenProcessPool:
         # A worker died (killed, out of memory, a crash in a C library): the pool stops the
         # others.  The targets not handed over yet are reported as not checked.
-        lost = [target for batch in batches[done:] for target in batch]
+        lost = [target for _, batch in batches[done:] for target in batch]
         yield Batch(tuple((None, [_not_checked(target)], set()) for target in lost), (0, ()))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -534,20 +553,20 @@ class _Collector:
         """Add the tally of a batch of targets (see :class:`Batch`)."""
         self.tally.merge(Tally.unpacked(tally, self._infos))
 
-    def add(self, checked: Checked) -> None:
-        """Keep a checked target (its results are in its batch's tally)."""
+    def add(self, checked: Checked, number: int) -> None:
+        """Keep the run's ``number``-th target (its results are in its batch's tally)."""
         if isinstance(checked.kept, Stored):
-            self._index(checked, checked.kept)
+            self._index(checked, checked.kept, number)
         else:
             self._kept.append(_unpack(checked.kept, self._infos))
 
-    def _index(self, checked: Checked, stored: Stored) -> None:
+    def _index(self, checked: Checked, stored: Stored, number: int) -> None:
         spool = self._spool
         assert spool is not None, "only a spooled run's workers store their targets"
         if self._digester is not None:
-            found = (_result(row, self._infos) for row in checked.findings)
-            order = (checked.name.casefold(), len(spool))
-            self._digester.offer(checked.name, found, order)
+            order = _order(checked.name, number)
+            for row in checked.findings:
+                self._digester.offer(checked.name, _result(row, self._infos), order)
         spool.append(checked.name, stored)
 
     def targets(self, fleet: FleetScore) -> Sequence[TargetReport]:
@@ -602,7 +621,7 @@ def _report(
                 errors += target_errors
                 matched |= hits
                 if checked is not None:
-                    collector.add(checked)
+                    collector.add(checked, done)
                 done += 1
                 if progress is not None:
                     progress(done, total)

@@ -261,10 +261,13 @@ def target_score(results: Iterable[Result]) -> TargetScore:
         high = Score(Fraction(points + uncertain), Fraction(at_stake + uncertain)).percent
     else:
         low = high = overall.percent
-    impacts = tuple(
-        (check_id, Fraction(100 * weight, at_stake) if at_stake else Fraction(0))
-        for check_id, weight in exposed_weights
-    )
+    # One Fraction per weight, shared by the checks that have it (a device has hundreds of
+    # exposed checks and a few weights).
+    shares = {
+        weight: Fraction(100 * weight, at_stake) if at_stake else Fraction(0)
+        for weight in {weight for _, weight in exposed_weights}
+    }
+    impacts = tuple((check_id, shares[weight]) for check_id, weight in exposed_weights)
     categories = tuple(
         (category, Score(Fraction(earned), Fraction(weight)))
         for category, (earned, weight) in sorted(sums.items())

@@ -118,7 +118,8 @@ FLEET_NAMES = 100
 details the first ``DETAILED``; one digest serves both."""
 
 Order = tuple[str, int]
-"""Where a target stands in the report's target order: its name key, then its arrival."""
+"""Where a target stands in the report's target order: its name key, then its place in the
+run (ties of equal names keep the order the targets were found in)."""
 
 T = TypeVar("T")
 
@@ -173,18 +174,21 @@ class CheckDigest:
         self.statuses[result.status] += 1
         self.offer(name, result, order)
 
-    def offer(self, name: str, result: Result, order: Order) -> None:
+    def offer(self, name: str, result: Result, order: Order) -> bool:
         """Keep ``name`` (and ``result``) if it is among the first of its outcome; counting
-        the status is left to :meth:`add` or to the caller."""
+        the status is left to :meth:`add` or to the caller.  False when it cannot be among
+        them (see :meth:`Smallest.offer`)."""
         group = outcome(result.status)
         if group == "pass":
-            return
+            return False
         names = self.named.get(group)
         if names is None:
             names = self.named[group] = Smallest(self.keep)
             self.detailed[group] = Smallest(min(self.keep, DETAILED))
-        if names.offer(order, name):
-            self.detailed[group].offer(order, (name, result))
+        if not names.offer(order, name):
+            return False
+        self.detailed[group].offer(order, (name, result))
+        return True
 
     @property
     def evaluated(self) -> int:
@@ -215,11 +219,13 @@ class Digester:
         for result in results:
             self._entry(result.check).add(name, result, order)
 
-    def offer(self, name: str, results: Iterable[Result], order: Order) -> None:
-        """Like :meth:`add`, but leaves the counting to :meth:`counted`: a run offers only
-        a target's findings, its tally counts every result anyway."""
-        for result in results:
-            self._entry(result.check).offer(name, result, order)
+    def offer(self, name: str, result: Result, order: Order) -> bool:
+        """Like :meth:`add` for one result, but leaves the counting to :meth:`counted`: a
+        run offers only a target's findings, its tally counts every result anyway.  False
+        when the result cannot be in the digest (a worker process digests its own targets
+        first and passes on only the rest: the first of the fleet are among the first of
+        some worker's)."""
+        return self._entry(result.check).offer(name, result, order)
 
     def counted(self, checks: Iterable[FleetCheck]) -> dict[str, CheckDigest]:
         """The digest of offered targets, with the status counts of the fleet's tally."""

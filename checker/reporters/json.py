@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from json.encoder import encode_basestring
 from typing import Protocol, runtime_checkable
@@ -21,6 +21,7 @@ from checker.model import (
     Result,
     Status,
     TargetReport,
+    TargetScore,
 )
 
 SCHEMA_VERSION = "1.0"
@@ -35,7 +36,7 @@ def _number(value: Fraction | float) -> float:
     return round(float(value), 4)
 
 
-def _result(result: Result, impacts: dict[str, Fraction]) -> dict[str, JSON]:
+def _result(result: Result, impacts: dict[str, float]) -> dict[str, JSON]:
     check = result.check
     out = _template(check).shape.copy()
     out["status"] = result.status.value
@@ -52,8 +53,24 @@ def _result(result: Result, impacts: dict[str, Fraction]) -> dict[str, JSON]:
     return out
 
 
-def _score_impact(check: CheckInfo, impacts: dict[str, Fraction]) -> float:
-    return _number(impacts[check.id]) if check.id in impacts else 0.0
+def _score_impact(check: CheckInfo, impacts: dict[str, float]) -> float:
+    return impacts.get(check.id, 0.0)
+
+
+def _impacts(score: TargetScore) -> dict[str, float]:
+    """A target's score impact per exposed check, as the report writes it.
+
+    A device has a few distinct impacts (one per check weight) over hundreds of exposed
+    checks: each distinct value is converted once (``float`` of a Fraction is Python code).
+    """
+    numbers: dict[int, float] = {}
+    out = {}
+    for check_id, value in score.score_impact:
+        number = numbers.get(id(value))
+        if number is None:
+            number = numbers[id(value)] = _number(value)
+        out[check_id] = number
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +83,13 @@ class _Template:
     check: CheckInfo
     shape: dict[str, JSON]
     pieces: tuple[str, ...] | None
+    unset: dict[tuple[Status, str | None, float], str] = field(default_factory=dict)
+    """Texts of results with no value and no origin (a setting not configured, or absent as
+    expected) by status, reason and score impact: the same text on device after device."""
 
+
+UNSET_KEPT = 16
+"""Texts kept per check in :attr:`_Template.unset` (a fleet has a few score impacts)."""
 
 _TEMPLATES: dict[str, _Template] = {}
 
@@ -93,7 +116,7 @@ def _template(check: CheckInfo) -> _Template:
 
 
 def _target(target: TargetReport) -> dict[str, JSON]:
-    impacts = dict(target.score.score_impact)
+    impacts = _impacts(target.score)
     return {
         **_target_head(target),
         "results": [_result(result, impacts) for result in target.results],
@@ -193,7 +216,7 @@ def target_line(target: TargetReport) -> str:
     two texts equal on arbitrary results).
     """
     head = _COMPACT.encode({**_target_head(target), "results": []})
-    impacts = dict(target.score.score_impact)
+    impacts = _impacts(target.score)
     results = ",".join([_result_text(result, impacts) for result in target.results])
     return f"{head[:-2]}{results}]}}"
 
@@ -210,15 +233,42 @@ _STATUS_TEXT = {status: _COMPACT.encode(status.value) for status in Status}
 _VIA, _LEAN, _EXCEPTION = (f",{_COMPACT.encode(key)}:" for key in ("via", "lean", "exception"))
 
 
-def _result_text(result: Result, impacts: dict[str, Fraction]) -> str:
+def _result_text(result: Result, impacts: dict[str, float]) -> str:
     """:func:`_result` as compact JSON text."""
-    pieces = _template(result.check).pieces
-    if pieces is None or _ORIGIN_PIECES is None:
+    template = _template(result.check)
+    pieces, origin = template.pieces, _ORIGIN_PIECES
+    if pieces is None or origin is None:
         return _COMPACT.encode(_result(result, impacts))
     impact = _score_impact(result.check, impacts)
+    if not _unset(result):
+        return _text(result, pieces, origin, impact)
+    key = (result.status, result.reason, impact)
+    text = template.unset.get(key)
+    if text is None:
+        text = _text(result, pieces, origin, impact)
+        if len(template.unset) < UNSET_KEPT:
+            template.unset[key] = text
+    return text
+
+
+def _unset(result: Result) -> bool:
+    """Whether ``result`` has no value, origin or other per-device field (see
+    :attr:`_Template.unset`)."""
+    return (
+        not result.origins
+        and result.actual is None
+        and result.via is None
+        and result.lean is None
+        and result.exception is None
+    )
+
+
+def _text(result: Result, pieces: tuple[str, ...], origin: tuple[str, ...], impact: float) -> str:
+    """:func:`_result` as compact JSON text, from the template ``pieces`` of its check and of
+    an origin."""
     text = (
         f"{pieces[0]}{_STATUS_TEXT[result.status]}{pieces[1]}{_value(result.actual)}"
-        f"{pieces[2]}[{','.join([_origin_text(o, _ORIGIN_PIECES) for o in result.origins])}]"
+        f"{pieces[2]}[{','.join([_origin_text(o, origin) for o in result.origins])}]"
         f"{pieces[3]}{_value(result.reason)}{pieces[4]}{float.__repr__(impact)}"
     )
     if result.via is not None:

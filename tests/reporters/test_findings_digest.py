@@ -63,9 +63,38 @@ def test_offered_findings_counted_by_the_fleet_tally_give_the_same_digest(seed: 
     fleet = factory.report(TARGETS).fleet
     digester = Digester(100)
     for arrival, target in enumerate(_arrivals(seed)):
-        found = [result for result in target.results if result.status.value != "pass"]
-        digester.offer(target.name, found, (target.name.casefold(), arrival))
+        order = (target.name.casefold(), arrival)
+        for result in target.results:
+            if result.status.value != "pass":
+                digester.offer(target.name, result, order)
     assert _view(digester.counted(fleet.checks)) == _view(digest(TARGETS, 100))
+
+
+@pytest.mark.parametrize("keep", [1, 3, 20, 100])
+@pytest.mark.parametrize(("workers", "batch", "seed"), [(2, 16, 0), (3, 5, 1), (4, 1, 2)])
+def test_findings_passed_on_by_worker_digests_give_the_same_digest(
+    keep: int, workers: int, batch: int, seed: int
+) -> None:
+    """Each worker digests its own targets and passes on only the findings it keeps; the
+    parent's digest of those, in any order, is the digest of every finding."""
+    fleet = factory.report(TARGETS).fleet
+    local = [Digester(keep) for _ in range(workers)]
+    passed_on = []
+    for arrival, target in enumerate(_arrivals(seed)):
+        worker = local[(arrival // batch) % workers]
+        order = (target.name.casefold(), arrival)
+        passed_on += [
+            (target.name, result, order)
+            for result in target.results
+            if worker.offer(target.name, result, order)
+        ]
+    random.Random(seed).shuffle(passed_on)
+    parent = Digester(keep)
+    for name, result, order in passed_on:
+        parent.offer(name, result, order)
+    assert _view(parent.counted(fleet.checks)) == _view(digest(TARGETS, keep))
+    findings = sum(1 for t in TARGETS for result in t.results if result.status.value != "pass")
+    assert len(passed_on) < findings if keep <= 3 else len(passed_on) <= findings
 
 
 @pytest.mark.parametrize(

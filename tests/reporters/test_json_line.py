@@ -83,3 +83,37 @@ def targets(draw: st.DrawFn) -> TargetReport:
 def test_line_is_the_compact_encoding_of_the_target(target: TargetReport) -> None:
     expected = stdlib_json.dumps(json._target(target), ensure_ascii=False, separators=(",", ":"))
     assert json.target_line(target) == expected
+
+
+FEW_CHECKS = [
+    CheckInfo(f"c{n}", f"title {n}", Category.OS, n, Severity.LOW, "b", f"registry:k{n}", "== 1")
+    for n in range(3)
+]
+
+
+@st.composite
+def unset_targets(draw: st.DrawFn) -> TargetReport:
+    """Targets whose results have no value or origin, over a few checks, statuses, reasons
+    and impacts: the texts the reporter keeps per check and reuses."""
+    found = tuple(
+        Result(check, draw(st.sampled_from(Status)), reason=draw(st.sampled_from(["r", None])))
+        for check in draw(st.lists(st.sampled_from(FEW_CHECKS), max_size=5))
+    )
+    impacts = tuple(
+        (result.check.id, Fraction(draw(st.integers(0, 3)), 7))
+        for result in found
+        if draw(st.booleans())
+    )
+    score = TargetScore(Score(Fraction(3), Fraction(7)), (), (10.0, 20.0), impacts)
+    return TargetReport("device", ("path",), found, score)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(unset_targets())
+def test_line_of_results_without_value_or_origin_is_the_compact_encoding(
+    target: TargetReport,
+) -> None:
+    expected = stdlib_json.dumps(json._target(target), ensure_ascii=False, separators=(",", ":"))
+    assert json.target_line(target) == expected
+    assert json.target_line(target) == expected
+    assert all(len(json._template(c).unset) <= json.UNSET_KEPT for c in FEW_CHECKS)
