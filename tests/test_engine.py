@@ -127,3 +127,29 @@ def test_absent_ok_also_passes_a_query_that_finds_nothing() -> None:
     check = "query: 'registry.nothing.value', expect: {equals: 1}, absent_ok: true"
     (result,) = evaluate([_benchmark(check)], target)
     assert (result.status, result.reason) == (Status.PASS, "not set: the Windows default complies")
+
+
+@pytest.mark.parametrize(
+    ("check", "status", "reason"),
+    [
+        (f"{REG}, expect: {{equals: 1}}", Status.NOT_CONFIGURED, "setting not found in any source"),
+        (f"{REG}, expect: {{absent: true}}", Status.PASS, "not set"),
+        ("query: 'registry.nothing.value', expect: {equals: 1}", Status.NOT_CONFIGURED,
+         "query found nothing"),
+    ],
+)  # fmt: skip
+def test_unset_verdict_is_made_once_per_check_and_kept_apart_from_other_checks(
+    check: str, status: Status, reason: str
+) -> None:
+    """The unset verdict is shared by every target; another check (even with the same id and
+    metadata) gets its own."""
+    empty = build_target("dev", [Source("s", "test", ())])
+    other = build_target("dev2", [Source("s", "test", ())])
+    benchmark = _benchmark(check)
+    (first,) = evaluate([benchmark], empty)
+    (second,) = evaluate([benchmark], other)
+    (recompiled,) = evaluate([_benchmark(check)], empty)
+    assert first is second
+    assert (first.status, first.reason, first.actual, first.origins) == (status, reason, None, ())
+    assert recompiled is not first
+    assert recompiled == first

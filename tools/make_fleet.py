@@ -43,6 +43,7 @@ if str(ROOT) not in sys.path:
 import yaml  # noqa: E402
 
 from checker.loaders import admx  # noqa: E402
+from checker.loaders.text import detect_encoding  # noqa: E402
 from checker.model import registry_path  # noqa: E402
 
 DEFAULT_POLICY = ROOT / "policies" / "msft-windows11-24h2.yaml"
@@ -655,6 +656,44 @@ def cached_fleet(devices: int, seed: int = 0, cache: Path = CACHE) -> Path:
         link = folder / path.name
         if not link.exists():
             os.link(path, link)
+    return folder
+
+
+CORPUS_RSOP = ROOT.parent / "shared" / "corpus" / "rsop" / "dc-computer-rsop.xml"
+"""The corpus's real ``gpresult /x`` (a domain controller, UTF-16, CRLF)."""
+
+_COMPUTER_NAME = re.compile(
+    r"(<ComputerResults>\s*<Version>[^<]*</Version>\s*<Name>)[^<]*(</Name>)"
+)
+
+
+def cached_corpus_fleet(devices: int, cache: Path = CACHE, source: Path = CORPUS_RSOP) -> Path:
+    """A fleet of copies of a real ``gpresult /x`` export (by default the corpus's), each
+    with a computer name of its own (``CORP\\DC-00000$``...), written as the original is.
+
+    The real report holds about 50 settings in 283 KB, most of it the processing-event log;
+    a generated device (:func:`cached_fleet`) holds a whole baseline in the same size.  The
+    two give a fleet's per-device cost at both ends.
+    """
+    raw = source.read_bytes()
+    encoding, bom = detect_encoding(raw)
+    text = raw[bom:].decode(encoding)
+    if _COMPUTER_NAME.search(text) is None:
+        raise ValueError(f"{source}: no ComputerResults/Name to vary")
+    store = cache / "corpus-all"
+    store.mkdir(parents=True, exist_ok=True)
+    folder = cache / f"corpus-n{devices}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(devices):
+        name = f"rsop-{index:05d}.xml"
+        path = store / name
+        if not path.exists():
+            named = _COMPUTER_NAME.sub(rf"\g<1>CORP\\DC-{index:05d}$\g<2>", text, count=1)
+            temp = path.with_suffix(".tmp")
+            temp.write_bytes(raw[:bom] + named.encode(encoding))
+            temp.replace(path)
+        if not (folder / name).exists():
+            os.link(path, folder / name)
     return folder
 
 

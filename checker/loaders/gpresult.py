@@ -77,7 +77,8 @@ def short_name(account: str) -> str:
 def _results_source(
     results: Element, path: str, hive: str, admx_class: str, name: str | None, read_time: str | None
 ) -> Source:
-    names = {_reference(first(gpo, "Path")): text(gpo, "Name") for gpo in kids(results, "GPO")}
+    listed = list(kids(results, "GPO"))
+    names = {_reference(first(gpo, "Path")): text(gpo, "Name") for gpo in listed}
 
     known: dict[tuple[str, str | None], tuple[str | None, tuple[tuple[str, JSON], ...]]] = {}
 
@@ -101,16 +102,13 @@ def _results_source(
     collected = Collected()
     for extension in section_extensions(results):
         extension_facts(extension, scope, collected)
+    denials = [(text(gpo, "Name"), _denial(gpo)) for gpo in listed]
     meta: dict[str, JSON] = {
         "read_time": read_time,
         "domain": text(results, "Domain"),
         "site": text(results, "Site"),
-        "applied_gpos": [text(g, "Name") for g in kids(results, "GPO") if _denial(g) is None],
-        "denied_gpos": [
-            {"name": text(g, "Name"), "reason": _denial(g)}
-            for g in kids(results, "GPO")
-            if _denial(g)
-        ],
+        "applied_gpos": [name for name, denial in denials if denial is None],
+        "denied_gpos": [{"name": name, "reason": denial} for name, denial in denials if denial],
         "unresolved": sorted(set(collected.unresolved)),
     }
     return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta.items())))
