@@ -24,7 +24,7 @@ def parse_output(spec: str, known: list[str]) -> OutputSpec:
     return OutputSpec(name, None if path in ("", "-") else Path(path))
 
 
-Rendered = str | bytes | Iterable[str]
+Rendered = str | bytes | Iterable[str | bytes]
 """What a reporter returns: the whole text, bytes, or text in chunks (for streaming)."""
 
 
@@ -36,7 +36,7 @@ def chunks(data: Rendered) -> Iterator[bytes]:
         yield data.encode("utf-8")
     else:
         for chunk in data:
-            yield chunk.encode("utf-8")
+            yield chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
 
 
 def _mode(path: Path) -> int:

@@ -511,13 +511,13 @@ class SpooledTargets(Sequence[TargetReport]):
         for i in range(len(self)):
             yield self[i]
 
-    def json_lines(self) -> Iterable[str] | None:
-        """Each target's JSON line as its worker rendered it, in name order."""
+    def json_lines(self) -> Iterable[bytes] | None:
+        """Each target's JSON line as its worker rendered it (UTF-8), in name order."""
         return self._read_lines() if self._lines else None
 
-    def _read_lines(self) -> Iterator[str]:
+    def _read_lines(self) -> Iterator[bytes]:
         for item in range(len(self)):
-            yield self._read(item, line=True).decode()
+            yield self._read(item, line=True)
 
     def digest(self) -> dict[str, CheckDigest] | None:
         """The findings digest collected as the targets arrived."""

@@ -23,6 +23,7 @@ from checker.diff import (
     render_diff,
 )
 from checker.model import Origin, Report, Status
+from checker.outputs import chunks
 from checker.reporters.json import render as render_chunks
 from tests.reporters import factory
 
@@ -31,7 +32,7 @@ DATA = Path(__file__).parent / "data" / "diff"
 
 def render_json(report: Report) -> str:
     """The JSON result file's text, as ``check -o json=FILE`` writes it."""
-    return "".join(render_chunks(report))
+    return b"".join(chunks(render_chunks(report))).decode()
 
 
 def _fixed_fleet() -> Report:
