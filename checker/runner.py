@@ -108,28 +108,23 @@ lean, exception."""
 
 
 def _pack(report: TargetReport, index: dict[str, int]) -> Packed:
-    results = tuple(
-        (
-            index[r.check.id],
-            r.status.value,
-            r.actual,
-            r.origins,
-            r.reason,
-            r.via,
-            r.lean.value if r.lean else None,
-            r.exception,
-        )
-        for r in report.results
-    )
     return (
         report.name,
         report.sources,
-        results,
+        tuple(_pack_result(result, index) for result in report.results),
         report.score,
         report.group,
         report.tags,
         report.conflicts,
     )
+
+
+def _pack_result(result: Result, index: dict[str, int]) -> PackedResult:
+    """One result of a :data:`Packed` report (:func:`_result` is the inverse)."""
+    r = result
+    lean = r.lean.value if r.lean else None
+    i = index[r.check.id]
+    return i, r.status.value, r.actual, r.origins, r.reason, r.via, lean, r.exception
 
 
 def _unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
@@ -351,17 +346,16 @@ def _check(target_plan: TargetPlan, number: int, tally: Tally) -> Outcome:
 def _hand_over(report: TargetReport, number: int) -> Checked:
     """``report``, the run's ``number``-th target, as the parent collects it (see
     :class:`Checked`)."""
-    packed = _pack(report, _STATE.index)
     digester = _STATE.digester
     findings: tuple[PackedResult, ...] = ()
     if digester is not None:
         order = _order(report.name, number)
         findings = tuple(
-            row
-            for result, row in zip(report.results, packed[2], strict=True)
+            _pack_result(result, _STATE.index)
+            for result in report.results
             if result.status is not Status.PASS and digester.offer(report.name, result, order)
         )
-    return Checked(name=report.name, kept=_keep(packed, report), findings=findings)
+    return Checked(name=report.name, kept=_keep(report), findings=findings)
 
 
 def _order(name: str, number: int) -> Order:
@@ -369,13 +363,18 @@ def _order(name: str, number: int) -> Order:
     return name.casefold(), number
 
 
-def _keep(packed: Packed, report: TargetReport) -> Packed | Stored:
-    """The packed report for the parent to hold, or where it was spooled with its JSON line."""
+def _keep(report: TargetReport) -> Packed | Stored:
+    """The packed report for the parent to hold, or where it was spooled with its JSON line
+    (the report itself only when a reader will read it back, see :data:`REPORTS`)."""
     writer = _STATE.writer
     if writer is None:
-        return packed
+        return _pack(report, _STATE.index)
     line = json.target_line(report).encode() if "json" in _STATE.prepare else b""
-    kept = pickle.dumps(packed, pickle.HIGHEST_PROTOCOL) if REPORTS in _STATE.prepare else b""
+    kept = (
+        pickle.dumps(_pack(report, _STATE.index), pickle.HIGHEST_PROTOCOL)
+        if REPORTS in _STATE.prepare
+        else b""
+    )
     return writer.write(kept, line)
 
 
