@@ -282,9 +282,13 @@ def _text(result: Result, pieces: tuple[str, ...], origin: tuple[str, ...], impa
 
 
 def _origin_text(origin: Origin, pieces: tuple[str, ...]) -> str:
+    # The fields' own types, written out: a device has hundreds of origins.
+    line, offset, source = origin.line, origin.offset, origin.source
     return (
-        f"{pieces[0]}{_value(origin.path)}{pieces[1]}{_value(origin.line)}{pieces[2]}"
-        f"{_value(origin.offset)}{pieces[3]}{_value(origin.source)}{pieces[4]}"
+        f"{pieces[0]}{encode_basestring(origin.path)}{pieces[1]}"
+        f"{'null' if line is None else int.__repr__(line)}{pieces[2]}"
+        f"{'null' if offset is None else int.__repr__(offset)}{pieces[3]}"
+        f"{'null' if source is None else encode_basestring(source)}{pieces[4]}"
     )
 
 
