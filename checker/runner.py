@@ -8,11 +8,12 @@ a time, not the whole fleet.
 
 The parent's share per target is kept small, since it runs serially while the workers run in
 parallel (on the same cores): each batch comes with its own tally, which the parent merges
-(:class:`Batch`); in a spooled run each worker writes its targets' packed reports and JSON
-lines to a spool file of its own and hands the parent only where they are, with their
-findings when the run's outputs want them, so that the bulky part of a target (150 KB) never
-passes through the parent until the JSON report is written, and the reporters after the run
-neither read nor rebuild every target again (:class:`Checked`, :class:`SpooledTargets`).
+(:class:`Batch`); in a spooled run each worker writes its targets' JSON lines (and their
+packed reports, when a reader will want them) to a spool file of its own and hands the
+parent only where they are, with the findings its own digest kept when the run's outputs
+want a digest, so that the bulky part of a target (150 KB) never passes through the parent
+until the JSON report is written, and the reporters after the run neither read nor rebuild
+every target again (:class:`Checked`, :class:`SpooledTargets`).
 """
 
 from __future__ import annotations
@@ -169,8 +170,9 @@ class Checked:
 
     ``kept`` is the packed report itself when the run is held in memory, or where the
     worker stored it (with its JSON line when the outputs want one) when the run is
-    spooled; ``findings`` its packed results other than passes (the digest's samples),
-    only when the run is spooled and its outputs want the digest (else empty).
+    spooled; ``findings`` those of its packed results other than passes that the worker's
+    own digest kept (candidates for the fleet digest), only when the run is spooled and
+    its outputs want the digest (else empty).
     """
 
     name: str
