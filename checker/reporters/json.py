@@ -83,13 +83,15 @@ class _Template:
     check: CheckInfo
     shape: dict[str, JSON]
     pieces: tuple[str, ...] | None
-    unset: dict[tuple[Status, str | None, float], str] = field(default_factory=dict)
-    """Texts of results with no value and no origin (a setting not configured, or absent as
-    expected) by status, reason and score impact: the same text on device after device."""
+    kept: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
+    """Texts of results with at most one origin and a scalar value, by everything in them
+    but the origin's path and line (see :func:`_key`): the whole text when there is no
+    origin, else the text cut where the path and the line go.  A fleet's devices give a
+    check the same few verdicts, values and GPOs, device after device."""
 
 
-UNSET_KEPT = 16
-"""Texts kept per check in :attr:`_Template.unset` (a fleet has a few score impacts)."""
+KEPT = 32
+"""Texts kept per check in :attr:`_Template.kept` (a fleet has a few score impacts)."""
 
 _TEMPLATES: dict[str, _Template] = {}
 
@@ -241,55 +243,90 @@ def _result_text(result: Result, impacts: dict[str, float]) -> str:
     if pieces is None or origin is None:
         return _COMPACT.encode(_result(result, impacts))
     impact = _score_impact(result.check, impacts)
-    if not _unset(result):
-        return _text(result, pieces, origin, impact)
-    key = (result.status, result.reason, impact)
-    text = template.unset.get(key)
-    if text is None:
-        text = _text(result, pieces, origin, impact)
-        if len(template.unset) < UNSET_KEPT:
-            template.unset[key] = text
-    return text
+    key = _key(result, impact)
+    if key is None:
+        head, tail = _around(result, pieces, impact)
+        return f"{head}{','.join([_origin_text(o, origin) for o in result.origins])}{tail}"
+    kept = template.kept.get(key)
+    if kept is None:
+        kept = _cut(result, pieces, origin, impact)
+        if len(template.kept) < KEPT:
+            template.kept[key] = kept
+    if len(kept) == 1:
+        return kept[0]
+    first = result.origins[0]
+    return f"{kept[0]}{encode_basestring(first.path)}{kept[1]}{_line(first.line)}{kept[2]}"
 
 
-def _unset(result: Result) -> bool:
-    """Whether ``result`` has no value, origin or other per-device field (see
-    :attr:`_Template.unset`)."""
+_SCALARS = frozenset({type(None), str, int, bool})
+"""Value types a kept text may hold (a float is not among them: ``-0.0 == 0.0``)."""
+
+
+def _key(result: Result, impact: float) -> tuple[object, ...] | None:
+    """What a result's text depends on besides its check and its origin's path and line;
+    None when it is not kept (several origins, or a value that is not a plain scalar)."""
+    kind = type(result.actual)
+    if len(result.origins) > 1 or kind not in _SCALARS:
+        return None
+    where = (result.origins[0].offset, result.origins[0].source) if result.origins else None
+    # Statuses by their text: an enum member hashes in Python code.
+    status, lean = result.status._value_, result.lean._value_ if result.lean else None
     return (
-        not result.origins
-        and result.actual is None
-        and result.via is None
-        and result.lean is None
-        and result.exception is None
+        status,
+        kind,
+        result.actual,
+        result.reason,
+        impact,
+        result.via,
+        lean,
+        result.exception,
+        where,
     )
 
 
-def _text(result: Result, pieces: tuple[str, ...], origin: tuple[str, ...], impact: float) -> str:
-    """:func:`_result` as compact JSON text, from the template ``pieces`` of its check and of
-    an origin."""
-    text = (
-        f"{pieces[0]}{_STATUS_TEXT[result.status]}{pieces[1]}{_value(result.actual)}"
-        f"{pieces[2]}[{','.join([_origin_text(o, origin) for o in result.origins])}]"
-        f"{pieces[3]}{_value(result.reason)}{pieces[4]}{float.__repr__(impact)}"
-    )
+def _cut(
+    result: Result, pieces: tuple[str, ...], origin: tuple[str, ...], impact: float
+) -> tuple[str, ...]:
+    """The text of a result with at most one origin, cut where its path and line go."""
+    head, tail = _around(result, pieces, impact)
+    if not result.origins:
+        return (head + tail,)
+    return head + origin[0], origin[1], _origin_rest(result.origins[0], origin) + tail
+
+
+def _around(result: Result, pieces: tuple[str, ...], impact: float) -> tuple[str, str]:
+    """A result's compact JSON text before and after its origins, from its check's
+    template ``pieces``."""
+    head = f"{pieces[0]}{_STATUS_TEXT[result.status]}{pieces[1]}{_value(result.actual)}{pieces[2]}["
+    tail = f"]{pieces[3]}{_value(result.reason)}{pieces[4]}{float.__repr__(impact)}"
     if result.via is not None:
-        text += _VIA + _value(result.via)
+        tail += _VIA + _value(result.via)
     if result.lean is not None:
-        text += _LEAN + _STATUS_TEXT[result.lean]
+        tail += _LEAN + _STATUS_TEXT[result.lean]
     if result.exception is not None:
-        text += _EXCEPTION + _value(result.exception)
-    return text + pieces[5]
+        tail += _EXCEPTION + _value(result.exception)
+    return head, tail + pieces[5]
 
 
 def _origin_text(origin: Origin, pieces: tuple[str, ...]) -> str:
     # The fields' own types, written out: a device has hundreds of origins.
-    line, offset, source = origin.line, origin.offset, origin.source
     return (
-        f"{pieces[0]}{encode_basestring(origin.path)}{pieces[1]}"
-        f"{'null' if line is None else int.__repr__(line)}{pieces[2]}"
-        f"{'null' if offset is None else int.__repr__(offset)}{pieces[3]}"
+        f"{pieces[0]}{encode_basestring(origin.path)}{pieces[1]}{_line(origin.line)}"
+        f"{_origin_rest(origin, pieces)}"
+    )
+
+
+def _origin_rest(origin: Origin, pieces: tuple[str, ...]) -> str:
+    """An origin's text after its line."""
+    offset, source = origin.offset, origin.source
+    return (
+        f"{pieces[2]}{'null' if offset is None else int.__repr__(offset)}{pieces[3]}"
         f"{'null' if source is None else encode_basestring(source)}{pieces[4]}"
     )
+
+
+def _line(line: int | None) -> str:
+    return "null" if line is None else int.__repr__(line)
 
 
 def _value(value: JSON) -> str:

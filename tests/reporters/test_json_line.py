@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json as stdlib_json
 from fractions import Fraction
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,12 +94,28 @@ FEW_CHECKS = [
 
 
 @st.composite
-def unset_targets(draw: st.DrawFn) -> TargetReport:
-    """Targets whose results have no value or origin, over a few checks, statuses, reasons
-    and impacts: the texts the reporter keeps per check and reuses."""
+def repeated_targets(draw: st.DrawFn) -> TargetReport:
+    """Targets over a few checks whose results repeat statuses, values, reasons, impacts and
+    origins (at most two, from a few paths, lines and GPOs): the texts the reporter keeps per
+    check and reuses, values of equal hash but other JSON (0, False, 0.0) included."""
+    origins = st.builds(
+        Origin,
+        st.sampled_from(["a.xml", "b/c.xml", 'q"x.xml']),
+        st.sampled_from([None, 1, 7]),
+        st.sampled_from([None, 3]),
+        st.sampled_from([None, "GPO one", "GPO é"]),
+    )
     found = tuple(
-        Result(check, draw(st.sampled_from(Status)), reason=draw(st.sampled_from(["r", None])))
-        for check in draw(st.lists(st.sampled_from(FEW_CHECKS), max_size=5))
+        Result(
+            check,
+            draw(st.sampled_from(Status)),
+            actual=draw(st.sampled_from([None, 0, 1, False, True, 0.0, -0.0, "1", [1]])),
+            origins=tuple(draw(st.lists(origins, max_size=2))),
+            reason=draw(st.sampled_from(["r", None])),
+            via=draw(st.sampled_from([None, "v"])),
+            lean=draw(st.sampled_from([None, Status.PASS])),
+        )
+        for check in draw(st.lists(st.sampled_from(FEW_CHECKS), max_size=6))
     )
     impacts = tuple(
         (result.check.id, Fraction(draw(st.integers(0, 3)), 7))
@@ -109,11 +127,63 @@ def unset_targets(draw: st.DrawFn) -> TargetReport:
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
-@given(unset_targets())
-def test_line_of_results_without_value_or_origin_is_the_compact_encoding(
-    target: TargetReport,
+@given(st.lists(repeated_targets(), min_size=1, max_size=3))
+def test_lines_from_kept_texts_are_the_compact_encoding(targets: list[TargetReport]) -> None:
+    for target in targets:
+        expected = stdlib_json.dumps(
+            json._target(target), ensure_ascii=False, separators=(",", ":")
+        )
+        assert json.target_line(target) == expected
+    assert all(len(json._template(c).kept) <= json.KEPT for c in FEW_CHECKS)
+
+
+BASE = {
+    "status": Status.FAIL,
+    "actual": 0,
+    "origins": (Origin("a.xml", 1, None, "G"),),
+    "reason": "r",
+    "via": None,
+    "lean": None,
+    "exception": None,
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"actual": False},
+        {"actual": 1},
+        {"actual": "0"},
+        {"actual": None},
+        {"status": Status.PASS},
+        {"reason": None},
+        {"via": "v"},
+        {"lean": Status.PASS},
+        {"exception": "e"},
+        {"origins": (Origin("a.xml", 1, None, "H"),)},
+        {"origins": (Origin("a.xml", 1, 3, "G"),)},
+        {"origins": (Origin("b.xml", 1, None, "G"),)},
+        {"origins": (Origin("a.xml", 2, None, "G"),)},
+        {"origins": ()},
+        {"impact": Fraction(1, 3)},
+    ],
+    ids=lambda change: ",".join(f"{k}={v!r}" for k, v in change.items()),
+)
+def test_a_kept_text_is_not_reused_for_a_result_that_differs_in_one_field(
+    change: dict[str, Any],
 ) -> None:
-    expected = stdlib_json.dumps(json._target(target), ensure_ascii=False, separators=(",", ":"))
-    assert json.target_line(target) == expected
-    assert json.target_line(target) == expected
-    assert all(len(json._template(c).unset) <= json.UNSET_KEPT for c in FEW_CHECKS)
+    """The same check's result twice, the second differing from the first in one field: each
+    line is the compact encoding of its target (the second is not the first's kept text)."""
+    check = CheckInfo("kept", "t", Category.OS, 3, Severity.LOW, "b", "registry:k", "== 1")
+    lines = []
+    for fields in (BASE, {**BASE, **change}):
+        impact = fields.get("impact", Fraction(2, 7))
+        result = Result(check, **{k: v for k, v in fields.items() if k != "impact"})
+        score = TargetScore(Score(Fraction(3), Fraction(7)), (), (1.0, 2.0), (("kept", impact),))
+        target = TargetReport("device", ("path",), (result,), score)
+        expected = stdlib_json.dumps(
+            json._target(target), ensure_ascii=False, separators=(",", ":")
+        )
+        assert json.target_line(target) == expected
+        lines.append(expected)
+    assert lines[0] != lines[1]
