@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from checker.loaders.text import read_bytes  # noqa: E402
-from checker.loaders.xmlsafe import Element, local, parse_xml, read_xml  # noqa: E402
+from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml, read_xml  # noqa: E402
 
 _STRING_REF = re.compile(r"\$\((string|presentation)\.([^)]+)\)")
 # Windows' WindowsDefender.adml had "Definitions" replaced by "security intelligence"
@@ -31,15 +31,6 @@ _BROKEN_NAMESPACE = (b"/Policysecurity intelligence", b"/PolicyDefinitions")
 _ELEMENT_TYPES = ("decimal", "longDecimal", "boolean", "enum", "text", "list", "multiText")
 
 Json = Any
-
-
-def children(element: Element, name: str) -> list[Element]:
-    return [child for child in element if local(child) == name]
-
-
-def child(element: Element, name: str) -> Element | None:
-    found = children(element, name)
-    return found[0] if found else None
 
 
 class Strings:
@@ -70,7 +61,7 @@ class Strings:
             return {}
         out: dict[str, str] = {}
         for part in presentation:
-            label = child(part, "label")
+            label = first(part, "label")
             text = (label.text if label is not None else part.text) or ""
             if part.get("refId"):
                 out[part.get("refId", "")] = text.strip()
@@ -100,8 +91,8 @@ def value_list(element: Element | None, default_key: str | None) -> Json:
         return None
     key = element.get("defaultKey") or default_key
     return [
-        [item.get("key") or key, item.get("valueName", ""), value_spec(child(item, "value"))]
-        for item in children(element, "item")
+        [item.get("key") or key, item.get("valueName", ""), value_spec(first(item, "value"))]
+        for item in kids(element, "item")
     ]
 
 
@@ -129,20 +120,20 @@ def element_record(
     if tag in ("decimal", "longDecimal") and element.get("storeAsText") == "true":
         record["str"] = True
     elif tag == "boolean":
-        record["on"] = value_spec(child(element, "trueValue"))
-        record["off"] = value_spec(child(element, "falseValue"))
-        record["onl"] = value_list(child(element, "trueList"), key)
-        record["offl"] = value_list(child(element, "falseList"), key)
+        record["on"] = value_spec(first(element, "trueValue"))
+        record["off"] = value_spec(first(element, "falseValue"))
+        record["onl"] = value_list(first(element, "trueList"), key)
+        record["offl"] = value_list(first(element, "falseList"), key)
     elif tag == "enum":
         record["items"] = [
             compact(
                 {
                     "name": strings.text(item.get("displayName")).strip(),
-                    "val": value_spec(child(item, "value")),
-                    "list": value_list(child(item, "valueList"), key),
+                    "val": value_spec(first(item, "value")),
+                    "list": value_list(first(item, "valueList"), key),
                 }
             )
-            for item in children(element, "item")
+            for item in kids(element, "item")
         ]
     elif tag in ("text", "list") and element.get("expandable") == "true":
         record["exp"] = True
@@ -156,16 +147,16 @@ def element_record(
 def policy_record(policy: Element, category: str, strings: Strings) -> Json:
     key = policy.get("key", "")
     labels = strings.labels(policy.get("presentation"))
-    elements = child(policy, "elements")
+    elements = first(policy, "elements")
     record: dict[str, Json] = {
         "cat": category,
         "cls": policy.get("class", "Both"),
         "k": key,
         "v": policy.get("valueName"),
-        "on": value_spec(child(policy, "enabledValue")),
-        "off": value_spec(child(policy, "disabledValue")),
-        "onl": value_list(child(policy, "enabledList"), key),
-        "offl": value_list(child(policy, "disabledList"), key),
+        "on": value_spec(first(policy, "enabledValue")),
+        "off": value_spec(first(policy, "disabledValue")),
+        "onl": value_list(first(policy, "enabledList"), key),
+        "offl": value_list(first(policy, "disabledList"), key),
         "el": [
             element_record(element, key, labels, strings)
             for element in (elements if elements is not None else [])
@@ -189,7 +180,7 @@ class Catalog:
             namespace, prefixes = self.namespaces(root)
             self.files.append((root, strings, namespace, prefixes))
             for category in root.iter("{*}category"):
-                parent = child(category, "parentCategory")
+                parent = first(category, "parentCategory")
                 self.categories[(namespace, category.get("name", ""))] = (
                     strings.text(category.get("displayName")).strip(),
                     self.reference(parent.get("ref", ""), namespace, prefixes)
@@ -225,7 +216,7 @@ class Catalog:
         out: dict[str, list[Json]] = {}
         for root, strings, namespace, prefixes in self.files:
             for policy in root.iter("{*}policy"):
-                parent = child(policy, "parentCategory")
+                parent = first(policy, "parentCategory")
                 ref = (
                     self.reference(parent.get("ref", ""), namespace, prefixes)
                     if parent is not None

@@ -59,9 +59,9 @@ if str(ROOT) not in sys.path:
 
 from checker import hardeningkitty  # noqa: E402
 from checker.hardeningkitty import Finding  # noqa: E402
-from checker.loaders import gpo_backup  # noqa: E402
+from checker.loaders import gpo_backup, xmlsafe  # noqa: E402
 from checker.loaders.text import read_bytes, read_text  # noqa: E402
-from checker.loaders.xmlsafe import Element, local, parse_xml  # noqa: E402
+from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml  # noqa: E402
 from checker.mapping import Mapping, load_mapping  # noqa: E402
 from checker.model import (  # noqa: E402
     JSON,
@@ -127,23 +127,19 @@ class Report:
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # right -> member names
 
 
-def _children(element: Element, name: str) -> list[Element]:
-    return [child for child in element if local(child) == name]
-
-
 def _text(element: Element, name: str) -> str:
-    found = _children(element, name)
-    return (found[0].text or "").strip() if found else ""
+    """A child's text without surrounding space ("" when there is no such child)."""
+    return (xmlsafe.text(element, name) or "").strip()
 
 
 def _policy_element(element: Element) -> tuple[str, str] | None:
     """(label, displayed value) of a policy element, when it has a value."""
     label = _text(element, "Name")
-    values = _children(element, "Value")
-    if _text(element, "State") != "Enabled" and not values:
+    value = first(element, "Value")
+    if _text(element, "State") != "Enabled" and value is None:
         return None
-    if values:
-        shown = _text(values[0], "Name") or (values[0].text or "").strip()
+    if value is not None:
+        shown = _text(value, "Name") or (value.text or "").strip()
     else:
         shown = "Enabled" if local(element) == "CheckBox" else ""
     return (label, shown) if label else None
@@ -178,19 +174,19 @@ def _option_display(display: Element) -> str:
 
 def _security_option(element: Element) -> tuple[str, SecurityOption] | None:
     key = _text(element, "KeyName")
-    displays = _children(element, "Display")
-    if not key or not displays:
+    display = first(element, "Display")
+    if not key or display is None:
         return None
     path, _, name = key.rpartition("\\")
-    option = SecurityOption(_text(displays[0], "Name"), _option_display(displays[0]))
+    option = SecurityOption(_text(display, "Name"), _option_display(display))
     return canonical_key(Kind.REGISTRY, registry_path(path, name)), option
 
 
 def read_gpreport(path: Path) -> Report:
     root = parse_xml(read_bytes(path), str(path))
-    computer = _children(root, "Computer")
+    computer = first(root, "Computer")
     policies, options, members = [], {}, {}
-    for element in computer[0].iter() if computer else ():
+    for element in computer.iter() if computer is not None else ():
         kind = local(element)
         if kind == "Policy":
             policies.append(_report_policy(element))
@@ -199,7 +195,7 @@ def read_gpreport(path: Path) -> Report:
             if found:
                 options[found[0]] = found[1]
         elif kind == "UserRightsAssignment":
-            names = (_text(m, "Name") or _text(m, "SID") for m in _children(element, "Member"))
+            names = (_text(m, "Name") or _text(m, "SID") for m in kids(element, "Member"))
             members[_text(element, "Name")] = tuple(names)
     return Report(_text(root, "Name"), tuple(policies), options, members)
 
@@ -267,7 +263,7 @@ def _read_adml(path: Path) -> _AdmxFile:
 
 def _enum_items(element: Element, strings: dict[str, str]) -> tuple[tuple[JSON, str], ...]:
     items: list[tuple[JSON, str]] = []
-    for item in _children(element, "item"):
+    for item in kids(element, "item"):
         for value in item.iter():
             if local(value) == "decimal":
                 items.append(
@@ -317,13 +313,13 @@ class AdmxIndex:
         if policy.get("valueName"):
             self._add(key, policy.get("valueName", ""), AdmxPart(display, category, None))
         for listed in (e for e in policy.iter() if local(e) in ("enabledList", "disabledList")):
-            for item in _children(listed, "item"):
+            for item in kids(listed, "item"):
                 self._add(
                     item.get("key", key),
                     item.get("valueName", ""),
                     AdmxPart(display, category, None),
                 )
-        for elements in _children(policy, "elements"):
+        for elements in kids(policy, "elements"):
             for element in elements:
                 label = labels.get(element.get("id", ""), element.get("id", ""))
                 items = _enum_items(element, adml.strings) if local(element) == "enum" else ()
@@ -361,8 +357,8 @@ def _qualified(ref: str, spaces: dict[str, str]) -> str:
 
 
 def _parent(element: Element, spaces: dict[str, str]) -> str | None:
-    parent = _children(element, "parentCategory")
-    return _qualified(parent[0].get("ref", ""), spaces) if parent else None
+    parent = first(element, "parentCategory")
+    return _qualified(parent.get("ref", ""), spaces) if parent is not None else None
 
 
 def _resolve_id(ref: str) -> str:

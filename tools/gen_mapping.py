@@ -87,7 +87,12 @@ class AdmxPolicy:
 
 
 def parse_xml(path: Path) -> Element:
-    """The root of an XML file whatever its BOM; the declared encoding is already applied."""
+    """The root of an XML file whatever its BOM; the declared encoding is already applied.
+
+    defusedxml's ElementTree, not the project's ``xmlsafe``: each DDF file's DOCTYPE names the
+    OMA DTD by URL, which ``xmlsafe`` refuses in an export (rightly); the DDF files are the
+    corpus's, not a device's.  Hence also this module's own ``_children``/``_first``, for
+    ElementTree elements."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", read_text(path))
     root: Element = ElementTree.fromstring(text)
     return root

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from checker.loaders import admx, gpp_registry
 from checker.loaders.text import detect_encoding
-from checker.loaders.xmlsafe import Element, local, read_xml
+from checker.loaders.xmlsafe import Element, first, kids, local, read_xml, text
 from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
 from checker.principals import principal
 
@@ -94,20 +94,6 @@ class Scope:
     ) -> Fact:
         path = registry_path(key, name, self.hive)
         return self.fact(element, Kind.REGISTRY, path, value, type=rtype, deleted=deleted)
-
-
-def kids(element: Element, name: str) -> Iterator[Element]:
-    """Children named ``name`` in any namespace (matched by lxml, in C)."""
-    return element.iterchildren(f"{{*}}{name}")
-
-
-def first(element: Element, name: str) -> Element | None:
-    return next(element.iterchildren(f"{{*}}{name}"), None)
-
-
-def text(element: Element, name: str) -> str | None:
-    found = first(element, name)
-    return None if found is None else (found.text or "")
 
 
 Fields = dict[str, Element]

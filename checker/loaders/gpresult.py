@@ -19,18 +19,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from checker.loaders.gpreport import (
-    SCOPES,
-    Collected,
-    Scope,
-    extension_facts,
-    first,
-    kids,
-    section_extensions,
-    text,
-)
+from checker.loaders.gpreport import SCOPES, Collected, Scope, extension_facts, section_extensions
 from checker.loaders.text import detect_encoding
-from checker.loaders.xmlsafe import Element, read_xml
+from checker.loaders.xmlsafe import Element, first, kids, read_xml, text
 from checker.model import JSON, Source, input_error
 
 FORMAT = "gpresult"

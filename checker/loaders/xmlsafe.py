@@ -13,6 +13,7 @@ every element its ``sourceline``, which facts need for their origin (see
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -116,6 +117,22 @@ def local(element: Element) -> str:
 _LOCAL_NAMES: dict[str, str] = {}
 """Local names by namespaced tag, looked up rather than split: loaders ask for every child
 of every setting of every device of a fleet."""
+
+
+def kids(element: Element, name: str) -> Iterator[Element]:
+    """Children named ``name`` in any namespace (matched by lxml, in C)."""
+    return element.iterchildren(f"{{*}}{name}")
+
+
+def first(element: Element, name: str) -> Element | None:
+    """The first child named ``name`` in any namespace, or None."""
+    return next(element.iterchildren(f"{{*}}{name}"), None)
+
+
+def text(element: Element, name: str) -> str | None:
+    """The text of the first child named ``name`` ("" when empty), None when there is none."""
+    found = first(element, name)
+    return None if found is None else (found.text or "")
 
 
 def read_xml(path: Path) -> Element:
