@@ -383,12 +383,13 @@ def _keep(report: TargetReport) -> Packed | Stored:
 def _checked(
     benchmarks: Sequence[Benchmark],
     plans: list[TargetPlan],
+    jobs: int,
     options: RunOptions,
     prepare: frozenset[str],
     spool: Spool | None,
 ) -> Generator[Batch, None, None]:
-    """The targets checked, in ``plans`` order, batch by batch."""
-    jobs = processes(options, plans)
+    """The targets checked in ``jobs`` processes (see :func:`processes`), in ``plans``
+    order, batch by batch."""
     size = max(1, min(16, len(plans) // (4 * jobs)))
     batches = [(start, plans[start : start + size]) for start in range(0, len(plans), size)]
     if jobs == 1:
@@ -535,6 +536,8 @@ class _Collector:
     ):
         self._infos = infos
         self.prepare = prepare
+        self.processes = processes
+        """How many processes check the targets (see :func:`processes`)."""
         self.tally = Tally()
         self._spool = SpooledTargets(infos, processes, REPORTS in prepare) if spooled else None
         self._kept: list[TargetReport] = []
@@ -613,7 +616,9 @@ def _report(
     matched: set[int] = set()
     total = len(planned.targets)
     prepare = collector.prepare
-    batches = _checked(benchmarks, planned.targets, options, prepare, collector.spool)
+    batches = _checked(
+        benchmarks, planned.targets, collector.processes, options, prepare, collector.spool
+    )
     done = 0
     with closing(batches), _collecting_less():
         for batch in batches:
