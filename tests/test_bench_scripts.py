@@ -1,0 +1,67 @@
+"""The benchmark scripts still run: a few devices through each fleet script, in a fresh
+process, with the fleet cache in the test's own folder.
+
+They reach into the runner and the loaders (bench_stages.py times each step a worker takes),
+so a change there that breaks a script fails here rather than at the next measurement.  The
+figures themselves are never asserted (DESIGN §8): only that each row is printed.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+STEPS = (
+    "read the file",
+    "parse",
+    "normalize",
+    "build the target",
+    "evaluate + score",
+    "tally",
+    "the JSON line",
+    "digest offers",
+    "pack (when kept)",
+)
+
+
+def _run(script: str, *args: str | Path) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_stages_prints_each_step_and_the_parent_share(tmp_path: Path) -> None:
+    out = _run("bench_stages.py", "--devices", "3", "--fleet", "4", "--cache", tmp_path)
+    for step in STEPS:
+        assert re.search(rf"^  {re.escape(step)} +\d+\.\d{{3}} ms$", out, re.M), step
+    for part in ("start-up", "collect", "reports", "parent", "workers"):
+        assert re.search(rf"^  {part} +\d+\.\d{{3}} s$", out, re.M), part
+    assert re.search(r"^per device: workers [\d.]+ ms, parent collecting [\d.]+ ms", out, re.M)
+
+
+@pytest.mark.parametrize("corpus_copies", [False, True], ids=["generated", "corpus"])
+def test_fleet_prints_a_row_per_size(
+    corpus_copies: bool, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if corpus_copies:
+        request.getfixturevalue("corpus")  # skips without ../shared/corpus
+    extra = ["--corpus"] if corpus_copies else []
+    out = _run(
+        "bench_fleet.py", "--devices", "2", "3", "--rounds", "1", "--cache", tmp_path, *extra
+    )
+    rows = re.findall(r"^ +([23]) +\d+ +[\d.]+ +[\d.]+ +[\d.]+x ", out, re.M)
+    assert rows == ["2", "3"], out
+    assert re.search(r"^target: end-to-end <= 2x parse-only: (met|NOT met)$", out, re.M)
