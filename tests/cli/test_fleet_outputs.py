@@ -199,3 +199,21 @@ def test_history_of_a_fleet_run_records_every_target(fleet: Path, tmp_path: Path
     with sqlite3.connect(db) as connection:
         (targets,) = connection.execute("SELECT COUNT(*) FROM run_target").fetchone()
     assert targets == DEVICES
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_digests_filtered_by_each_worker_give_the_in_memory_outputs(
+    jobs: int, fleet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With digests of 3 names, each worker's own digest turns most findings away before they
+    reach the parent; JUnit and SARIF still equal what the targets held in memory give."""
+    from checker import runner
+    from checker.reporters import findings
+
+    monkeypatch.setattr(runner, "FLEET_NAMES", 3)
+    monkeypatch.setattr(findings, "FLEET_NAMES", 3)
+    options = RunOptions(jobs=jobs, formats=frozenset({"junit", "sarif", "csv"}))
+    report = run(load_benchmarks([POLICY]), [fleet], options)
+    in_memory = replace(report, targets=tuple(report.targets))
+    for name in ("junit", "sarif"):
+        assert _render(report, name) == _render(in_memory, name)
