@@ -217,3 +217,22 @@ def test_digests_filtered_by_each_worker_give_the_in_memory_outputs(
     in_memory = replace(report, targets=tuple(report.targets))
     for name in ("junit", "sarif"):
         assert _render(report, name) == _render(in_memory, name)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fleet_score_from_batch_tallies_equals_one_tally_of_every_target(
+    jobs: int, fleet: Path
+) -> None:
+    """Workers tally their batches and the parent merges them: the fleet score, counts and
+    failing names are those of one tally over the targets in run order (the cut at 100
+    failing names is tests/test_scoring.py's)."""
+    from checker.scoring import Tally
+
+    options = RunOptions(jobs=jobs, formats=frozenset({"csv"}))
+    report = run(load_benchmarks([POLICY]), [fleet], options)
+    tally = Tally()
+    order = {path: number for number, path in enumerate(sorted(fleet.iterdir()))}
+    for target in sorted(report.targets, key=lambda t: order[Path(t.sources[0])]):
+        tally.add(target.results, target.name)
+    assert tally.fleet_score() == report.fleet
+    assert max(len(check.failing) for check in report.fleet.checks) > 20
