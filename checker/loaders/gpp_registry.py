@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.loaders.text import detect_encoding, read_bytes
-from checker.loaders.xmlsafe import Element, local, parse_xml
+from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml
 from checker.model import JSON, Confidence, Fact, Kind, Origin, Source, input_error, registry_path
 
 FORMAT = "gpp-registry"
@@ -85,15 +85,10 @@ class Item:
     targeting: str | None
 
 
-def _children(element: Element) -> Iterator[Element]:
-    """Child elements (the parser drops comments and processing instructions)."""
-    return (child for child in element if isinstance(child.tag, str))
-
-
 def items(container: Element, path: str, targeting: str | None = None) -> Iterator[Item]:
     """The enabled registry items below ``container`` (a ``RegistrySettings`` root, a
     ``Collection``, or a report ``Extension`` holding one), in document order."""
-    for child in _children(container):
+    for child in container:  # elements only: the parser drops comments and PIs
         tag = local(child)
         if tag not in ("Registry", "Collection", "RegistrySettings") or _disabled(child):
             continue
@@ -109,7 +104,7 @@ def _disabled(element: Element) -> bool:
 
 
 def _item(element: Element, path: str, targeting: str | None) -> Item:
-    properties = next((c for c in _children(element) if local(c) == "Properties"), None)
+    properties = first(element, "Properties")
     if properties is None:
         raise input_error(path, "registry item without <Properties>", line=element.sourceline)
     action = (properties.get("action") or "U").strip().upper()
@@ -164,11 +159,7 @@ def _value(properties: Element, rtype: str, path: str) -> JSON:
 
 def _strings(properties: Element, raw: str) -> list[str]:
     listed = [
-        value.text or ""
-        for values in _children(properties)
-        if local(values) == "Values"
-        for value in _children(values)
-        if local(value) == "Value"
+        value.text or "" for values in kids(properties, "Values") for value in kids(values, "Value")
     ]
     if listed or not raw:
         return listed
@@ -177,13 +168,13 @@ def _strings(properties: Element, raw: str) -> list[str]:
 
 def _filters(element: Element) -> str | None:
     """The item-level targeting of an item or collection, or None when it has none."""
-    found = next((c for c in _children(element) if local(c) == "Filters"), None)
+    found = first(element, "Filters")
     return _expression(found) if found is not None else None
 
 
 def _expression(filters: Element) -> str | None:
     terms: list[str] = []
-    for index, term in enumerate(_children(filters)):
+    for index, term in enumerate(filters):
         if index:
             terms.append((term.get("bool") or "AND").strip().upper())
         terms.append(_term(term))
