@@ -44,13 +44,13 @@ from checker.yamlsrc import (
 )
 
 SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in Kind), "query")
+"""The keys that say what a check reads; exactly one per check."""
 
 # Enum members by value, looked up directly: calling the enum is ten times slower, and a run
 # compiles every check of its benchmarks at start-up (the schema has checked the values).
 _KINDS = {kind.value: kind for kind in Kind}
 _CATEGORIES = {category.value: category for category in Category}
 _SEVERITIES = {severity.value: severity for severity in Severity}
-"""The keys that say what a check reads; exactly one per check."""
 
 CACHE_FORMAT = "4"
 """Bump when what :func:`read_benchmark` caches changes shape."""
