@@ -441,8 +441,7 @@ def _firewall_value(
 def _preference_registry(extension: Element, scope: Scope, into: Collected) -> None:
     """GPP registry items, read as a GPO backup's Registry.xml is (one reader for both)."""
     for item in gpp_registry.items(extension, scope.path):
-        source, extra = scope.attribution(item.element)
-        origin = Origin(scope.path, line=item.element.sourceline, source=source)
+        origin, extra = scope.origin(item.element)
         into.facts += gpp_registry.item_facts(item, scope.hive, origin, extra)
 
 

@@ -126,7 +126,7 @@ def kids(element: Element, name: str) -> Iterator[Element]:
 
 def first(element: Element, name: str) -> Element | None:
     """The first child named ``name`` in any namespace, or None."""
-    return next(element.iterchildren(f"{{*}}{name}"), None)
+    return next(kids(element, name), None)
 
 
 def text(element: Element, name: str) -> str | None:
