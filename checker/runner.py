@@ -100,6 +100,11 @@ def _preparing(options: RunOptions, spooled: bool) -> frozenset[str]:
     return formats | {REPORTS} if needs_reports else formats
 
 
+def _digester(prepare: frozenset[str]) -> Digester | None:
+    """A findings digest, when the run prepares one (only a spooled run prepares anything)."""
+    return Digester(FLEET_NAMES) if prepare & DIGESTED else None
+
+
 Packed = tuple[Any, ...]
 """A TargetReport with each result's CheckInfo replaced by its index (cheap to pickle)."""
 
@@ -281,7 +286,7 @@ def _setup(
     _STATE.exemptions = Exemptions(list(options.exceptions), options.today)
     _STATE.prepare = prepare
     _STATE.writer = _SpoolWriter(spool) if spool is not None else None
-    _STATE.digester = Digester(FLEET_NAMES) if spool is not None and prepare & DIGESTED else None
+    _STATE.digester = _digester(prepare)
 
 
 def _worker_setup(
@@ -541,7 +546,7 @@ class _Collector:
         self.tally = Tally()
         self._spool = SpooledTargets(infos, processes, REPORTS in prepare) if spooled else None
         self._kept: list[TargetReport] = []
-        self._digester = Digester(FLEET_NAMES) if spooled and prepare & DIGESTED else None
+        self._digester = _digester(prepare)
 
     @property
     def spool(self) -> Spool | None:
