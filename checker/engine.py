@@ -41,8 +41,8 @@ def _absent(check: Check, not_found: str) -> Result:
     """The verdict when nothing is set: what both setting references and queries give.
 
     The same on every target (a check reads settings one way, so ``not_found`` is fixed per
-    check), and a fleet's most frequent result: made once per check, shared (results are
-    immutable)."""
+    check), and a fleet's most frequent result: made once per check and shared, as a
+    ``Result`` is never modified once made (see :class:`checker.model.Result`)."""
     made = _ABSENT.get(id(check))
     if made is not None and made[0] is check:
         return made[1]
