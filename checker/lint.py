@@ -214,7 +214,8 @@ def lint(paths: Sequence[Path], options: Options) -> Result:
             message = "not a benchmark, exceptions, plans, targets or cases file"
             findings.append(Finding(str(path), 1, None, "unrecognized", message))
     benchmarks = _compile(documents.get("benchmark", []), findings)
-    findings += _benchmark_findings(benchmarks)
+    parsed = {path.resolve(): document for path, document in documents.get("benchmark", [])}
+    findings += _benchmark_findings(benchmarks, parsed)
     naming = documents.get("exceptions", []) or documents.get("plans", [])
     known = _known_ids(options.policies, [b for _, b in benchmarks]) if naming else frozenset()
     for path, _ in documents.get("exceptions", []):
@@ -254,11 +255,17 @@ def _compile(
 # -- benchmarks --------------------------------------------------------------------------------
 
 
-def families(benchmarks: list[tuple[Path, Benchmark]]) -> dict[Path, Path]:
-    """Each benchmark file's family: the root of its ``extends`` chain (resolved paths)."""
+def families(benchmarks: list[tuple[Path, Benchmark]], parsed: dict[Path, Any]) -> dict[Path, Path]:
+    """Each benchmark file's family: the root of its ``extends`` chain (resolved paths).
+
+    ``parsed`` holds the documents read already, by resolved path; a base outside them is
+    read here, once."""
+    documents = dict(parsed)
 
     def root(path: Path, depth: int = 0) -> Path:
-        document = _document(path)
+        if path not in documents:
+            documents[path] = _document(path)
+        document = documents[path]
         base = document.get("extends") if isinstance(document, dict) else None
         if base is None or depth > 20:
             return path
@@ -284,8 +291,10 @@ def _own_checks(path: Path, benchmark: Benchmark) -> list[Check]:
     return [c for c in benchmark.checks if Path(c.info.origin.path).resolve() == here]
 
 
-def _benchmark_findings(benchmarks: list[tuple[Path, Benchmark]]) -> list[Finding]:
-    family = families(benchmarks)
+def _benchmark_findings(
+    benchmarks: list[tuple[Path, Benchmark]], parsed: dict[Path, Any]
+) -> list[Finding]:
+    family = families(benchmarks, parsed)
     findings: list[Finding] = []
     first_id: dict[str, tuple[Path, Check]] = {}
     settings: dict[tuple[str, str, str], list[tuple[Path, Check]]] = {}
