@@ -3,6 +3,15 @@
 Each schema ships in ``checker/data`` (editors use them too).  :func:`validate` turns the
 first schema violation into a :class:`PolicyError` with the YAML line, column and a
 breadcrumb to the key at fault.
+
+Two validators answer: ``fastjsonschema`` compiles each schema to Python code and says
+whether a document is valid about seven times faster than ``jsonschema`` (0.04 s instead of
+0.27 s for the ten shipped benchmarks, most of loading them when the cache is cold, as on
+every CI runner and after every edit); ``jsonschema`` explains an invalid one.  Only a
+"valid" from the first is taken: a document it refuses is judged again by the second, so
+the fast path can only save time, never refuse a document ``jsonschema`` accepts.  The
+schemas use only keywords both libraries read alike (:data:`KEYWORDS`, held by the tests),
+so it never accepts one ``jsonschema`` refuses either.
 """
 
 from __future__ import annotations
@@ -10,7 +19,9 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import fastjsonschema
 
 from checker.yamlsrc import PolicyError, breadcrumb, position
 
@@ -18,6 +29,16 @@ if TYPE_CHECKING:
     import jsonschema
 
 SCHEMAS = ("benchmark", "exceptions", "plans", "targets")
+
+KEYWORDS = frozenset(
+    {
+        "$schema", "$id", "$ref", "$defs", "title", "description", "type", "enum", "pattern",
+        "minLength", "minimum", "maximum", "minItems", "minProperties", "properties",
+        "additionalProperties", "required", "items", "oneOf", "anyOf", "format",
+    }
+)  # fmt: skip
+"""The keywords the shipped schemas may use: each means the same to ``fastjsonschema`` as to
+``jsonschema`` (``format`` is checked by neither; ``items`` is always one schema)."""
 
 
 @cache
@@ -40,6 +61,27 @@ def _validator(name: str, pointer: str = "") -> jsonschema.protocols.Validator:
     return validator
 
 
+def _refuse(uri: str) -> NoReturn:
+    raise ValueError(f"schemas refer only to themselves, not to {uri}")
+
+
+@cache
+def _fast(name: str, pointer: str = "") -> Any:
+    """The compiled check of :func:`_validator`'s schema: returns, or raises when invalid."""
+    root = schema(name)
+    part = {"$defs": root["$defs"], **root["$defs"][pointer]} if pointer else root
+    # Without its $id (which is for editors) a schema's references resolve in the schema
+    # itself; with it, fastjsonschema would fetch the $id's URL.
+    part = {key: value for key, value in part.items() if key != "$id"}
+    return fastjsonschema.compile(
+        part,
+        handlers={"http": _refuse, "https": _refuse},
+        use_default=False,  # never write defaults into the document
+        use_formats=False,  # as jsonschema without a format checker
+        detailed_exceptions=False,
+    )
+
+
 def validate(
     instance: Any,
     name: str,
@@ -53,6 +95,11 @@ def validate(
 
     ``document`` and ``crumbs`` locate ``instance`` inside a larger parsed file.
     """
+    try:
+        _fast(name, definition)(instance)
+        return
+    except fastjsonschema.JsonSchemaValueException:
+        pass  # jsonschema judges again, and explains
     errors = sorted(
         _validator(name, definition).iter_errors(instance), key=lambda e: list(e.absolute_path)
     )
