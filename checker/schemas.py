@@ -17,11 +17,10 @@ so it never accepts one ``jsonschema`` refuses either.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, NoReturn
-
-import fastjsonschema
 
 from checker.yamlsrc import PolicyError, breadcrumb, position
 
@@ -49,15 +48,19 @@ def schema(name: str) -> dict[str, Any]:
     return result
 
 
+def _part(name: str, pointer: str) -> dict[str, Any]:
+    """The schema, or the definition at ``$defs/<pointer>`` of it (with the definitions)."""
+    root = schema(name)
+    return {"$defs": root["$defs"], **root["$defs"][pointer]} if pointer else root
+
+
 @cache
 def _validator(name: str, pointer: str = "") -> jsonschema.protocols.Validator:
-    """A validator for the schema, or for the definition at ``$defs/<pointer>`` of it."""
+    """A validator for :func:`_part`."""
     import jsonschema  # here, not at the top: 30 ms of start-up a warm-cache check never needs
 
-    root = schema(name)
-    part = {"$defs": root["$defs"], **root["$defs"][pointer]} if pointer else root
-    cls = jsonschema.validators.validator_for(root)
-    validator: jsonschema.protocols.Validator = cls(part)
+    cls = jsonschema.validators.validator_for(schema(name))
+    validator: jsonschema.protocols.Validator = cls(_part(name, pointer))
     return validator
 
 
@@ -66,20 +69,29 @@ def _refuse(uri: str) -> NoReturn:
 
 
 @cache
-def _fast(name: str, pointer: str = "") -> Any:
-    """The compiled check of :func:`_validator`'s schema: returns, or raises when invalid."""
-    root = schema(name)
-    part = {"$defs": root["$defs"], **root["$defs"][pointer]} if pointer else root
+def _fast(name: str, pointer: str = "") -> Callable[[Any], bool]:
+    """Whether a document is valid by :func:`_part`, by the compiled schema."""
+    import fastjsonschema  # here, as jsonschema: a warm-cache check validates nothing
+
     # Without its $id (which is for editors) a schema's references resolve in the schema
     # itself; with it, fastjsonschema would fetch the $id's URL.
-    part = {key: value for key, value in part.items() if key != "$id"}
-    return fastjsonschema.compile(
+    part = {key: value for key, value in _part(name, pointer).items() if key != "$id"}
+    check = fastjsonschema.compile(
         part,
         handlers={"http": _refuse, "https": _refuse},
         use_default=False,  # never write defaults into the document
         use_formats=False,  # as jsonschema without a format checker
         detailed_exceptions=False,
     )
+
+    def valid(instance: Any) -> bool:
+        try:
+            check(instance)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return valid
 
 
 def validate(
@@ -95,11 +107,9 @@ def validate(
 
     ``document`` and ``crumbs`` locate ``instance`` inside a larger parsed file.
     """
-    try:
-        _fast(name, definition)(instance)
+    if _fast(name, definition)(instance):
         return
-    except fastjsonschema.JsonSchemaValueException:
-        pass  # jsonschema judges again, and explains
+    # Refused: jsonschema judges again, and explains.
     errors = sorted(
         _validator(name, definition).iter_errors(instance), key=lambda e: list(e.absolute_path)
     )
