@@ -230,9 +230,16 @@ def _fact(kind: Kind, key: str, value: Any, origin: Origin) -> Fact:
         return Fact(kind, key, value, origin)
     if isinstance(value, dict):
         deleted = bool(value.get("deleted", False))
-        data = None if deleted else value.get("value")
+        data = None if deleted else _integral(value.get("value"))
         return Fact(kind, key, data, origin, value.get("type") or _reg_type(data), deleted)
-    return Fact(kind, key, value, origin, _reg_type(value))
+    data = _integral(value)
+    return Fact(kind, key, data, origin, _reg_type(data))
+
+
+def _integral(value: Any) -> Any:
+    """``1500.0`` (YAML's ``1.5e+3``) as 1500: JSON Schema's "integer" takes a number with no
+    fraction, and a registry value holds integers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _reg_type(value: JSON) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from checker.loaders.text import decode, read_bytes
+from checker.loaders.text import decode, parse_json, read_bytes
 from checker.model import JSON, InputError, InputFormatError
 from checker.reporters import findings
 from checker.reporters.markdown import cell
@@ -132,24 +132,14 @@ class Diff:
 def read_result(path: Path) -> dict[str, JSON]:
     """A JSON result file, checked to have the shape :func:`diff` reads."""
     try:
-        text = decode(read_bytes(path, RESULT_LIMIT), str(path))
+        document = parse_json(decode(read_bytes(path, RESULT_LIMIT), str(path)), str(path))
     except InputFormatError as exc:
         raise DiffInputError(exc.error) from exc
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _bad(path, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from exc
     problem = _shape_problem(document)
     if problem is not None:
-        raise _bad(path, f"not a baseliner result file: {problem}")
+        raise DiffInputError(InputError(str(path), f"not a baseliner result file: {problem}"))
     assert isinstance(document, dict)
     return document
-
-
-def _bad(
-    path: Path, message: str, line: int | None = None, column: int | None = None
-) -> DiffInputError:
-    return DiffInputError(InputError(str(path), message, line=line, column=column))
 
 
 def _shape_problem(document: JSON) -> str | None:

@@ -7,6 +7,7 @@ which also refuses duplicate keys (PyYAML silently keeps the last one).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +128,30 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    value: float = loader.construct_yaml_float(node)
+    if not math.isfinite(value):
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"{node.value!r} is not a JSON number (policy files hold JSON data)",
+            node.start_mark,
+        )
+    return value
+
+
+def _refuse(loader: _Loader, node: yaml.Node) -> None:
+    """YAML types that JSON has not: a schema cannot judge them and no report can show them."""
+    kind = str(node.tag).rpartition(":")[2]
+    raise yaml.constructor.ConstructorError(
+        None, None, f"!!{kind} is not JSON data, which policy files hold", node.start_mark
+    )
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+for _tag in ("set", "binary", "omap", "pairs"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 

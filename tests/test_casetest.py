@@ -200,6 +200,9 @@ def test_bad_cases_files(tmp_path: Path, text: str, message: str) -> None:
     ("written", "fact"),
     [
         ("1", (1, "REG_DWORD", False)),
+        # A number with no fraction is a JSON Schema "integer"; it was an internal error.
+        ("1.5e+3", (1500, "REG_DWORD", False)),
+        ("{value: 2.0, type: REG_QWORD}", (2, "REG_QWORD", False)),
         ("x", ("x", "REG_SZ", False)),
         ("[a, b]", (["a", "b"], "REG_MULTI_SZ", False)),
         ("null", (None, "REG_NONE", False)),
@@ -221,4 +224,5 @@ def test_registry_state_values_become_typed_facts(
     made = target.lookup(Kind.REGISTRY, "hklm\\software\\k!v")
     assert made is not None
     assert (made.value, made.type, made.deleted) == fact
+    assert not isinstance(made.value, float)  # 1500.0 == 1500, but reports show 1500.0
     assert (made.origin.path, made.origin.line) == (str(path), 6)

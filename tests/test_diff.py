@@ -229,22 +229,23 @@ def test_markdown_escapes_cells() -> None:
 VALID = render_json(factory.single_device())
 
 BAD_INPUT = [
-    ("empty", b"", "not JSON: Expecting value", 1, 1),
+    ("empty", b"", "invalid JSON: Expecting value", 1, 1),
     (
         "trailing-comma",
         b'{\n  "schema_version": "1.0",\n}\n',
-        "not JSON: Expecting property name enclosed in double quotes",
+        "invalid JSON: Expecting property name enclosed in double quotes",
         3,
         1,
     ),
-    ("truncated", VALID.encode()[:200], "not JSON: Unterminated string starting at", 11, 7),
+    ("truncated", VALID.encode()[:200], "invalid JSON: Unterminated string starting at", 11, 7),
     (
         "utf16-bad",
         b"\xff\xfe{\x00\n\x00,\x00",
-        "not JSON: Expecting property name enclosed in double quotes",
+        "invalid JSON: Expecting property name enclosed in double quotes",
         2,
         1,
     ),
+    ("nan", b'{"schema_version":\n  NaN}', "invalid JSON: NaN is not a JSON value", 2, 3),
     ("array", b"[]", "not a baseliner result file: the top level is not an object", None, None),
     (
         "schema-2",

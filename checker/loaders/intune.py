@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.loaders.text import decode, detect_encoding, read_bytes
+from checker.loaders.text import decode, detect_encoding, parse_json, read_bytes
 from checker.loaders.text import head as head_of
 from checker.model import JSON, Fact, InputFormatError, Kind, Origin, Source, freeze, input_error
 
@@ -116,14 +116,8 @@ def _load_file(path: Path) -> list[Source]:
 
 def _read_json(path: Path) -> tuple[str, JSON]:
     text = decode(read_bytes(path), str(path))
-    try:
-        return text, json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise input_error(
-            str(path), f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
-        ) from exc
-    except (ValueError, RecursionError) as exc:
-        raise input_error(str(path), f"invalid JSON: {exc}") from exc
+    document: JSON = parse_json(text, str(path))
+    return text, document
 
 
 def _items(document: JSON) -> list[JSON]:
@@ -305,9 +299,10 @@ def _intent_value(setting: dict[str, JSON]) -> JSON:
     raw = setting.get("valueJson")
     if isinstance(raw, str):
         try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
+            value: JSON = parse_json(raw, "valueJson")
+        except InputFormatError:
+            return raw  # not JSON after all: the text is the value
+        return value
     return setting.get("value")
 
 

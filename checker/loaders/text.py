@@ -7,7 +7,10 @@ UTF-16 without BOM, and UTF-8 with or without BOM.
 from __future__ import annotations
 
 import codecs
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 from checker.model import input_error
 
@@ -79,3 +82,38 @@ def decode(data: bytes, path: str) -> str:
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     """Decoded text of ``path`` (see :func:`decode`)."""
     return decode(read_bytes(path, limit), str(path))
+
+
+class _NotJson(ValueError):
+    """Raised by the JSON parser at NaN or Infinity, which Python's parser takes by default."""
+
+
+def _not_json(name: str) -> Any:
+    raise _NotJson(name)
+
+
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+"""A JSON string (skipped whole) or a constant outside one."""
+
+
+def parse_json(text: str, path: str) -> Any:
+    """The JSON document ``text`` read from ``path``.
+
+    Malformed JSON raises InputFormatError with the line and column, as do ``NaN`` and
+    ``Infinity``: Python's parser takes them, but they are not JSON, and a value read from
+    them would make every JSON report and SARIF log written from it invalid.
+    """
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        message = f"invalid JSON: {exc.msg}"
+        raise input_error(path, message, line=exc.lineno, column=exc.colno) from exc
+    except _NotJson as exc:
+        found = next(m for m in _CONSTANT.finditer(text) if m.group(1))
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise input_error(
+            path, f"invalid JSON: {exc} is not a JSON value", line=line, column=column
+        ) from exc
+    except (ValueError, RecursionError) as exc:
+        raise input_error(path, f"invalid JSON: {exc}") from exc

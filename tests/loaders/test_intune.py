@@ -189,6 +189,14 @@ def test_repeated_ids_in_group_collections_get_markers(tmp_path: Path) -> None:
     ("text", "message", "line", "column"),
     [
         ('{\n  "a": 1,\n  "b": }', "invalid JSON: Expecting value", 3, 8),
+        # Python's parser takes these; JSON has no such values, and reports could not hold them.
+        (
+            '{"a": "NaN Infinity",\n "b": [1, -Infinity]}',
+            "invalid JSON: -Infinity is not a JSON value",
+            2,
+            11,
+        ),
+        ('{"a": "x\\" NaN",\n "b": NaN}', "invalid JSON: NaN is not a JSON value", 2, 7),
         ('{"name": "package"}', "not an Intune policy export", None, None),
         ("[1, 2]", "not an Intune policy export", None, None),
     ],
