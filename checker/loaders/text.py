@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -85,33 +86,45 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
 
 
 class _NotJson(ValueError):
-    """Raised by the JSON parser at NaN or Infinity, which Python's parser takes by default."""
+    """Raised by the JSON parser at a value Python's parser takes but JSON has not: NaN,
+    Infinity, or a number too large for a float (``1e999``), which Python reads as infinite."""
 
 
-def _not_json(name: str) -> Any:
-    raise _NotJson(name)
+def _not_json(token: str) -> Any:
+    raise _NotJson(token)
 
 
-_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
-"""A JSON string (skipped whole) or a constant outside one."""
+def _finite(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise _NotJson(token)
+    return value
+
+
+def _where(text: str, token: str) -> tuple[int, int]:
+    """Line and column of the first ``token`` outside a JSON string: the one the parser met
+    first (a later one cannot come before it)."""
+    pattern = r'"(?:[^"\\]|\\.)*"|(?<![\w.+-])(' + re.escape(token) + r")(?![\w.+-])"
+    found = next(m for m in re.finditer(pattern, text) if m.group(1))
+    start = found.start(1)
+    return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 def parse_json(text: str, path: str) -> Any:
     """The JSON document ``text`` read from ``path``.
 
-    Malformed JSON raises InputFormatError with the line and column, as do ``NaN`` and
-    ``Infinity``: Python's parser takes them, but they are not JSON, and a value read from
-    them would make every JSON report and SARIF log written from it invalid.
+    Malformed JSON raises InputFormatError with the line and column, as do ``NaN``,
+    ``Infinity`` and numbers beyond a float (``1e999``): Python's parser takes them, but JSON
+    has no such values, and one read into a fact would make every JSON report and SARIF log
+    written from it invalid.
     """
     try:
-        return json.loads(text, parse_constant=_not_json)
+        return json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg}"
         raise input_error(path, message, line=exc.lineno, column=exc.colno) from exc
     except _NotJson as exc:
-        found = next(m for m in _CONSTANT.finditer(text) if m.group(1))
-        line = text.count("\n", 0, found.start()) + 1
-        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        line, column = _where(text, str(exc))
         raise input_error(
             path, f"invalid JSON: {exc} is not a JSON value", line=line, column=column
         ) from exc

@@ -197,6 +197,7 @@ def test_repeated_ids_in_group_collections_get_markers(tmp_path: Path) -> None:
             11,
         ),
         ('{"a": "x\\" NaN",\n "b": NaN}', "invalid JSON: NaN is not a JSON value", 2, 7),
+        ('{"a": [1.5e300, "1e999",\n 1e999]}', "invalid JSON: 1e999 is not a JSON value", 2, 2),
         ('{"name": "package"}', "not an Intune policy export", None, None),
         ("[1, 2]", "not an Intune policy export", None, None),
     ],
