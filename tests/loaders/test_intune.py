@@ -285,7 +285,12 @@ def test_arbitrary_bytes_give_sources_or_input_errors(
 @settings(max_examples=100, deadline=None)
 @given(
     st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=8)
+        | st.sampled_from(["NaN", "1e999", "[1, 2]", '{"a": 1}', "-Infinity"]),
         lambda inner: (
             st.lists(inner, max_size=4)
             | st.dictionaries(
@@ -303,6 +308,7 @@ def test_arbitrary_bytes_give_sources_or_input_errors(
                         "definitionValues",
                         "groupSettingCollectionValue",
                         "simpleSettingValue",
+                        "valueJson",
                     ]
                 ),
                 inner,
@@ -316,4 +322,6 @@ def test_arbitrary_json_shapes(tmp_path_factory: pytest.TempPathFactory, documen
     path = tmp_path_factory.mktemp("shape") / "x.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     with contextlib.suppress(InputFormatError):
-        assert isinstance(intune.load(path), list)
+        sources = intune.load(path)
+        # Every value read can go into a JSON report as it is.
+        json.dumps([fact.value for source in sources for fact in source.facts], allow_nan=False)
