@@ -18,7 +18,7 @@ from typing import Any
 
 from checker.model import InputError, Origin, Result, Status
 from checker.schemas import validate
-from checker.yamlsrc import PolicyError, load_yaml
+from checker.yamlsrc import PolicyError, iso_date, load_yaml
 
 EXEMPTIBLE = frozenset({Status.FAIL, Status.NOT_CONFIGURED})
 
@@ -86,10 +86,10 @@ def load_exceptions(path: Path) -> list[Entry]:
             justification=raw["justification"],
             reason=raw["reason"],
             owner=raw["owner"],
-            expires=date.fromisoformat(raw["expires"]),
+            expires=iso_date(document, ["exceptions", index, "expires"], str(path)),
             origin=Origin(str(path), raw.line),
         )
-        for raw in document["exceptions"]
+        for index, raw in enumerate(document["exceptions"])
     ]
 
 

@@ -326,14 +326,18 @@ def runs(path: Path, *, last: int | None = None) -> list[RunSummary]:
         for run, category, percent in db.execute(
             "SELECT run, category, percent FROM run_category ORDER BY run, category"
         ):
-            categories.setdefault(run, []).append((Category(category), percent))
+            categories.setdefault(run, []).append((_category(path, category), percent))
         db.execute("COMMIT")
-    return [_summary(row, categories.get(row[0], [])) for row in rows]
+    try:
+        return [_summary(row, categories.get(row[0], [])) for row in rows]
+    except (TypeError, ValueError) as exc:  # a file edited by hand, or damaged
+        raise HistoryError(path, f"damaged history file: {exc}") from exc
 
 
 def _summary(row: tuple[object, ...], categories: list[tuple[Category, float]]) -> RunSummary:
     run, at, label, version, targets, percent, low, high, exposed = row
-    assert isinstance(at, str) and isinstance(percent, float)
+    if not isinstance(at, str) or not isinstance(percent, float):
+        raise TypeError(f"run {run}: time {at!r} or score {percent!r} of the wrong type")
     return RunSummary(
         id=int(str(run)),
         at=datetime.fromisoformat(at),
@@ -345,6 +349,13 @@ def _summary(row: tuple[object, ...], categories: list[tuple[Category, float]]) 
         uncertain_range=(float(str(low)), float(str(high))),
         exposed=int(str(exposed)),
     )
+
+
+def _category(path: Path, name: object) -> Category:
+    try:
+        return Category(str(name))
+    except ValueError as exc:
+        raise HistoryError(path, f"damaged history file: unknown category {name!r}") from exc
 
 
 Point = dict[str, JSON]

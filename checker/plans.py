@@ -14,7 +14,7 @@ from pathlib import Path
 from checker.exceptions import compile_glob
 from checker.model import FleetCheck, InputError, Origin, PlanItem, PlanState, Status
 from checker.schemas import validate
-from checker.yamlsrc import Located, PolicyError, load_yaml
+from checker.yamlsrc import Located, PolicyError, iso_date, load_yaml
 
 
 def load_plans(path: Path) -> list[Located]:
@@ -24,6 +24,8 @@ def load_plans(path: Path) -> list[Located]:
         raise PolicyError(str(path), "a plan file is a mapping with 'plans'", 1)
     validate(document, "plans", str(path))
     entries: list[Located] = document["plans"]
+    for index in range(len(entries)):
+        iso_date(document, ["plans", index, "due"], str(path))  # refused now, not after the run
     return entries
 
 

@@ -8,6 +8,7 @@ which also refuses duplicate keys (PyYAML silently keeps the last one).
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,17 @@ def breadcrumb(crumbs: list[str | int]) -> str:
     for crumb in crumbs:
         out += f"[{crumb}]" if isinstance(crumb, int) else (f".{crumb}" if out else crumb)
     return out
+
+
+def iso_date(document: Any, crumbs: list[str | int], path: str) -> date:
+    """The date written at ``crumbs`` in ``document``: the schemas check its shape
+    (``YYYY-MM-DD``); this refuses a day the calendar has not (``2031-02-30``) at its place."""
+    value: Any = document
+    for crumb in crumbs:
+        value = value[crumb]
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        line, column = position(document, crumbs, at_value=True)
+        message = f"{value!r} is not a date: {exc}"
+        raise PolicyError(path, message, line, column, breadcrumb(crumbs)) from exc

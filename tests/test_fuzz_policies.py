@@ -85,6 +85,7 @@ ODD = [
         "!!pairs [{a: 1}]", "!!null ''", "!!timestamp 2025-01-01", "!custom x", "&a 1", "*a",
         "{<<: {a: 1}, b: 2}", "[&x [1], *x]", "{a: &y 2, b: *y}", "[[[[]]]]", "{}", "[]",
         "{? [1, 2] : 3}", "{1: 2}", "{null: 1}", '"\\x00"', "'a''b'", "@bad", "`bad", "%bad",
+        "'2031-02-30'", "'31/12/2031'", "'['", "'(?P<'", "'**'", "'\\\\'", "' '", "'é'",
 ]  # fmt: skip
 """Scalars, tags, anchors and collections YAML can write where a value goes."""
 

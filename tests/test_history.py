@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -178,6 +179,17 @@ def _empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
+def _edited(sql: str) -> Callable[[Path], None]:
+    """A history file with ``sql`` run on it (an edit by hand that SQLite's types allow)."""
+
+    def make(path: Path) -> None:
+        record(path, factory.single_device(), at=T0)
+        with sqlite3.connect(path) as db:
+            db.execute(sql)
+
+    return make
+
+
 BAD_FILES = [
     ("missing", lambda path: None, "no history file"),
     ("garbage", _garbage, "not a readable history file (file is not a database)"),
@@ -185,6 +197,14 @@ BAD_FILES = [
     ("other-sqlite", _other_database, "not a baseliner history file (another SQLite database)"),
     ("newer-schema", _newer_schema, f"written by a newer baseliner (schema {SCHEMA_VERSION + 1}"),
     ("empty", _empty, "not a baseliner history file (an empty database)"),
+    # These were internal errors (an assert, Category(), datetime.fromisoformat()).
+    ("bad-time", _edited("UPDATE run SET at = 'yesterday'"), "damaged history file: Invalid"),
+    ("score-type", _edited("UPDATE run SET percent = 'high'"), "damaged history file: run 1:"),
+    (
+        "bad-category",
+        _edited("UPDATE run_category SET category = 'gaming' WHERE category = 'os'"),
+        "damaged history file: unknown category 'gaming'",
+    ),
 ]
 
 

@@ -123,12 +123,37 @@ def test_csv_shows_open_overdue_and_resolved(tmp_path: Any) -> None:
     assert ',resolved,2026-09-30,desktop@contoso.example,"Fixed already, so resolved."' in text
 
 
-def test_bad_exceptions_file_is_exit_2(tmp_path: Any) -> None:
-    bad = tmp_path / "exceptions.yaml"
-    bad.write_text(
-        "exceptions:\n  - checks: x\n    justification: because\n    reason: r\n"
-        "    owner: o\n    expires: 2027-01-01\n"
-    )
-    done = baseliner(*ARGS, "--exceptions", bad)
+@pytest.mark.parametrize(
+    ("option", "text", "error"),
+    [
+        (
+            "--exceptions",
+            "exceptions:\n  - checks: x\n    justification: because\n    reason: r\n"
+            "    owner: o\n    expires: 2027-01-01\n",
+            ":3:20: 'because' is not one of",
+        ),
+        # The shape of a date is the schema's; a day the calendar has not was an internal
+        # error (for a plan, after the whole run).
+        (
+            "--exceptions",
+            "exceptions:\n  - checks: x\n    justification: risk_accepted\n    reason: r\n"
+            "    owner: o\n    expires: '2027-02-30'\n",
+            ":6:14: '2027-02-30' is not a date: day is out of range for month at "
+            "exceptions[0].expires",
+        ),
+        (
+            "--plan",
+            "plans:\n  - checks: x\n    due: '2027-01-01'\n    owner: o\n"
+            "  - checks: y\n    due: '2027-13-01'\n    owner: o\n",
+            ":6:10: '2027-13-01' is not a date: month must be in 1..12 at plans[1].due",
+        ),
+    ],
+)
+def test_bad_exceptions_or_plans_file_is_exit_2(
+    tmp_path: Any, option: str, text: str, error: str
+) -> None:
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(text)
+    done = baseliner(*ARGS, option, bad)
     assert done.code == 2
-    assert f"{bad}:3:20: 'because' is not one of" in done.err
+    assert f"{bad}{error}" in done.err
