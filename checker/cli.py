@@ -116,7 +116,17 @@ def _exit_codes() -> Iterator[list[int]]:
         code[0] = EXIT_ERROR
 
 
+def _tolerant_streams() -> None:
+    """Text written to the terminal or a pipe keeps a lone surrogate as its escape, as
+    reports do (see :func:`checker.outputs.utf8`)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     with _exit_codes() as code:
         cli.main(
             args=list(argv) if argv is not None else None,

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 from checker.model import JSON, Category, Report, Score, Status
+from checker.outputs import storable
 
 APPLICATION_ID = 0x42534C4E
 """``BSLN``: marks a SQLite file as a baseliner history."""
@@ -231,7 +232,7 @@ def _insert(db: sqlite3.Connection, report: Report, label: str | None, at: datet
         " uncertain_low, uncertain_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             timestamp(at),
-            label,
+            None if label is None else storable(label),
             report.tool_version,
             len(report.targets),
             *_score_row(fleet.overall),
@@ -266,7 +267,7 @@ def _insert(db: sqlite3.Connection, report: Report, label: str | None, at: datet
     for no, target in enumerate(report.targets):
         db.execute(
             "INSERT INTO run_target VALUES (?, ?, ?, ?, ?, ?)",
-            (run, no, target.name, *_score_row(target.score.overall)),
+            (run, no, storable(target.name), *_score_row(target.score.overall)),
         )
         db.executemany(
             "INSERT INTO target_category VALUES (?, ?, ?, ?, ?, ?)",

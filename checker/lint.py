@@ -26,6 +26,7 @@ from checker import __version__
 from checker.casetest import CasesFile, coverage, load_cases
 from checker.exceptions import compile_glob, load_exceptions
 from checker.model import JSON, Status
+from checker.outputs import utf8
 from checker.plans import load_plans
 from checker.policy import (
     AppliesTo,
@@ -555,9 +556,7 @@ def _sarif_result(finding: Finding, index: int, base: str) -> dict[str, JSON]:
                 }
             }
         ],
-        "partialFingerprints": {
-            "baselinerLint/v1": hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-        },
+        "partialFingerprints": {"baselinerLint/v1": hashlib.sha256(utf8(text)).hexdigest()[:32]},
     }
 
 

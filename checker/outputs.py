@@ -28,15 +28,31 @@ Rendered = str | bytes | Iterable[str | bytes]
 """What a reporter returns: the whole text, bytes, or text in chunks (for streaming)."""
 
 
+def utf8(text: str) -> bytes:
+    """``text`` in UTF-8, the encoding of every report.
+
+    A lone surrogate (an undecodable byte of a file name, which Python reads as ``\\udcff``,
+    or a ``\\ud800`` escape in a JSON or YAML input) is written as that escape: in JSON it is
+    the escape JSON has for it, elsewhere readable text.  Strict encoding would stop the run
+    at the end, its work done, on one odd file name.
+    """
+    return text.encode("utf-8", "backslashreplace")
+
+
+def storable(text: str) -> str:
+    """``text`` as :func:`utf8` writes it, for a store that refuses surrogates (SQLite)."""
+    return utf8(text).decode("utf-8")
+
+
 def chunks(data: Rendered) -> Iterator[bytes]:
-    """Rendered output as UTF-8 byte chunks."""
+    """Rendered output as UTF-8 byte chunks (see :func:`utf8`)."""
     if isinstance(data, bytes):
         yield data
     elif isinstance(data, str):
-        yield data.encode("utf-8")
+        yield utf8(data)
     else:
         for chunk in data:
-            yield chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+            yield chunk if isinstance(chunk, bytes) else utf8(chunk)
 
 
 def _mode(path: Path) -> int:

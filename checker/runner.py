@@ -48,6 +48,7 @@ from checker.model import (
     Target,
     TargetReport,
 )
+from checker.outputs import utf8
 from checker.plans import plan_states
 from checker.policy import Benchmark, iter_checks
 from checker.reporters import json
@@ -376,7 +377,7 @@ def _keep(report: TargetReport) -> Packed | Stored:
     writer = _STATE.writer
     if writer is None:
         return _pack(report, _STATE.index)
-    line = json.target_line(report).encode() if "json" in _STATE.prepare else b""
+    line = utf8(json.target_line(report)) if "json" in _STATE.prepare else b""
     kept = (
         pickle.dumps(_pack(report, _STATE.index), pickle.HIGHEST_PROTOCOL)
         if REPORTS in _STATE.prepare

@@ -20,6 +20,7 @@ import csv
 import io
 
 from checker.model import FleetCheck, PlanItem, Report, Status
+from checker.outputs import utf8
 from checker.reporters import findings
 
 MDVM_COLUMNS = (
@@ -61,7 +62,7 @@ def render(report: Report) -> bytes:
     writer.writerow(HEADER)
     for fleet_check in rows:
         writer.writerow(row(fleet_check, plans.get(fleet_check.check.id)))
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    return codecs.BOM_UTF8 + utf8(buffer.getvalue())
 
 
 def row(fleet_check: FleetCheck, plan: PlanItem | None) -> list[str]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from checker.model import Conflict, Report, Result, Score, Status, TargetReport
+from checker.outputs import utf8
 from checker.reporters import findings
 
 MAX_BYTES = 1024 * 1024
@@ -229,10 +230,10 @@ def _errors(report: Report) -> str:
 
 def _fit(text: str, limit: int) -> str:
     """``text`` cut at a line boundary, with a note, when it is over ``limit`` bytes."""
-    data = text.encode("utf-8")
+    data = utf8(text)
     if len(data) <= limit:
         return text
     note = _TRUNCATED.format(limit=limit)
-    room = max(limit - len(note.encode("utf-8")), 0)
+    room = max(limit - len(utf8(note)), 0)
     cut = data[:room].rfind(b"\n") + 1
     return data[:cut].decode("utf-8") + note

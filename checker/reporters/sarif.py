@@ -48,6 +48,7 @@ from checker.model import (
     Status,
     TargetReport,
 )
+from checker.outputs import utf8
 from checker.reporters import findings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -115,17 +116,21 @@ def rule(check: CheckInfo) -> dict[str, JSON]:
 
 
 def artifact_uri(path: str, base: str) -> dict[str, JSON]:
-    """An ``artifactLocation`` for ``path``: relative to ``base`` when inside it."""
+    """An ``artifactLocation`` for ``path``: relative to ``base`` when inside it.
+
+    Percent-encoded from the name's bytes, as ``Path.as_uri`` does for the absolute form: a
+    name that is not valid UTF-8 keeps its bytes (``%FF``) and cannot fail the encoding."""
     absolute = os.path.abspath(path.replace("\\", "/"))
     relative = os.path.relpath(absolute, base)
     if relative != "." and not relative.startswith(".."):
-        return {"uri": quote(PurePosixPath(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
+        uri = quote(os.fsencode(PurePosixPath(relative).as_posix()))
+        return {"uri": uri, "uriBaseId": "%SRCROOT%"}
     return {"uri": Path(absolute).as_uri()}
 
 
 def fingerprint(check: CheckInfo, scope: str) -> str:
     text = "\0".join((check.id, scope, check.setting))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(utf8(text)).hexdigest()[:32]
 
 
 def _checks(report: Report) -> list[CheckInfo]:
