@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -71,7 +73,17 @@ def write_atomic(path: Path, data: Rendered) -> None:
 
     The data goes to a temporary file in the same folder, is flushed to disk, and is renamed
     over the target (atomic on POSIX and on Windows' ReplaceFile semantics of os.replace).
+    A path that is not a file (``/dev/stdout``, a named pipe, a terminal) is written into:
+    renaming over it would replace the device or link with a file nobody reads.
     """
+    kind = _kind(path)
+    if kind == "directory":
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file to write", str(path))
+    if kind == "special":
+        with path.open("wb") as handle:
+            for chunk in chunks(data):
+                handle.write(chunk)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -85,3 +97,15 @@ def write_atomic(path: Path, data: Rendered) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _kind(path: Path) -> str:
+    """What ``path`` is, its links followed: "file" (or nothing yet), "directory" or
+    "special" (a device, pipe or socket)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "file" if stat.S_ISREG(mode) else "special"
