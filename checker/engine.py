@@ -74,7 +74,7 @@ def _judge_setting(check: Check, fact: Fact | None) -> Result:
     try:
         status = Status.PASS if check.judge(value) else Status.FAIL
     except Exception as exc:  # an assertion that cannot judge this value is the check's error
-        error = f"assertion failed to evaluate: {exc}"
+        error = _failed("assertion failed to evaluate", exc)
         return Result(check.info, Status.ERROR, value, (fact.origin,), error, fact.via)
     if fact.confidence is Confidence.PARTIAL:
         return _uncertain(check, fact, status)
@@ -94,7 +94,7 @@ def _judge_query(check: Check, document: dict[str, JSON]) -> Result:
     try:
         value = check.query.search(document)
     except Exception as exc:  # a runtime JMESPath error (e.g. a function on the wrong type)
-        return Result(check.info, Status.ERROR, reason=f"query failed: {exc}")
+        return Result(check.info, Status.ERROR, reason=_failed("query failed", exc))
     if value is None:
         return _absent(check, "query found nothing")
     status, error = _verdict(check, value)
@@ -105,4 +105,16 @@ def _verdict(check: Check, value: JSON) -> tuple[Status, str | None]:
     try:
         return (Status.PASS if check.judge(value) else Status.FAIL), None
     except Exception as exc:  # an assertion that cannot judge this value is the check's error
-        return Status.ERROR, f"assertion failed to evaluate: {exc}"
+        return Status.ERROR, _failed("assertion failed to evaluate", exc)
+
+
+REASON_LIMIT = 300
+"""Characters of an error a result's reason keeps."""
+
+
+def _failed(what: str, exc: Exception) -> str:
+    """``what: exc``, cut at :data:`REASON_LIMIT`: JMESPath's errors quote the value they
+    met, which for ``sort(@)`` is the whole device document (114 KB in every result, on
+    every device of a fleet)."""
+    text = f"{what}: {exc}"
+    return text if len(text) <= REASON_LIMIT else text[: REASON_LIMIT - 1] + "…"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from checker.jmes import Compiled
@@ -31,14 +31,28 @@ def _number(value: JSON) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _fold(items: JSON) -> frozenset[JSON] | None:
+def _fold(items: JSON) -> frozenset[Hashable] | None:
+    """The items of a list as set operators compare them (see :func:`_item`)."""
     if not isinstance(items, list):
         return None
-    return frozenset(item.casefold() if isinstance(item, str) else item for item in items)
+    return frozenset(_item(item) for item in items)
+
+
+def _item(item: JSON) -> Hashable:
+    """A list item as set operators compare it: a string case-insensitively, ``true`` apart
+    from ``1`` (JSON equality), a list or object by its content (it has no hash)."""
+    if isinstance(item, str):
+        return item.casefold()
+    if isinstance(item, bool):
+        return bool, item
+    if isinstance(item, list | dict):
+        return list, json.dumps(item, sort_keys=True, default=str)
+    scalar: Hashable = item  # a number or null
+    return scalar
 
 
 def _set_op(
-    relation: Callable[[frozenset[JSON], frozenset[JSON]], bool],
+    relation: Callable[[frozenset[Hashable], frozenset[Hashable]], bool],
 ) -> Callable[[JSON], Judge]:
     def make(operand: JSON) -> Judge:
         wanted = _fold(operand)

@@ -153,3 +153,26 @@ def test_unset_verdict_is_made_once_per_check_and_kept_apart_from_other_checks(
     assert (first.status, first.reason, first.actual, first.origins) == (status, reason, None, ())
     assert recompiled is not first
     assert recompiled == first
+
+
+@pytest.mark.parametrize(
+    ("facts", "check", "reason"),
+    [
+        ([_fact("x")], f"{REG}, assert: 'length(@) > abs(@)'",
+         "assertion failed to evaluate: In function abs(), invalid type for value: x, expected "
+         "one of: ['number'], received: \"string\""),
+        ([_fact(1)], "query: 'sort(@)', expect: {equals: 1}",
+         "query failed: In function sort(), invalid type for value: {'registry': "),
+        ([_fact("y" * 5000)], f"{REG}, assert: 'abs(@) > `1`'",
+         "assertion failed to evaluate: In function abs(), invalid type for value: yyy"),
+    ],
+)  # fmt: skip
+def test_an_error_names_its_cause_in_at_most_300_characters(
+    facts: list[Fact], check: str, reason: str
+) -> None:
+    """JMESPath quotes the value it met: for sort(@) the whole device document, which went
+    into every result's reason on every device."""
+    (result,) = evaluate([_benchmark(check)], build_target("dev", [Source("s", "t", tuple(facts))]))
+    assert result.status is Status.ERROR
+    assert result.reason is not None and result.reason.startswith(reason)
+    assert len(result.reason) <= 300
