@@ -626,6 +626,7 @@ def _report(
         benchmarks, planned.targets, collector.processes, options, prepare, collector.spool
     )
     done = 0
+    names = _Names()
     with closing(batches), _collecting_less():
         for batch in batches:
             collector.merge(batch.tally)
@@ -634,12 +635,13 @@ def _report(
                 matched |= hits
                 if checked is not None:
                     collector.add(checked, done)
+                    names.add(checked.name, planned.targets[done])
                 done += 1
                 if progress is not None:
                     progress(done, total)
     fleet = collector.tally.fleet_score()
     exemptions = Exemptions(list(options.exceptions), options.today, matched)
-    warnings = exemptions.warnings()
+    warnings = exemptions.warnings() + names.warnings()
     plan_items: list[PlanItem] = []
     if options.plans:
         plan_items, plan_warnings = plan_states(
@@ -655,6 +657,34 @@ def _report(
         warnings=tuple(sorted(warnings, key=_error_order)),
         plan=tuple(plan_items),
     )
+
+
+class _Names:
+    """Target names seen in a run, to warn of two targets with one name (two exports of one
+    computer, say): reports keep both, but ``diff`` matches targets by name."""
+
+    __slots__ = ("first", "shared")
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+        self.shared: dict[str, list[str]] = {}
+
+    def add(self, name: str, target: TargetPlan) -> None:
+        where = str(target.sources[0].path) if target.sources else name
+        if name in self.first:
+            self.shared.setdefault(name, [self.first[name]]).append(where)
+        else:
+            self.first[name] = where
+
+    def warnings(self) -> list[InputError]:
+        return [
+            InputError(
+                paths[0],
+                f"{len(paths)} targets are named {name!r} ({', '.join(paths)}); diff matches "
+                "targets by name and will see one",
+            )
+            for name, paths in self.shared.items()
+        ]
 
 
 def _error_order(error: InputError) -> tuple[str, int, int]:

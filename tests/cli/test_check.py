@@ -195,3 +195,23 @@ def test_formats_are_sniffed_by_content_not_name(fixture: str, tmp_path: Path) -
     documents = [json.loads(done.out)["targets"][0]["document"] for done in (original, sniffed)]
     strip = json.dumps(documents[0]).replace(str(FIXTURES / fixture), "")
     assert strip == json.dumps(documents[1]).replace(str(renamed), "")
+
+
+def test_two_targets_with_one_name_are_both_reported_with_a_warning(tmp_path: Path) -> None:
+    """Two gpresult exports of one computer (before and after, say): both are checked and
+    reported; diff, which matches targets by name, would see one, so the run says so."""
+    export = (FIXTURES / "gpresult" / "small-rsop.xml").read_bytes()
+    for name in ("before.xml", "after.xml"):
+        (tmp_path / name).write_bytes(export)
+    done = baseliner("check", tmp_path, "--policy", POLICY, "-o", "json", "--soft-fail")
+    assert done.code == 0, done.err
+    report = _json(done.out)
+    assert [target["name"] for target in report["targets"]] == ["WS01", "WS01"]
+    message = (
+        f"2 targets are named 'WS01' ({tmp_path / 'after.xml'}, {tmp_path / 'before.xml'}); "
+        "diff matches targets by name and will see one"
+    )
+    assert report["warnings"] == [
+        {"path": str(tmp_path / "after.xml"), "position": None, "message": message}
+    ]
+    assert f"warning: {tmp_path / 'after.xml'}: {message}" in done.err
