@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from collections import Counter
@@ -29,7 +30,15 @@ from checker.mapping import coverage, crosscheck_osconfig, load_mapping
 from checker.model import Category, InputError, InputFormatError, Report, Status
 from checker.outputs import OutputSpec, chunks, parse_output, write_atomic
 from checker.plans import load_plans
-from checker.policy import iter_checks, load_benchmarks, select, shipped_dir, shipped_names
+from checker.policy import (
+    Benchmark,
+    iter_checks,
+    load_benchmarks,
+    select,
+    shipped_dir,
+    shipped_names,
+    unmatched,
+)
 from checker.reporters import REPORTERS, html
 from checker.runner import Progress, RunOptions, run
 from checker.targets import read_targets
@@ -171,18 +180,55 @@ def _outputs(values: Sequence[str]) -> list[OutputSpec]:
     return specs
 
 
+class _Percent(click.FloatRange):
+    """A percentage; "nan" is refused (click's range lets it through, and no score is under
+    it, so the gate would never fail)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from 0 to 100", param, ctx)
+        return number
+
+
 def _thresholds(values: Sequence[str]) -> dict[Category, float]:
     out: dict[Category, float] = {}
     for value in values:
         name, _, number = value.partition("=")
         try:
-            out[Category(name)] = float(number)
+            out[Category(name)] = percent = float(number)
         except ValueError as exc:
             raise click.BadParameter(
                 f"{value!r}: expected CATEGORY=PERCENT, CATEGORY one of {', '.join(CATEGORIES)}",
                 param_hint="--fail-under-category",
             ) from exc
+        if not 0 <= percent <= 100:  # also refuses nan, under which no score would fail
+            raise click.BadParameter(
+                f"{value!r}: PERCENT is from 0 to 100", param_hint="--fail-under-category"
+            )
     return out
+
+
+def _selected(
+    benchmarks: list[Benchmark],
+    checks: Sequence[str],
+    categories: Sequence[str],
+    skips: Sequence[str],
+) -> list[Benchmark]:
+    """The checks to run; a ``--check`` pattern that matches nothing (a typo) and a selection
+    that leaves nothing are usage errors, not a run that passes with 0 of 0 points."""
+    missing = unmatched(benchmarks, checks)
+    if missing:
+        names = ", ".join(benchmark.info.id for benchmark in benchmarks)
+        raise click.BadParameter(
+            f"{', '.join(map(repr, missing))} matches no check of {names}", param_hint="--check"
+        )
+    selected = select(benchmarks, checks, categories, skips)
+    if not any(benchmark.checks for benchmark in selected):
+        raise click.BadParameter(
+            "the selection leaves no check to run", param_hint="--check/--category/--skip"
+        )
+    return selected
 
 
 def gate(
@@ -297,7 +343,7 @@ def _selection(function: Any) -> Any:
 )
 @click.option(
     "--fail-under",
-    type=click.FloatRange(0, 100),
+    type=_Percent(0, 100),
     default=None,
     help="Fail when the overall score is under this percent.",
 )
@@ -354,7 +400,7 @@ def check(
         raise click.UsageError("give INPUT paths or a --targets manifest")
     specs = _outputs(outputs)
     thresholds = _thresholds(category_thresholds)
-    benchmarks = select(load_benchmarks(policies), checks, categories, skips)
+    benchmarks = _selected(load_benchmarks(policies), checks, categories, skips)
     options = RunOptions(
         jobs=jobs or os.cpu_count() or 1,
         exceptions=tuple(load_exceptions(exceptions_file)) if exceptions_file else (),

@@ -9,6 +9,7 @@ nothing are reported as warnings, with the file and line of the entry.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,8 +25,10 @@ EXEMPTIBLE = frozenset({Status.FAIL, Status.NOT_CONFIGURED})
 
 
 def compile_glob(glob: str) -> re.Pattern[str]:
-    """A check-id or target-name glob (``*`` and ``?``), matched case-insensitively."""
-    return re.compile(re.escape(glob).replace(r"\*", ".*").replace(r"\?", "."), re.IGNORECASE)
+    """A check-id or target-name glob, matched whole and case-insensitively: ``*``, ``?``,
+    ``[seq]`` and ``[!seq]`` as in shell patterns (``fnmatch``).  ``[...]`` used to be taken
+    literally, so ``--check '*se[st]*'`` selected nothing, silently."""
+    return re.compile(fnmatch.translate(glob), re.IGNORECASE)
 
 
 def _globs(value: str | Sequence[str]) -> tuple[re.Pattern[str], ...]:

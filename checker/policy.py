@@ -499,6 +499,16 @@ def iter_checks(benchmarks: Iterable[Benchmark]) -> Iterator[Check]:
         yield from benchmark.checks
 
 
+def unmatched(benchmarks: Iterable[Benchmark], patterns: Iterable[str]) -> list[str]:
+    """The patterns (as ``select`` takes them) that match no check of ``benchmarks``."""
+    ids = [check.info.id for benchmark in benchmarks for check in benchmark.checks]
+    return [
+        pattern
+        for pattern in patterns
+        if not any(compile_glob(pattern).fullmatch(check_id) for check_id in ids)
+    ]
+
+
 def select(
     benchmarks: list[Benchmark],
     checks: Iterable[str] = (),

@@ -19,6 +19,7 @@ every target again (:class:`Checked`, :class:`SpooledTargets`).
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -489,6 +490,10 @@ class SpooledTargets(Sequence[TargetReport]):
         self._order = array("q", sorted(range(len(self._keys)), key=self._keys.__getitem__))
         self._digest = digest
 
+    def names(self) -> tuple[Sequence[str], Sequence[int]]:
+        """The name keys in arrival order, and the arrival numbers in name order (sealed)."""
+        return self._keys, self._order
+
     def __len__(self) -> int:
         return len(self._keys)
 
@@ -579,6 +584,14 @@ class _Collector:
                 self._digester.offer(checked.name, _result(row, self._infos), order)
         spool.append(checked.name, stored)
 
+    def names(self) -> tuple[Sequence[str], Sequence[int]]:
+        """The collected targets' name keys in arrival order, and the arrival numbers in
+        name order (after :meth:`targets`)."""
+        if self._spool is not None:
+            return self._spool.names()
+        keys = [report.name.casefold() for report in self._kept]
+        return keys, sorted(range(len(keys)), key=keys.__getitem__)
+
     def targets(self, fleet: FleetScore) -> Sequence[TargetReport]:
         """The collected targets in name order (``fleet``: their tally's score)."""
         if self._spool is None:
@@ -626,7 +639,7 @@ def _report(
         benchmarks, planned.targets, collector.processes, options, prepare, collector.spool
     )
     done = 0
-    names = _Names()
+    numbers = array("q")  # the plan number of each collected target, in arrival order
     with closing(batches), _collecting_less():
         for batch in batches:
             collector.merge(batch.tally)
@@ -635,13 +648,14 @@ def _report(
                 matched |= hits
                 if checked is not None:
                     collector.add(checked, done)
-                    names.add(checked.name, planned.targets[done])
+                    numbers.append(done)
                 done += 1
                 if progress is not None:
                     progress(done, total)
     fleet = collector.tally.fleet_score()
     exemptions = Exemptions(list(options.exceptions), options.today, matched)
-    warnings = exemptions.warnings() + names.warnings()
+    targets = collector.targets(fleet)
+    warnings = exemptions.warnings() + _shared_names(*collector.names(), numbers, planned.targets)
     plan_items: list[PlanItem] = []
     if options.plans:
         plan_items, plan_warnings = plan_states(
@@ -651,7 +665,7 @@ def _report(
     return Report(
         tool_version=__version__,
         benchmarks=tuple(benchmark.info for benchmark in benchmarks),
-        targets=collector.targets(fleet),
+        targets=targets,
         fleet=fleet,
         errors=tuple(sorted(errors, key=_error_order)),
         warnings=tuple(sorted(warnings, key=_error_order)),
@@ -659,32 +673,37 @@ def _report(
     )
 
 
-class _Names:
-    """Target names seen in a run, to warn of two targets with one name (two exports of one
-    computer, say): reports keep both, but ``diff`` matches targets by name."""
+SHOWN_PATHS = 5
+"""Paths a warning of targets sharing a name lists before it counts the rest."""
 
-    __slots__ = ("first", "shared")
 
-    def __init__(self) -> None:
-        self.first: dict[str, str] = {}
-        self.shared: dict[str, list[str]] = {}
+def _shared_names(
+    keys: Sequence[str], order: Sequence[int], numbers: Sequence[int], targets: Sequence[TargetPlan]
+) -> list[InputError]:
+    """A warning for each name two targets have (two exports of one computer, say): reports
+    keep both, but ``diff`` matches targets by name.  ``keys`` are the collected targets'
+    name keys in arrival order, ``order`` the arrival numbers in name order (equal names
+    are next to each other), ``numbers`` each arrival's place in ``targets``: what the
+    collector keeps anyway, so a fleet costs no more memory for the check."""
+    out = []
+    for key, group in itertools.groupby(order, key=keys.__getitem__):
+        arrivals = list(group)
+        if len(arrivals) < 2:
+            continue
+        paths = [_first_path(targets[numbers[arrival]]) for arrival in arrivals]
+        shown = ", ".join(paths[:SHOWN_PATHS])
+        if len(paths) > SHOWN_PATHS:
+            shown += f" and {len(paths) - SHOWN_PATHS:,} more"
+        message = (
+            f"{len(paths)} targets have the name {key!r} (in any case: {shown}); "
+            "diff matches targets by name and will see one"
+        )
+        out.append(InputError(paths[0], message))
+    return out
 
-    def add(self, name: str, target: TargetPlan) -> None:
-        where = str(target.sources[0].path) if target.sources else name
-        if name in self.first:
-            self.shared.setdefault(name, [self.first[name]]).append(where)
-        else:
-            self.first[name] = where
 
-    def warnings(self) -> list[InputError]:
-        return [
-            InputError(
-                paths[0],
-                f"{len(paths)} targets are named {name!r} ({', '.join(paths)}); diff matches "
-                "targets by name and will see one",
-            )
-            for name, paths in self.shared.items()
-        ]
+def _first_path(target: TargetPlan) -> str:
+    return str(target.sources[0].path) if target.sources else target.name
 
 
 def _error_order(error: InputError) -> tuple[str, int, int]:

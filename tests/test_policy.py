@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from checker.exceptions import compile_glob
 from checker.model import Kind
 from checker.policy import load_benchmark, load_benchmarks, resolve, select
 from checker.schemas import schema
@@ -80,3 +81,20 @@ def test_select(
 
 def test_schema_ships_with_the_package() -> None:
     assert schema("benchmark")["title"] == "baseliner benchmark"
+
+
+@pytest.mark.parametrize(
+    ("glob", "matches", "misses"),
+    [
+        ("*se[st]*", ["rights-sesecurity", "RIGHTS-SETCB"], ["rights-sebackup"]),
+        ("*se[!st]*", ["rights-sebackup"], ["rights-setcb"]),
+        ("a.?", ["a.b", "A.B"], ["axb", "a.bc"]),
+        ("*", ["", "anything"], []),
+        ("[", ["["], ["x"]),  # an unclosed bracket is itself
+    ],
+)
+def test_globs_are_shell_patterns(glob: str, matches: list[str], misses: list[str]) -> None:
+    """``[seq]`` was taken literally, so a selection like ``*se[st]*`` ran nothing."""
+    pattern = compile_glob(glob)
+    assert all(pattern.fullmatch(text) for text in matches)
+    assert not any(pattern.fullmatch(text) for text in misses)

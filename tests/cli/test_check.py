@@ -74,12 +74,36 @@ def test_console_prints_category_scores() -> None:
         (["--fail-on", "none", "--fail-under-category", "application=99"], 0),
         (["--category", "application"], 0),
         (["--check", "msft-w11-24h2-password-*"], 1),
-        (["--skip", "*"], 0),
     ],
 )
 def test_gates(args: list[str], code: int) -> None:
     done = baseliner("check", GPO / "misconfigured", "--policy", POLICY, *args)
     assert done.code == code, done.err
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        # Each of these passed the gate with 0 of 0 points (or could never fail it).
+        (["--skip", "*"], "Invalid value for --check/--category/--skip: the selection leaves "
+         "no check to run"),
+        (["--check", "msft-w11-24h2-password-*", "--check", "msft-w11-24h2-pasword-*"],
+         "Invalid value for --check: 'msft-w11-24h2-pasword-*' matches no check of "
+         "msft-windows11-24h2"),
+        (["--check", "msft-w11-24h2-smb-*", "--category", "accounts"],
+         "the selection leaves no check to run"),
+        (["--fail-under", "nan"], "Invalid value for '--fail-under': 'nan' is not a number "
+         "from 0 to 100"),
+        (["--fail-under-category", "os=500"], "'os=500': PERCENT is from 0 to 100"),
+        (["--fail-under-category", "os=nan"], "'os=nan': PERCENT is from 0 to 100"),
+    ],
+)  # fmt: skip
+def test_a_selection_or_threshold_that_cannot_gate_is_a_usage_error(
+    args: list[str], error: str
+) -> None:
+    done = baseliner("check", GPO / "misconfigured", "--policy", POLICY, *args)
+    assert (done.code, done.out) == (2, "")
+    assert error in done.err
 
 
 def test_corrupt_input_exits_2_and_keeps_other_targets(tmp_path: Path) -> None:
@@ -208,8 +232,8 @@ def test_two_targets_with_one_name_are_both_reported_with_a_warning(tmp_path: Pa
     report = _json(done.out)
     assert [target["name"] for target in report["targets"]] == ["WS01", "WS01"]
     message = (
-        f"2 targets are named 'WS01' ({tmp_path / 'after.xml'}, {tmp_path / 'before.xml'}); "
-        "diff matches targets by name and will see one"
+        f"2 targets have the name 'ws01' (in any case: {tmp_path / 'after.xml'}, "
+        f"{tmp_path / 'before.xml'}); diff matches targets by name and will see one"
     )
     assert report["warnings"] == [
         {"path": str(tmp_path / "after.xml"), "position": None, "message": message}

@@ -236,3 +236,23 @@ def test_fleet_score_from_batch_tallies_equals_one_tally_of_every_target(
         tally.add(target.results, target.name)
     assert tally.fleet_score() == report.fleet
     assert max(len(check.failing) for check in report.fleet.checks) > 20
+
+
+def test_a_spooled_run_warns_of_targets_sharing_a_name(tmp_path: Path) -> None:
+    """Names are compared in the spool's index, in name order; the plan numbers of the
+    targets that loaded give their paths (a target that did not load takes no number)."""
+    devices = write_fleet(tmp_path, SPOOL_ABOVE + 1)
+    copies = [tmp_path / f"copy-{index}.xml" for index in range(7)]
+    for copy in copies:
+        copy.write_bytes(devices[3].read_bytes())
+    (tmp_path / "aaa-cut.xml").write_bytes(devices[0].read_bytes()[:3000])
+    report = run(load_benchmarks([POLICY]), [tmp_path], RunOptions(jobs=2))
+    assert len(report.targets) == SPOOL_ABOVE + 8 and len(report.errors) == 1
+    name = next(t.name for t in report.targets if any(str(devices[3]) in s for s in t.sources))
+    paths = sorted([str(devices[3]), *map(str, copies)])
+    (warning,) = report.warnings
+    assert warning.path == paths[0]
+    assert warning.message == (
+        f"8 targets have the name {name.casefold()!r} (in any case: {', '.join(paths[:5])} "
+        "and 3 more); diff matches targets by name and will see one"
+    )
