@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from checker.loaders.text import decode
+from checker.model import InputFormatError
 
 
 class _NoPositions(dict[Any, Any]):
@@ -171,8 +172,10 @@ def load_yaml(path: Path, data: bytes | None = None) -> Any:
         raise PolicyError(str(path), f"file is over {MAX_POLICY_BYTES:,} bytes")
     try:
         text = decode(data, str(path))
-    except Exception as exc:
-        raise PolicyError(str(path), str(exc)) from exc
+    except InputFormatError as exc:
+        error = exc.error
+        where = f" (byte {error.offset})" if error.offset is not None else ""
+        raise PolicyError(str(path), error.message + where) from exc
     return parse_yaml(text, str(path))
 
 

@@ -98,3 +98,11 @@ def test_globs_are_shell_patterns(glob: str, matches: list[str], misses: list[st
     pattern = compile_glob(glob)
     assert all(pattern.fullmatch(text) for text in matches)
     assert not any(pattern.fullmatch(text) for text in misses)
+
+
+def test_a_policy_file_that_is_not_text_names_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "b.yaml"
+    path.write_bytes(b"id: x\ntitle: \xff\n")
+    with pytest.raises(PolicyError) as caught:
+        load_benchmark(path)
+    assert str(caught.value) == f"{path}: not valid UTF-8 text: invalid start byte (byte 13)"
