@@ -152,7 +152,12 @@ def _walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
             continue
         seen.add((info.st_dev, info.st_ino))
         if gpo_backup.is_backup(folder):
-            yield _backup(folder)
+            try:
+                planned = _backup(folder)
+            except InputFormatError as exc:  # its gpreport.xml is not a file it holds
+                errors.append(exc.error)
+                continue
+            yield planned
             continue
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name.casefold())
@@ -178,7 +183,7 @@ def _backup(folder: Path) -> Planned:
     root = gpo_backup.gpo_root(folder)
     report = gpo_backup.find_path(folder, ("gpreport.xml",))
     if (root is None or not gpo_backup.raw_files(root)) and report is not None:
-        return Planned(report, "gpreport")
+        return Planned(gpo_backup.member(folder, report), "gpreport")
     return Planned(folder, gpo_backup.FORMAT)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -120,11 +121,48 @@ def _fifo(folder: Path) -> Path:
     return path
 
 
+def _backup_member(replace: Callable[[Path], None]) -> Make:
+    """A copy of a GPO backup fixture whose Machine/registry.pol ``replace`` makes bad."""
+
+    def make(folder: Path) -> Path:
+        backup = folder / "backup"
+        shutil.copytree(FIXTURES / "gpo" / "misconfigured", backup)
+        (member,) = backup.glob("*/DomainSysvol/GPO/Machine/registry.pol")
+        member.unlink()
+        replace(member)
+        return backup
+
+    return make
+
+
+def _report_link_out(folder: Path) -> Path:
+    """A report-only backup whose gpreport.xml is a link to a file outside it."""
+    backup = folder / "reportonly"
+    (backup / "DomainSysvol").mkdir(parents=True)
+    outside = folder.parent / "report.xml"
+    outside.write_bytes((FIXTURES / "gpreport" / "two-gpos.xml").read_bytes())
+    (backup / "gpreport.xml").symlink_to(outside)
+    return backup
+
+
+def _sidecar_link_out(folder: Path) -> Path:
+    """An IntuneManagement intent whose settings sidecar is a link to a file outside."""
+    source = FIXTURES / "intune" / "intunemanagement"
+    intent = folder / "bitlocker_intent.json"
+    intent.write_bytes((source / "bitlocker_intent.json").read_bytes())
+    outside = folder.parent / "settings.json"
+    outside.write_bytes((source / "bitlocker_intent_Settings.json").read_bytes())
+    (folder / "bitlocker_intent_Settings.json").symlink_to(outside)
+    return intent
+
+
 @dataclass(frozen=True)
 class Case:
     make: Make
     message: str
     """Text the error line must hold (besides the file name)."""
+    named: str = ""
+    """The file the error line names, when not the one given on the command line."""
 
 
 CASES = {
@@ -138,6 +176,31 @@ CASES = {
     "json-bomb": Case(_json_bomb, "invalid JSON"),
     "empty-folder": Case(_empty_folder, "no Group Policy or Intune export found"),
     "fifo": Case(_fifo, "pipe.xml"),
+    # A GPO backup's own files: each was read through the link (a file outside the export,
+    # quoted in the error) or silently skipped (checks then said "not configured").
+    "backup-file-links-out": Case(
+        _backup_member(lambda member: member.symlink_to("/etc/hostname")),
+        "registry.pol: symbolic link leads out of the GPO backup",
+    ),
+    "backup-file-is-a-folder": Case(
+        _backup_member(lambda member: member.mkdir()), "registry.pol: not a file"
+    ),
+    "backup-file-link-loop": Case(
+        _backup_member(lambda member: member.symlink_to(member.name)),
+        "registry.pol: cannot read: Symlink loop",
+    ),
+    "backup-file-link-to-nothing": Case(
+        _backup_member(lambda member: member.symlink_to("gone.pol")),
+        "registry.pol: cannot read: No such file or directory",
+    ),
+    "intune-sidecar-links-out": Case(
+        _sidecar_link_out,
+        "symbolic link leads out of the export's folder",
+        named="bitlocker_intent_Settings.json",
+    ),
+    "backup-report-links-out": Case(
+        _report_link_out, "gpreport.xml: symbolic link leads out of the GPO backup"
+    ),
 }
 
 
@@ -156,7 +219,8 @@ def test_bad_input_is_an_error_and_the_rest_is_reported(tmp_path: Path, name: st
     assert done.code == 2, done.err
     assert "Traceback" not in done.err + done.out
     errors = [line for line in done.err.splitlines() if line.startswith("input error: ")]
-    assert any(bad.name in line and case.message in line for line in errors), done.err
+    named = case.named or bad.name
+    assert any(named in line and case.message in line for line in errors), done.err
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [target["name"] for target in report["targets"]] == [GOOD_NAME]
     assert report["errors"] and all(error["message"] for error in report["errors"])

@@ -30,7 +30,7 @@ from pathlib import Path
 from lxml import etree
 
 from checker.loaders import audit_csv, gpp_registry, gpttmpl, lgpo_text, registry_pol
-from checker.loaders.text import read_bytes
+from checker.loaders.text import contained, read_bytes
 from checker.loaders.xmlsafe import parse_xml
 from checker.model import JSON, Fact, Source
 
@@ -122,12 +122,17 @@ def gpo_root(backup: Path) -> Path | None:
     return find_path(backup, ("DomainSysvol", "GPO")) or find_path(backup, ("GPO",))
 
 
+def member(backup: Path, found: Path) -> Path:
+    """``found``, a file of ``backup`` to read (see :func:`text.contained`)."""
+    return contained(found, backup, "the GPO backup")
+
+
 def display_name(backup: Path) -> str | None:
     """The GPO display name from bkupInfo.xml (``GPODisplayName``) or Backup.xml."""
     for file_name, element in (("bkupInfo.xml", "GPODisplayName"), ("Backup.xml", "DisplayName")):
         found = find_path(backup, (file_name,))
-        if found is not None and found.is_file():
-            root = parse_xml(read_bytes(found), str(found))
+        if found is not None:
+            root = parse_xml(read_bytes(member(backup, found)), str(found))
             for node in root.iter(etree.Element):
                 if etree.QName(node).localname == element and (node.text or "").strip():
                     return (node.text or "").strip()
@@ -140,7 +145,9 @@ def load_backup(backup: Path) -> Source:
     root = gpo_root(backup)
     files = raw_files(root) if root is not None else []
     facts = [
-        fact for found, reader in files for fact in reader(read_bytes(found), str(found), name)
+        fact
+        for found, reader in files
+        for fact in reader(read_bytes(member(backup, found)), str(found), name)
     ]
     meta: tuple[tuple[str, JSON], ...] = ()
     report = find_path(backup, ("gpreport.xml",))
@@ -150,12 +157,14 @@ def load_backup(backup: Path) -> Source:
 
 
 def raw_files(root: Path) -> list[tuple[Path, Reader]]:
-    """The raw settings files present under a GPO root, with their parsers, in order."""
+    """The raw settings files present under a GPO root, with their parsers, in order.  An
+    entry of a raw file's name that is not a readable file is listed too: reading it is an
+    error (:func:`member`), not a file silently missing."""
     files: list[tuple[Path, Reader]] = []
     for places in RAW_FILES:
         for place, reader in places:
             found = find_path(root, place)
-            if found is not None and found.is_file():
+            if found is not None:
                 files.append((found, reader))
                 break
     return files

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.loaders.text import decode, detect_encoding, parse_json, read_bytes
+from checker.loaders.text import contained, decode, detect_encoding, parse_json, read_bytes
 from checker.loaders.text import head as head_of
 from checker.model import JSON, Fact, InputFormatError, Kind, Origin, Source, freeze, input_error
 
@@ -276,8 +276,8 @@ _INSTANCE_VALUES = (
 def _read_intent(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
     settings = _list(item.get("settingsDelta")) or _list(item.get("settings"))
     sidecar = builder.path.with_name(builder.path.stem + SIDECAR)
-    if sidecar.is_file():
-        text, document = _read_json(sidecar)
+    if sidecar.exists() or sidecar.is_symlink():
+        text, document = _read_json(contained(sidecar, builder.path.parent, "the export's folder"))
         if isinstance(document, dict) and isinstance(document.get("settings"), list):
             settings = document["settings"]
             builder.path, builder.locator = sidecar, _Locator(text)

@@ -50,6 +50,26 @@ def head(path: Path, size: int = 4096) -> bytes:
         return b""
 
 
+def contained(found: Path, folder: Path, what: str) -> Path:
+    """``found``, a file that belongs to ``folder`` (``what``: "the GPO backup"), to read.
+
+    An InputFormatError when it is not a file (a folder, a broken or looping link) or when a
+    symbolic link takes it out of ``folder``: following it would read, and quote in errors, a
+    file the export does not hold.  (The walk of an input folder refuses such links among
+    the files it meets; this is for the files a loader finds beside or below its own.)
+    """
+    try:
+        resolved = found.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: "Symlink loop from ..."
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise input_error(str(found), f"cannot read: {reason}") from exc
+    if not resolved.is_relative_to(folder.resolve()):
+        raise input_error(str(found), f"symbolic link leads out of {what}")
+    if not resolved.is_file():
+        raise input_error(str(found), "not a file")
+    return found
+
+
 def detect_encoding(data: bytes) -> tuple[str, int]:
     """The encoding of ``data`` and the length of its BOM."""
     if data.startswith(codecs.BOM_UTF8):
