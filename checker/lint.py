@@ -40,7 +40,7 @@ from checker.policy import (
 )
 from checker.reporters.sarif import artifact_uri
 from checker.targets import plan
-from checker.yamlsrc import PolicyError, load_yaml
+from checker.yamlsrc import PolicyError, classify, load_yaml, yaml_files_under
 
 SCHEMA_VERSION = 1
 
@@ -166,30 +166,11 @@ class Result:
         return sum(finding.level is level for finding in self.findings)
 
 
-FILE_KINDS: tuple[tuple[str, str], ...] = (
-    ("cases", "cases"),
-    ("checks", "benchmark"),
-    ("exceptions", "exceptions"),
-    ("plans", "plans"),
-    ("targets", "targets"),
-)
-"""Top-level key -> kind of file, the first present key deciding."""
-
-
-def classify(document: Any) -> str | None:
-    if not isinstance(document, dict):
-        return None
-    return next((kind for key, kind in FILE_KINDS if key in document), None)
-
-
 def yaml_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """(file, named explicitly) for every YAML file named or found under a named folder."""
     for path in paths:
         if path.is_dir():
-            for found in sorted(path.rglob("*.y*ml")):
-                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-                if found.suffix in (".yaml", ".yml") and found.is_file() and not hidden:
-                    yield found, False
+            yield from ((found, False) for found in yaml_files_under(path))
         else:
             yield path, True
 

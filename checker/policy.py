@@ -38,9 +38,11 @@ from checker.yamlsrc import (
     Located,
     PolicyError,
     breadcrumb,
+    classify,
     load_yaml,
     position,
     without_positions,
+    yaml_files_under,
 )
 
 SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in Kind), "query")
@@ -167,12 +169,11 @@ def resolve(spec: str, base: Path | None = None) -> list[Path]:
     if base is not None and not path.is_absolute() and (base / path).exists():
         path = base / path
     if path.is_dir():
-        # Policy test cases (``*.cases.yaml``) live beside benchmarks but are not benchmarks.
-        return sorted(
-            p
-            for p in path.rglob("*.y*ml")
-            if p.suffix in {".yaml", ".yml"} and not p.name.endswith((".cases.yaml", ".cases.yml"))
-        )
+        # Policy test cases (``*.cases.yaml``) live beside benchmarks but are not benchmarks;
+        # the other kinds of file are passed over when read (see load_benchmarks).
+        return [
+            p for p in yaml_files_under(path) if not p.name.endswith((".cases.yaml", ".cases.yml"))
+        ]
     if path.is_file():
         return [path]
     shipped = shipped_dir() / f"{spec}.yaml"
@@ -198,8 +199,14 @@ def load_benchmarks(specs: Iterable[str]) -> list[Benchmark]:
     benchmarks: list[Benchmark] = []
     seen: dict[str, Origin] = {}
     for spec in specs:
+        in_folder = Path(spec).is_dir()
         for path in resolve(spec):
-            benchmark = load_benchmark(path)
+            try:
+                benchmark = load_benchmark(path)
+            except NotABenchmark:
+                if in_folder:  # a policy repository's exceptions, plans or targets file
+                    continue
+                raise
             for check in benchmark.checks:
                 first = seen.setdefault(check.info.id, check.info.origin)
                 if first is not check.info.origin:
@@ -321,9 +328,17 @@ def compile_benchmark(
     return Benchmark(info=info, checks=tuple(checks))
 
 
+class NotABenchmark(PolicyError):
+    """A policy-repository file of another kind (exceptions, plans, targets, cases) where a
+    benchmark was looked for: an error when it was named, passed over in a folder."""
+
+
 def _validate(document: Any, path: str) -> None:
     if not isinstance(document, dict):
         raise PolicyError(path, "a benchmark is a YAML mapping with id, title and checks", 1)
+    kind = classify(document)
+    if kind not in (None, "benchmark"):
+        raise NotABenchmark(path, f"not a benchmark: it has {kind!r} at the top level", 1)
     validate(document, "benchmark", path)
 
 

@@ -257,3 +257,32 @@ def iso_date(document: Any, crumbs: list[str | int], path: str) -> date:
         line, column = position(document, crumbs, at_value=True)
         message = f"{value!r} is not a date: {exc}"
         raise PolicyError(path, message, line, column, breadcrumb(crumbs)) from exc
+
+
+FILE_KINDS: tuple[tuple[str, str], ...] = (
+    ("cases", "cases"),
+    ("checks", "benchmark"),
+    ("exceptions", "exceptions"),
+    ("plans", "plans"),
+    ("targets", "targets"),
+)
+"""Top-level key -> kind of policy-repository file, the first present key deciding."""
+
+
+def classify(document: Any) -> str | None:
+    """The kind of a parsed policy-repository file (see :data:`FILE_KINDS`), or None."""
+    if not isinstance(document, dict):
+        return None
+    return next((kind for key, kind in FILE_KINDS if key in document), None)
+
+
+def yaml_files_under(folder: Path) -> list[Path]:
+    """The YAML files below ``folder``, sorted, leaving out hidden files and folders (a
+    repository's ``.pre-commit-config.yaml``, ``.github/``)."""
+    return [
+        found
+        for found in sorted(folder.rglob("*.y*ml"))
+        if found.suffix in (".yaml", ".yml")
+        and found.is_file()
+        and not any(part.startswith(".") for part in found.relative_to(folder).parts)
+    ]

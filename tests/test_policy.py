@@ -12,8 +12,10 @@ from checker.model import Kind
 from checker.policy import load_benchmark, load_benchmarks, resolve, select
 from checker.schemas import schema
 from checker.yamlsrc import PolicyError
+from tests.conftest import ROOT
 
 DATA = Path(__file__).parent / "data" / "policies"
+LINT_GOOD = Path(__file__).parent / "data" / "lint" / "good"
 BAD = sorted((DATA / "bad").glob("*.yaml"))
 GOOD = sorted((DATA / "good").glob("*.yaml"))
 
@@ -106,3 +108,27 @@ def test_a_policy_file_that_is_not_text_names_the_byte(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_benchmark(path)
     assert str(caught.value) == f"{path}: not valid UTF-8 text: invalid start byte (byte 13)"
+
+
+def test_a_policy_repository_folder_loads_its_benchmarks_only() -> None:
+    """Its exceptions, plans and targets files, cases and hidden files (a
+    .pre-commit-config.yaml) are passed over; each used to stop the run."""
+    repo = ROOT / "examples" / "policy-repo"
+    ids = [b.info.id for b in load_benchmarks([str(repo)])]
+    assert ids == [b.info.id for b in load_benchmarks([str(repo / "benchmarks")])]
+    assert ids
+
+
+def test_another_kind_of_file_named_as_a_benchmark_is_an_error() -> None:
+    path = ROOT / "examples" / "policy-repo" / "plans.yaml"
+    with pytest.raises(PolicyError) as caught:
+        load_benchmarks([str(path)])
+    assert str(caught.value) == f"{path}:1: not a benchmark: it has 'plans' at the top level"
+
+
+def test_hidden_files_of_a_policy_folder_are_passed_over(tmp_path: Path) -> None:
+    (tmp_path / ".ci.yml").write_text("stages: [x]\n")
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "workflow.yaml").write_text("on: push\n")
+    (tmp_path / "b.yaml").write_text((LINT_GOOD / "contoso.yaml").read_text())
+    assert [b.info.id for b in load_benchmarks([str(tmp_path)])] == ["contoso-base"]
