@@ -28,7 +28,7 @@ from checker.history import HistoryError, RunSummary, record, render_history, ru
 from checker.loaders import intune
 from checker.mapping import coverage, crosscheck_osconfig, load_mapping
 from checker.model import Category, InputError, InputFormatError, Report, Status
-from checker.outputs import OutputSpec, chunks, parse_output, write_atomic
+from checker.outputs import OutputSpec, chunks, parse_output, visible, write_atomic
 from checker.plans import load_plans
 from checker.policy import (
     Benchmark,
@@ -79,6 +79,12 @@ class GateFailed(Exception):
     """The results are below the gate set by --fail-under / --fail-on."""
 
 
+def _say(message: str) -> None:
+    """A message on stderr; they quote file and exported names, so control characters are
+    shown, not obeyed (see :func:`checker.outputs.visible`)."""
+    click.echo(visible(message), err=True)
+
+
 @contextmanager
 def _exit_codes() -> Iterator[list[int]]:
     """The one place that turns exceptions into exit codes and messages on stderr."""
@@ -86,17 +92,17 @@ def _exit_codes() -> Iterator[list[int]]:
     try:
         yield code
     except PolicyError as exc:
-        click.echo(f"policy error: {exc}", err=True)
+        _say(f"policy error: {exc}")
         code[0] = EXIT_ERROR
     except InputErrors as exc:
         for line in error_lines(exc.errors):
-            click.echo(line, err=True)
+            _say(line)
         code[0] = EXIT_ERROR
     except GateFailed as exc:
-        click.echo(f"gate failed: {exc}", err=True)
+        _say(f"gate failed: {exc}")
         code[0] = EXIT_GATE
     except Failed as exc:
-        click.echo(str(exc), err=True)
+        _say(str(exc))
         code[0] = exc.exit_code
     except click.exceptions.Exit as exc:
         code[0] = exc.exit_code
@@ -104,24 +110,21 @@ def _exit_codes() -> Iterator[list[int]]:
         exc.show()
         code[0] = EXIT_ERROR
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        _say("aborted")
         code[0] = EXIT_ERROR
     except HistoryError as exc:
-        click.echo(f"history error: {exc}", err=True)
+        _say(f"history error: {exc}")
         code[0] = EXIT_ERROR
     except DiffInputError as exc:
-        click.echo(f"input error: {exc.error}", err=True)
+        _say(f"input error: {exc.error}")
         code[0] = EXIT_ERROR
     except OSError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _say(f"error: {exc}")
         code[0] = EXIT_ERROR
     except Exception as exc:  # a bug of ours: say so in one line, never a traceback
         if os.environ.get("BASELINER_DEBUG"):
             raise
-        click.echo(
-            f"internal error: {type(exc).__name__}: {exc} (set BASELINER_DEBUG=1 for details)",
-            err=True,
-        )
+        _say(f"internal error: {type(exc).__name__}: {exc} (set BASELINER_DEBUG=1 for details)")
         code[0] = EXIT_ERROR
 
 
@@ -420,7 +423,7 @@ def check(
         history = runs(history_file)
     _emit(report, specs, history)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if report.errors:
         raise InputErrors(report.errors)
     reasons = gate(report, fail_under, thresholds, [] if "none" in fail_on else fail_on)
@@ -516,7 +519,7 @@ def explain(check_id: str, input_path: Path, policies: tuple[str, ...]) -> None:
                 lines.append(f"reason:    {result.reason}")
             if info.remediation:
                 lines.append(f"remedy:    {info.remediation}")
-            click.echo("\n".join(lines) + "\n")
+            click.echo(visible("\n".join(lines) + "\n"))
     if errors:
         raise InputErrors(errors)
 
@@ -657,7 +660,8 @@ def _mapping_text(out: dict[str, Any]) -> str:
 )
 def history_command(history_file: Path, last: int | None, fmt: Literal["text", "json"]) -> None:
     """Show the score over time per category from a --history file."""
-    click.echo(render_history(runs(history_file, last=last), fmt), nl=False)
+    text = render_history(runs(history_file, last=last), fmt)
+    click.echo(text if fmt == "json" else visible(text), nl=False)
 
 
 @cli.command("diff")
@@ -676,7 +680,8 @@ def diff_command(
 ) -> None:
     """Compare two JSON result files: new failures, fixed checks, score change."""
     result = diff(read_result(old), read_result(new))
-    click.echo(render_diff(result, fmt), nl=False)
+    text = render_diff(result, fmt)
+    click.echo(text if fmt == "json" else visible(text), nl=False)
     if fail_on_new and result.new_failures:
         raise GateFailed(f"{len(result.new_failures)} new failure(s) since {old}")
 

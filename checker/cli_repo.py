@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from checker import casetest, lint
-from checker.outputs import parse_output, write_atomic
+from checker.outputs import parse_output, visible, write_atomic
 from checker.policy import Benchmark
 from checker.yamlsrc import PolicyError
 
@@ -85,7 +85,8 @@ def lint_command(
     """
     options = lint.Options(policies, expiring_days, today.date() if today else date.today())
     result = lint.lint(list(paths), options)
-    click.echo(lint.RENDERERS[output_format](result), nl=False)
+    text = lint.RENDERERS[output_format](result)
+    click.echo(visible(text) if output_format == "text" else text, nl=False)
     errors, warnings = result.count(lint.Level.ERROR), result.count(lint.Level.WARNING)
     if errors:
         raise LintFailed(f"{errors} error(s)", EXIT_ERROR)
@@ -115,7 +116,7 @@ def test_command(paths: tuple[Path, ...], outputs: tuple[str, ...], verbose: boo
         raise PolicyError(", ".join(map(str, paths or (DEFAULT_CASES,))), "no *.cases.yaml found")
     loaded: dict[Path, Benchmark] = {}
     results = casetest.run([casetest.load_cases(path, loaded) for path in files])
-    click.echo(_report(results, verbose), nl=False, err=any(s.path is None for s in specs))
+    click.echo(visible(_report(results, verbose)), nl=False, err=any(s.path is None for s in specs))
     for spec in specs:
         xml = casetest.junit(results)
         if spec.path is None:

@@ -41,6 +41,20 @@ def utf8(text: str) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
+_CONTROLS = {
+    code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))
+}
+"""Control characters but tab and line feed, as their escapes (``str.translate`` table)."""
+
+
+def visible(text: str) -> str:
+    """``text`` for a terminal: control characters (an escape sequence in a file name or an
+    exported display name could clear the screen, retitle the window or hide a line) are
+    shown as ``\\x1b`` instead of acting.  For human-readable output only: JSON escapes
+    them itself."""
+    return text.translate(_CONTROLS)
+
+
 def storable(text: str) -> str:
     """``text`` as :func:`utf8` writes it, for a store that refuses surrogates (SQLite)."""
     return utf8(text).decode("utf-8")

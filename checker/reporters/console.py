@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from checker.model import Report, Score, Status, TargetReport
+from checker.outputs import visible
 
 TOP = 10
 BAR = 20
@@ -79,4 +80,4 @@ def render(report: Report) -> str:
         lines.append(f"error: {error}")
     if not report.targets and not report.errors:
         lines.append("no targets")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return visible("\n".join(lines).rstrip("\n") + "\n")

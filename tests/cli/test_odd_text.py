@@ -69,3 +69,26 @@ def test_a_lone_surrogate_escape_in_a_json_export(tmp_path: Path) -> None:
     normalized = baseliner("normalize", export)
     assert normalized.code == 0, normalized.err
     assert '"Fixture \\ud800"' in normalized.out
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names with control characters")
+def test_control_characters_are_shown_not_obeyed_on_the_terminal(tmp_path: Path) -> None:
+    """An escape sequence in a file name (or an exported display name) reached the terminal
+    raw: it could clear the screen, retitle the window or hide a line of the report. The
+    console report, explain, lint and test output and every message on stderr show it as
+    ``\\x1b``; JSON keeps the name exactly (it escapes control characters itself)."""
+    text = (FIXTURES / "intune" / "array.json").read_text(encoding="utf-8-sig")
+    good = tmp_path / "dev\x1b[31mred.json"
+    good.write_text(text)
+    bad = tmp_path / "bad\x1b[2J.json"
+    bad.write_text(text[:300])
+    out = tmp_path / "out.json"
+    done = baseliner("check", good, bad, "--policy", POLICY, "-o", "console", "-o", f"json={out}")
+    assert done.code == 2
+    assert "\x1b" not in done.out + done.err
+    assert "dev\\x1b[31mred  (1 source)" in done.out
+    assert f"input error: {tmp_path}/bad\\x1b[2J.json: line " in done.err
+    names = [target["name"] for target in _read_json(out)["targets"]]
+    assert names == ["dev\x1b[31mred"]
+    shown = baseliner("explain", "msft-w11-24h2-smb-smb1", good, "--policy", POLICY)
+    assert "\x1b" not in shown.out and "target:    dev\\x1b[31mred" in shown.out
