@@ -157,6 +157,8 @@ def _database(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
     """An open connection that waits for writers; SQLite failures become :class:`HistoryError`."""
     if not create and not path.is_file():
         raise HistoryError(path, "no history file (record one with `baseliner check --history`)")
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite's errors say less
+        raise HistoryError(path, "not a file: a history is an SQLite file of its own")
     try:
         uri = path.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
         with closing(

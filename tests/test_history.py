@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -354,3 +355,13 @@ def _count_runs(path: Path) -> int:
         return len(runs(path))
     except HistoryError:
         return 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="named pipes")
+def test_a_history_path_that_is_not_a_file_is_refused(tmp_path: Path) -> None:
+    """/dev/null or a pipe: SQLite said 'cannot rollback - no transaction is active'."""
+    pipe = tmp_path / "history.db"
+    os.mkfifo(pipe)
+    with pytest.raises(HistoryError) as caught:
+        record(pipe, factory.single_device(), at=T0)
+    assert caught.value.message == "not a file: a history is an SQLite file of its own"
