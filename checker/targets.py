@@ -97,13 +97,19 @@ def _plan_manifest(manifest: Path, result: Plan) -> None:
     base = manifest.parent
     for raw in document["targets"]:
         shared: list[Planned] = []
+        missing = False
         for source in raw.get("sources", []):
             path = base / source
             if not path.exists():
                 message = f"source {source!r} of the manifest does not exist"
                 result.errors.append(InputError(str(manifest), message, line=raw.line))
+                missing = True
                 continue
             shared += _walk(path, result.errors)
+        if missing:
+            # As for a source that cannot be read (see load_target): without it the verdicts
+            # would be wrong, and an empty target would lower the fleet's score.
+            continue
         meta = tuple((key, raw[key]) for key in ("os", "role") if key in raw)
         common = {"group": raw.get("group"), "tags": tuple(raw.get("tags", ())), "meta": meta}
         if "devices" not in raw:

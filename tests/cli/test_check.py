@@ -239,3 +239,23 @@ def test_two_targets_with_one_name_are_both_reported_with_a_warning(tmp_path: Pa
         {"path": str(tmp_path / "after.xml"), "position": None, "message": message}
     ]
     assert f"warning: {tmp_path / 'after.xml'}: {message}" in done.err
+
+
+def test_a_manifest_target_with_a_missing_source_is_an_error_not_an_empty_device(
+    tmp_path: Path,
+) -> None:
+    """Built without the source (a typo, an unexpanded glob) the target was scored as a
+    device with nothing set, which lowered the fleet's score; it is now left out, as a
+    target with an unreadable source is."""
+    manifest = tmp_path / "targets.yaml"
+    manifest.write_text(
+        f"targets:\n  - name: good\n    sources: [{GPO / 'compliant'}]\n"
+        "  - name: typo\n    sources: ['exports/ws-*']\n"
+    )
+    done = baseliner("check", "--targets", manifest, "--policy", POLICY, "-o", "json")
+    assert done.code == 2
+    assert [target["name"] for target in _json(done.out)["targets"]] == ["good"]
+    assert (
+        f"input error: {manifest}: line 4: source 'exports/ws-*' of the manifest does not exist"
+        in done.err
+    )
