@@ -2,7 +2,9 @@
 
 Root ``Rsop`` in ``http://www.microsoft.com/GroupPolicy/Rsop``.  ``ComputerResults`` becomes one
 Source named after the computer; ``UserResults`` a separate Source named
-``<computer>/user:<user>`` (HKCU facts), so user settings never mix with the device's.
+``<computer>/user:<user>`` (HKCU facts; ``user:<user>`` in a report of user results only,
+``gpresult /scope user /x``), so user settings never mix with the device's.  A report with
+neither is an input error: checked, it would be a device with nothing set.
 
 Naming: ``ComputerResults/Name`` is the account, ``DOMAIN\\HOST$``; the Source name is ``HOST``
 (domain prefix and the machine-account ``$`` dropped) because that is how targets are named
@@ -53,9 +55,15 @@ def load(path: Path) -> list[Source]:
         results = first(root, f"{section_name}Results")
         if results is None:
             continue
-        name = host if section_name == "Computer" else f"{host}/user:{text(results, 'Name') or ''}"
+        user = f"user:{text(results, 'Name') or ''}"
+        name = host if section_name == "Computer" else f"{host}/{user}" if host else user
         sources.append(
             _results_source(results, str(path), hive, admx_class, name or None, read_time)
+        )
+    if not sources:
+        # Checked, it would be a device with nothing set, scored as one.
+        raise input_error(
+            str(path), "gpresult /x report without ComputerResults or UserResults: no settings"
         )
     return sources
 
