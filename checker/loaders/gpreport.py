@@ -131,6 +131,8 @@ def load(path: Path) -> list[Source]:
         raise input_error(
             str(path), f"not a Get-GPOReport XML report (root {root.tag!r})", line=root.sourceline
         )
+    if not gpos:  # checked, it would be a device with nothing set
+        raise input_error(str(path), "Get-GPOReport XML without a GPO: no settings")
     return [_gpo_source(gpo, str(path)) for gpo in gpos]
 
 

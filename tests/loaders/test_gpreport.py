@@ -134,6 +134,11 @@ def test_sniff_real_head() -> None:
             "not a Get-GPOReport XML report",
         ),
         (b"<GPO><Name>x</GPO>", "malformed XML"),
+        # Checked, it was a device with nothing set.
+        (
+            b'<report xmlns="http://www.microsoft.com/GroupPolicy/Settings"></report>',
+            "Get-GPOReport XML without a GPO: no settings",
+        ),
     ],
 )
 def test_bad_input_raises_input_format_error(tmp_path: Path, data: bytes, message: str) -> None:
