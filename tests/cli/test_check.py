@@ -259,3 +259,12 @@ def test_a_manifest_target_with_a_missing_source_is_an_error_not_an_empty_device
         f"input error: {manifest}: line 4: source 'exports/ws-*' of the manifest does not exist"
         in done.err
     )
+
+
+def test_a_manifest_without_targets_is_an_error(tmp_path: Path) -> None:
+    """It checked nothing and passed ('no targets', exit 0)."""
+    manifest = tmp_path / "targets.yaml"
+    manifest.write_text("targets: []\n")
+    done = baseliner("check", "--targets", manifest, "--policy", POLICY)
+    assert (done.code, done.out) == (2, "")
+    assert done.err == f"policy error: {manifest}:1:10: [] should be non-empty at targets\n"
