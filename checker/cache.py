@@ -9,6 +9,9 @@ it is ignored: the cache can only save time, never change a result.
 
 Every edit of a benchmark and every upgrade makes new entries, so the cache keeps the
 :data:`KEEP` most recently used entries of each kind and removes the rest when it writes one.
+
+Entries are pickles, so the folder must be one only the user writes (the default is); an
+entry that unpickles to anything but what its kind holds is a miss, like a corrupt one.
 """
 
 from __future__ import annotations
@@ -45,11 +48,12 @@ def cached(
     salt: str,
     data: bytes,
     build: Callable[[], T],
+    made: type[T],
     fresh: Callable[[T], bool] | None = None,
 ) -> T:
     """``build()``, or its result stored earlier for the same ``kind``, ``salt`` and ``data``
-    (and, when ``fresh`` is given, that it still accepts: a result that depends on other
-    files checks them)."""
+    when it is a ``made`` (and, when ``fresh`` is given, one that ``fresh`` still accepts: a
+    result that depends on other files checks them)."""
     folder = cache_dir()
     if folder is None:
         return build()
@@ -57,8 +61,8 @@ def cached(
     entry = folder / kind / f"{digest}.pickle"
     try:
         with entry.open("rb") as handle:
-            found: T = pickle.load(handle)
-        if fresh is None or fresh(found):
+            found = pickle.load(handle)
+        if isinstance(found, made) and (fresh is None or fresh(found)):
             with contextlib.suppress(OSError):
                 os.utime(entry)  # used: the last to go when the cache is pruned
             return found

@@ -230,7 +230,7 @@ def load_benchmark(path: Path) -> Benchmark:
     """
     data = _read(path)
     salt = f"{CACHE_FORMAT}\0{_schema_text()}\0{path}\0{os.getcwd()}"
-    found = cached("compiled", salt, data, lambda: _compiled(path), fresh=_Compiled.fresh)
+    found = cached("compiled", salt, data, lambda: _compiled(path), _Compiled, _Compiled.fresh)
     return found.benchmark
 
 
@@ -289,7 +289,7 @@ def read_benchmark(path: Path, chain: tuple[Path, ...] = ()) -> Located:
         result: Located = without_positions(document)
         return result
 
-    return cached("benchmark", f"{CACHE_FORMAT}\0{_schema_text()}", data, build)
+    return cached("benchmark", f"{CACHE_FORMAT}\0{_schema_text()}", data, build, Located)
 
 
 @functools.cache

@@ -4,6 +4,7 @@ never cached, and it can be turned off."""
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -46,18 +47,28 @@ def test_errors_are_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert not list((tmp_path / "c").rglob("*.pickle"))
 
 
-def test_a_corrupt_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "stored",
+    [b"not a pickle", pickle.dumps({"x": 1}), pickle.dumps(None)],
+    ids=["garbage", "another-shape", "none"],
+)
+def test_a_corrupt_or_foreign_entry_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: bytes
+) -> None:
+    """An entry that unpickles to something else (another shape, written by hand or by a
+    tool of the same version built otherwise) was returned as it was: KeyError 'id'."""
     monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
-    read_benchmark(GOOD)
-    for entry in (tmp_path / "benchmark").glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    load_benchmark(GOOD)
+    for entry in tmp_path.rglob("*.pickle"):
+        entry.write_bytes(stored)
     assert read_benchmark(GOOD)["id"] == "sample"
+    assert load_benchmark(GOOD).info.id == "sample"
 
 
 def test_no_cache_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BASELINER_NO_CACHE", "1")
     assert cache.cache_dir() is None
-    assert cache.cached("k", "", b"x", lambda: 42) == 42
+    assert cache.cached("k", "", b"x", lambda: 42, int) == 42
 
 
 def test_pruning_keeps_the_most_recently_used(tmp_path: Path) -> None:
@@ -79,14 +90,14 @@ def test_a_hit_counts_as_use_and_a_write_prunes(
 ) -> None:
     monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(cache, "KEEP", 2)
-    cache.cached("k", "", b"first", lambda: 1)
-    cache.cached("k", "", b"second", lambda: 2)
+    cache.cached("k", "", b"first", lambda: 1, int)
+    cache.cached("k", "", b"second", lambda: 2, int)
     for entry in (tmp_path / "k").iterdir():
         os.utime(entry, (1, 1))  # both long unused...
-    assert cache.cached("k", "", b"first", lambda: 0) == 1  # ...until "first" is read
-    cache.cached("k", "", b"third", lambda: 3)  # a third entry: "second" goes
-    assert cache.cached("k", "", b"first", lambda: 0) == 1
-    assert cache.cached("k", "", b"third", lambda: 0) == 3
+    assert cache.cached("k", "", b"first", lambda: 0, int) == 1  # ...until "first" is read
+    cache.cached("k", "", b"third", lambda: 3, int)  # a third entry: "second" goes
+    assert cache.cached("k", "", b"first", lambda: 0, int) == 1
+    assert cache.cached("k", "", b"third", lambda: 0, int) == 3
     assert len(list((tmp_path / "k").iterdir())) == 2
 
 
