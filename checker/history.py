@@ -325,11 +325,11 @@ def runs(path: Path, *, last: int | None = None) -> list[RunSummary]:
         rows = db.execute(_RUNS).fetchall()
         if last is not None:
             rows = rows[-last:] if last > 0 else []
-        categories: dict[int, list[tuple[Category, float]]] = {}
+        categories: dict[int, list[tuple[object, float]]] = {}
         for run, category, percent in db.execute(
             "SELECT run, category, percent FROM run_category ORDER BY run, category"
         ):
-            categories.setdefault(run, []).append((_category(path, category), percent))
+            categories.setdefault(run, []).append((category, percent))
         db.execute("COMMIT")
     try:
         return [_summary(row, categories.get(row[0], [])) for row in rows]
@@ -337,10 +337,13 @@ def runs(path: Path, *, last: int | None = None) -> list[RunSummary]:
         raise HistoryError(path, f"damaged history file: {exc}") from exc
 
 
-def _summary(row: tuple[object, ...], categories: list[tuple[Category, float]]) -> RunSummary:
+def _summary(row: tuple[object, ...], stored: list[tuple[object, float]]) -> RunSummary:
+    """A run's row and its categories' scores as :func:`runs` reads them; TypeError or
+    ValueError where a value is not what this version writes."""
     run, at, label, version, targets, percent, low, high, exposed = row
     if not isinstance(at, str) or not isinstance(percent, float):
         raise TypeError(f"run {run}: time {at!r} or score {percent!r} of the wrong type")
+    categories = [(_category(name), score) for name, score in stored]
     return RunSummary(
         id=int(str(run)),
         at=datetime.fromisoformat(at),
@@ -354,11 +357,11 @@ def _summary(row: tuple[object, ...], categories: list[tuple[Category, float]]) 
     )
 
 
-def _category(path: Path, name: object) -> Category:
+def _category(name: object) -> Category:
     try:
         return Category(str(name))
-    except ValueError as exc:
-        raise HistoryError(path, f"damaged history file: unknown category {name!r}") from exc
+    except ValueError:
+        raise ValueError(f"unknown category {name!r}") from None
 
 
 Point = dict[str, JSON]
