@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 FIXTURES = ROOT / "fixtures"
+
+ADDED_LATER = (
+    "gpo-older",
+    "gpo/disa-2019-07",
+    "intune/more-shapes",
+    "rsop/more",
+    "mapping/admx-history",
+    "benchmarks/stig-xccdf",
+)
+"""Corpus sets added after the first (the corpus README's second table).  Tests that pin
+exact counts of the first sets leave these out; the new sets have tests of their own."""
+
+
+def first_set(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` without those under an :data:`ADDED_LATER` folder of the corpus."""
+    later = [CORPUS / folder for folder in ADDED_LATER]
+    return [path for path in paths if not any(path.is_relative_to(f) for f in later)]
+
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

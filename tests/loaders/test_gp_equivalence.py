@@ -16,6 +16,7 @@ import pytest
 
 from checker.loaders import gpo_backup, gpreport
 from checker.model import Fact, Kind, merge_facts
+from tests.conftest import first_set
 
 KINDS = (Kind.REGISTRY, Kind.SECURITY, Kind.PRIVILEGE, Kind.AUDIT, Kind.SERVICE)
 Table = dict[tuple[Kind, str], tuple[object, bool]]
@@ -91,7 +92,7 @@ def _differences(report: Table, raw: Table) -> set[tuple[str, str]]:
 def compared(corpus: Path) -> dict[str, set[tuple[str, str]]]:
     """Backup GUID -> differences, for every backup holding a gpreport.xml."""
     out = {}
-    for report in sorted((corpus / "gpo").rglob("gpreport.xml")):
+    for report in first_set(sorted((corpus / "gpo").rglob("gpreport.xml"))):
         report_facts = [fact for source in gpreport.load(report) for fact in source.facts]
         raw_facts = [fact for source in gpo_backup.load(report.parent) for fact in source.facts]
         out[report.parent.name] = _differences(_table(report_facts), _table(raw_facts))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from checker.loaders import intune
 from checker.model import InputFormatError, Kind, Source
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, first_set
 
 INTUNE = FIXTURES / "intune"
 CATALOG = "device_vendor_msft_policy_config_"
@@ -238,7 +238,7 @@ def test_sniff(path: str, expected: bool) -> None:
 @pytest.fixture(scope="module")
 def corpus_results(corpus: Path) -> list[tuple[Path, list[Source] | InputFormatError]]:
     results: list[tuple[Path, list[Source] | InputFormatError]] = []
-    for path in sorted((corpus / "intune").rglob("*.json")):
+    for path in first_set(sorted((corpus / "intune").rglob("*.json"))):
         try:
             results.append((path, intune.load(path)))
         except InputFormatError as exc:
