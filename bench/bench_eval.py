@@ -39,16 +39,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from checker.core.statuses import Status  # noqa: E402
+from checker.core.values import JSON, Target  # noqa: E402
 from checker.engine import evaluate  # noqa: E402
-from checker.expect import truthy  # noqa: E402
-from checker.jmes import compile_expression  # noqa: E402
-from checker.model import (  # noqa: E402
-    JSON,
-    Status,
-    Target,
-)
-from checker.policy import Benchmark, Check, load_benchmarks, resolve  # noqa: E402
-from checker.targets import load_target, plan  # noqa: E402
+from checker.policy.compile import Benchmark, Check  # noqa: E402
+from checker.policy.expect import truthy  # noqa: E402
+from checker.policy.jmes import compile_expression  # noqa: E402
+from checker.policy.load import load_benchmarks, resolve  # noqa: E402
+from checker.targets.load import load_target, plan  # noqa: E402
 
 CORPUS_GPO = ROOT.parent / "shared" / "corpus" / "gpo"
 FIXTURE_GPO = ROOT / "fixtures" / "gpo"

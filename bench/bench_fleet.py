@@ -49,7 +49,8 @@ if str(ROOT) not in sys.path:
 
 from lxml import etree  # noqa: E402
 
-from checker.targets import TargetPlan, load_target, plan  # noqa: E402
+from checker.targets.load import load_target, plan  # noqa: E402
+from checker.targets.plans import TargetPlan  # noqa: E402
 from tools.make_fleet import CACHE, CORPUS_RSOP, cached_corpus_fleet, cached_fleet  # noqa: E402
 
 POLICY = "msft-windows11-24h2"

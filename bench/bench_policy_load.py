@@ -27,13 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checker.policy import shipped_names  # noqa: E402
+from checker.policy.load import shipped_names  # noqa: E402
 from tools.make_fleet import CACHE, cached_fleet  # noqa: E402
 
 TARGET = 0.10
 LOAD = (
     "import sys, time; sys.path.insert(0, sys.argv[1]); "
-    "from checker.policy import load_benchmarks, shipped_names; "
+    "from checker.policy.load import load_benchmarks, shipped_names; "
     "started = time.perf_counter(); benchmarks = load_benchmarks(shipped_names()); "
     "print(time.perf_counter() - started, sum(len(b.checks) for b in benchmarks))"
 )

@@ -57,26 +57,29 @@ def _timed(label: str, step: Callable[[T], U], items: Sequence[T], rows: list[An
 
 def steps(folder: Path, policy: str, devices: int) -> list[tuple[str, float]]:
     """CPU ms per device of each step a worker takes, over the first ``devices`` files."""
-    from checker import runner
-    from checker.loaders import gpresult, text, xmlsafe
-    from checker.model import Status, build_target
-    from checker.policy import load_benchmarks
+    from checker.core.files import read_bytes
+    from checker.core.statuses import Status
+    from checker.loaders import gpresult, xmlsafe
+    from checker.policy.load import load_benchmarks
+    from checker.policy.select import iter_checks
     from checker.reporters import json as json_report
-    from checker.reporters.findings import FLEET_NAMES, Digester
-    from checker.scoring import Tally
+    from checker.run import pool, spool
+    from checker.run.options import RunOptions
+    from checker.scoring.digest import FLEET_NAMES, Digester
+    from checker.scoring.tally import Tally
+    from checker.targets.merge import build_target
 
     benchmarks = load_benchmarks([policy])
-    runner._worker_setup(benchmarks, runner.RunOptions(), frozenset(), None)
+    pool.worker_setup(benchmarks, RunOptions(), frozenset(), None)
+    index = {check.info.id: number for number, check in enumerate(iter_checks(benchmarks))}
     files = sorted(folder.iterdir())[:devices]
     rows: list[tuple[str, float]] = []
     # Neither the bytes nor the trees are kept (as in a worker, which frees each in turn).
-    _timed("read the file", lambda path: len(text.read_bytes(path)), files, rows)
+    _timed("read the file", lambda path: len(read_bytes(path)), files, rows)
     _timed("read + parse", lambda path: len(xmlsafe.read_xml(path)), files, rows)
     sources = _timed("read + parse + normalize", gpresult.load, files, rows)
     targets = _timed("build the target", lambda s: build_target(s[0].name or "x", s), sources, rows)
-    reports = _timed(
-        "evaluate + score", lambda t: runner.report_target(benchmarks, t), targets, rows
-    )
+    reports = _timed("evaluate + score", lambda t: pool.report_target(benchmarks, t), targets, rows)
     tally = Tally()
     _timed("tally", lambda r: tally.add(r.results, r.name), reports, rows)
     _timed("the JSON line", lambda r: json_report.target_line(r).encode(), reports, rows)
@@ -88,7 +91,7 @@ def steps(folder: Path, policy: str, devices: int) -> list[tuple[str, float]]:
         return [digest.offer(report.name, result, order) for result in kept]
 
     _timed("digest offers", offer, reports, rows)
-    _timed("pack (when kept)", lambda r: runner._pack(r, runner._STATE.index), reports, rows)
+    _timed("pack (when kept)", lambda r: spool.pack(r, index), reports, rows)
     # Parse and normalize by difference: reading, parsing and normalizing one file after
     # another, as a worker does, keeps each file in the processor's caches.
     read, parsed, loaded = (cpu for _, cpu in rows[:3])
@@ -104,13 +107,14 @@ def launch(argv: list[str]) -> int:
     import resource
 
     from checker import cli
+    from checker.cli import check_command as command
 
     def cpu() -> float:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return usage.ru_utime + usage.ru_stime
 
     split: dict[str, float] = {}
-    run, emit = cli.run, cli._emit
+    run, emit = command.run, command._emit
 
     def timed_run(*args: Any, **kwargs: Any) -> Any:
         split["start-up"] = cpu()
@@ -129,7 +133,7 @@ def launch(argv: list[str]) -> int:
         split["parent"] = cpu()
         print(json.dumps(split), file=sys.stderr)
 
-    cli.run, cli._emit = timed_run, timed_emit
+    command.run, command._emit = timed_run, timed_emit  # type: ignore[assignment]
     atexit.register(report)
     return cli.main(argv)
 

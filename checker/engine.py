@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from checker.model import JSON, Confidence, Fact, Result, Status, Target
-from checker.policy import Benchmark, Check
+from checker.core.results import Result
+from checker.core.statuses import Status
+from checker.core.values import JSON, Confidence, Fact, Target
+from checker.policy.compile import Benchmark, Check
 
 _NO_FACTS: dict[str, Fact] = {}
 
@@ -42,7 +44,7 @@ def _absent(check: Check, not_found: str) -> Result:
 
     The same on every target (a check reads settings one way, so ``not_found`` is fixed per
     check), and a fleet's most frequent result: made once per check and shared, as a
-    ``Result`` is never modified once made (see :class:`checker.model.Result`)."""
+    ``Result`` is never modified once made (see :class:`checker.core.results.Result`)."""
     made = _ABSENT.get(id(check))
     if made is not None and made[0] is check:
         return made[1]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.model import Report, Status
-from checker.policy import load_benchmarks
-from checker.runner import run
+from checker.core.results import Report
+from checker.core.statuses import Status
+from checker.policy.load import load_benchmarks
+from checker.run.orchestrate import run
 
 BASELINES = {
     # benchmark -> (corpus folder, GPO backups applied, in order)

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from checker.expect import compile_expect
+from checker.core.values import Fact
+from checker.kinds import Kind, canonical_key
 from checker.loaders import gpo_backup
-from checker.model import Fact, Kind, canonical_key
-from checker.policy import load_benchmark
+from checker.policy.expect import compile_expect
+from checker.policy.load import load_benchmark
 from tests.conftest import ROOT
 
 POLICY = ROOT / "policies" / "msft-windows11-24h2.yaml"
@@ -49,7 +50,8 @@ def setting_of(check: dict[str, Any]) -> tuple[Kind, str]:
 def baseline_facts(corpus: Path) -> list[Fact]:
     folder = corpus / "gpo" / "msft-windows11-24h2"
     backups = gpo_backup.find_backups(folder)
-    return [fact for backup in backups for fact in gpo_backup.load_backup(backup).facts]
+    sources = [source for backup in backups for source in gpo_backup.load_backup(backup)]
+    return [fact for source in sources for fact in source.facts]
 
 
 @pytest.mark.parametrize(

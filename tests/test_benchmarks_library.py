@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.policy import Benchmark, load_benchmark, load_benchmarks, shipped_names
-from checker.yamlsrc import PolicyError
+from checker.core.errors import PolicyError
+from checker.policy.compile import Benchmark
+from checker.policy.load import load_benchmark, load_benchmarks, shipped_names
 from tests.conftest import FIXTURES, ROOT
 
 PROFILE = FIXTURES / "policies" / "contoso-w11-profile.yaml"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import cache
-from checker.policy import Benchmark, load_benchmark, read_benchmark
-from checker.yamlsrc import PolicyError
+from checker.core.errors import PolicyError
+from checker.policy import cache
+from checker.policy.compile import Benchmark
+from checker.policy.load import load_benchmark, read_benchmark
 from tests.conftest import ROOT
 
 GOOD = ROOT / "tests" / "data" / "policies" / "good" / "all-references.yaml"

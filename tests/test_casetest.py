@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from checker import casetest
-from checker.model import Kind, Status
-from checker.policy import Benchmark
-from checker.yamlsrc import PolicyError
+from checker.core.errors import PolicyError
+from checker.core.statuses import Status
+from checker.kinds import Kind
+from checker.policy.compile import Benchmark
+from checker.repo import casetest
 from tests.conftest import ROOT, SHARED
 from tests.test_lint import baseliner
 from tools import make_cases

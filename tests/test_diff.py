@@ -14,16 +14,12 @@ from typing import Any, Literal
 
 import pytest
 
-from checker.diff import (
-    Change,
-    DiffInputError,
-    ScoreChange,
-    diff,
-    read_result,
-    render_diff,
-)
-from checker.model import Origin, Report, Status
-from checker.outputs import chunks
+from checker.core.files import chunks
+from checker.core.results import Report
+from checker.core.statuses import Status
+from checker.core.values import Origin
+from checker.history.diff import Change, DiffInputError, ScoreChange, diff, read_result
+from checker.reporters.diff import render_diff
 from checker.reporters.json import render as render_chunks
 from tests.reporters import factory
 

@@ -6,10 +6,13 @@ from typing import Any
 
 import pytest
 
+from checker.core.statuses import Status
+from checker.core.values import Confidence, Fact, Origin, Source
 from checker.engine import evaluate
-from checker.model import Confidence, Fact, Kind, Origin, Source, Status, build_target
-from checker.policy import compile_benchmark
-from checker.yamlsrc import parse_yaml
+from checker.kinds import Kind
+from checker.policy.load import compile_benchmark
+from checker.policy.yamlsrc import parse_yaml
+from checker.targets.merge import build_target
 
 ORIGIN = Origin("fixture.pol", offset=8)
 

@@ -7,7 +7,7 @@ import jmespath
 import pytest
 import yaml
 
-from checker.expect import ExpectError, compile_assert, compile_expect, truthy
+from checker.policy.expect import ExpectError, compile_assert, compile_expect, truthy
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "expect_cases.yaml").read_text())
 

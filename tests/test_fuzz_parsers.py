@@ -24,8 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checker.core.errors import InputFormatError
+from checker.core.values import Source
 from checker.loaders import gpreport, gpresult
-from checker.model import InputFormatError, Source
 from tools.make_fleet import DEFAULT_POLICY, device_xml, encode, load_settings, templates
 
 EXAMPLES = int(os.environ.get("BASELINER_FUZZ_EXAMPLES", "100"))

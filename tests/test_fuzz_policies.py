@@ -24,15 +24,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.casetest import load_cases
-from checker.exceptions import load_exceptions
-from checker.loaders.text import parse_json
-from checker.plans import load_plans
-from checker.policy import Benchmark, load_benchmark
+from checker.core.errors import PolicyError
+from checker.core.files import parse_json
+from checker.policy.compile import Benchmark
+from checker.policy.load import load_benchmark
+from checker.repo.casetest import load_cases
 from checker.reporters import REPORTERS
-from checker.runner import RunOptions, run
-from checker.targets import plan
-from checker.yamlsrc import PolicyError
+from checker.run.options import RunOptions
+from checker.run.orchestrate import run
+from checker.scoring.plans import load_plans
+from checker.scoring.waivers import load_exceptions
+from checker.targets.load import plan
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "fixtures" / "lgpo" / "machine.txt"
@@ -110,9 +112,9 @@ def _load(kind: str, text: bytes) -> None:
 def _check_and_render(benchmark: Benchmark) -> None:
     """A benchmark that loads also checks an export and renders every report (which must
     be JSON where the format is)."""
-    report = run([benchmark], [EXPORT], RunOptions(formats=frozenset(REPORTERS)))
-    for name, render in REPORTERS.items():
-        rendered = render(report)
+    report = run([benchmark], [EXPORT], RunOptions())
+    for name, reporter in REPORTERS.items():
+        rendered = reporter.render(report)
         text = rendered if isinstance(rendered, str | bytes) else "".join(rendered)
         if name in ("json", "sarif"):
             parse_json(text if isinstance(text, str) else text.decode(), name)

@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from checker.model import InputFormatError
-from checker.policy import load_benchmarks
-from checker.runner import RunOptions, run
-from checker.targets import Plan, plan
+from checker.core.errors import InputFormatError
+from checker.policy.load import load_benchmarks
+from checker.run.options import RunOptions
+from checker.run.orchestrate import run
+from checker.targets.load import plan
+from checker.targets.plans import Plan
 from tests.cli.run import baseliner
 from tests.conftest import FIXTURES, ROOT
 from tools.make_fleet import device_xml, encode, write_fleet
@@ -238,7 +240,7 @@ def test_positions_are_given_where_they_apply(tmp_path: Path) -> None:
 
 
 def test_sparse_file_is_refused_without_reading_it(tmp_path: Path) -> None:
-    from checker.loaders.text import read_bytes
+    from checker.core.files import read_bytes
 
     huge = _sparse_2gb(tmp_path)
     started = time.monotonic()
@@ -251,7 +253,7 @@ def test_sparse_file_is_refused_without_reading_it(tmp_path: Path) -> None:
 def test_file_larger_than_its_stat_size_is_read_to_the_limit(limit: int, refused: bool) -> None:
     """A file that grows after ``stat`` (here a /proc file, whose size reads as 0) is read
     on, and refused once past the limit."""
-    from checker.loaders.text import read_bytes
+    from checker.core.files import read_bytes
 
     status = Path("/proc/self/status")
     if not status.exists() or status.stat().st_size:
@@ -267,7 +269,7 @@ def test_file_that_disappears_after_planning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Planned, then deleted before it is read: an error naming it, the rest reported."""
-    from checker import runner
+    from checker.run import orchestrate as runner
 
     write_fleet(tmp_path, 3)
     doomed = tmp_path / "gpresult-00001.xml"

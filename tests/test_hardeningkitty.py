@@ -1,4 +1,4 @@
-"""checker.hardeningkitty: reading finding lists and translating rows to Group Policy facts."""
+"""tools.hardeningkitty: reading finding lists and translating rows to Group Policy facts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import hardeningkitty as hk
-from checker.model import InputFormatError, Kind
+from checker.core.errors import InputFormatError
+from checker.kinds import Kind
+from tools import hardeningkitty as hk
 
 HEADER = ",".join(hk.COLUMNS)
 

@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from checker import hardeningkitty as hk
-from checker.expect import compile_expect
+from checker.core.values import JSON, Fact
+from checker.kinds import Kind
 from checker.loaders import gpo_backup
-from checker.model import JSON, Fact, Kind
-from checker.policy import Check, load_benchmarks
+from checker.policy.compile import Check
+from checker.policy.expect import compile_expect
+from checker.policy.load import load_benchmarks
+from tools import hardeningkitty as hk
 
 LISTS = "benchmarks/hardeningkitty/lists/finding_list_msft_security_baseline_"
 BASELINES = {
@@ -96,8 +98,9 @@ def _official_facts(corpus: Path, folders: tuple[str, ...]) -> dict[tuple[Kind, 
     facts: dict[tuple[Kind, str], Fact] = {}
     for folder in folders:
         for backup in gpo_backup.find_backups(corpus / "gpo" / folder):
-            for fact in gpo_backup.load_backup(backup).facts:
-                facts[(fact.kind, fact.canonical)] = fact  # a later GPO wins
+            for source in gpo_backup.load_backup(backup):
+                for fact in source.facts:
+                    facts[(fact.kind, fact.canonical)] = fact  # a later GPO wins
     return facts
 
 

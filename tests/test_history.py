@@ -15,18 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.history import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    HistoryError,
-    RunSummary,
-    record,
-    render_history,
-    runs,
-    series,
-    to_series,
-)
-from checker.model import Category
+from checker.core.results import RunSummary
+from checker.core.statuses import Category
+from checker.history.store import APPLICATION_ID, SCHEMA_VERSION, HistoryError, record, runs
+from checker.reporters.history import render_history, to_series
 from tests.conftest import ROOT
 from tests.reporters import factory
 
@@ -37,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from checker.history import record
+from checker.history.store import record
 from tests.reporters import factory
 path, prefix, count = Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 report = factory.fleet_of_three() if count > 0 else factory.generated_fleet(300, 60)
@@ -281,8 +273,7 @@ def test_series() -> None:
 def test_series_of_a_file(tmp_path: Path) -> None:
     path = tmp_path / "history.db"
     record(path, factory.fleet_of_three(), label="a", at=T0)
-    assert series(path) == to_series(runs(path))
-    assert list(series(path)) == ["overall", *(c.value for c in Category)]
+    assert list(to_series(runs(path))) == ["overall", *(c.value for c in Category)]
 
 
 def test_render_text() -> None:

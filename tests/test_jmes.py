@@ -1,4 +1,4 @@
-"""checker.jmes: compiled JMESPath gives exactly what ``jmespath.search`` gives.
+"""checker.policy.jmes: compiled JMESPath gives exactly what ``jmespath.search`` gives.
 
 Three layers: a small table that needs nothing outside the repository, every case of the
 JMESPath compliance suite in ../shared (compared with the package, not with the suite's
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.jmes import compile_expression
+from checker.policy.jmes import compile_expression
 
 # The suite's own syntax cases use the deprecated `foo` string literal on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:deprecated string literal syntax")

@@ -1,4 +1,4 @@
-"""The compiled evaluator (checker.jmes) against the jmespath package on every shipped check
+"""The compiled evaluator (checker.policy.jmes) against the jmespath package on every shipped check
 and every corpus export: each check's read as a JMESPath query over the device document, and
 its assertion when it has one, must give identical results (skipped without the corpus)."""
 
@@ -13,10 +13,11 @@ import jmespath
 import jmespath.exceptions
 import pytest
 
-from checker.jmes import compile_expression
 from checker.loaders.gpo_backup import find_backups
-from checker.policy import Check, load_benchmarks, shipped_names
-from checker.targets import load_target, plan
+from checker.policy.compile import Check
+from checker.policy.jmes import compile_expression
+from checker.policy.load import load_benchmarks, shipped_names
+from checker.targets.load import load_target, plan
 
 
 def _outcome(search: Callable[[Any], Any], value: Any) -> tuple[str, Any]:

@@ -9,12 +9,11 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import jsonschema
 import pytest
 
-from checker import cli, cli_repo
-from checker.lint import RULES
+from checker.cli import main
+from checker.repo.findings import RULES
 from tests.conftest import ROOT, SHARED
 
 DATA = ROOT / "tests" / "data" / "lint"
@@ -27,28 +26,12 @@ class Completed:
     err: str
 
 
-def _main(argv: list[str]) -> int:
-    """``checker.cli.main`` once it has the repository commands; until then the same group
-    and error mapping with them added."""
-    if cli.cli.commands.get("lint") is cli_repo.lint_command:
-        return cli.main(argv)
-    commands = {"lint": cli_repo.lint_command, "test": cli_repo.test_command}
-    group = click.Group(commands={**cli.cli.commands, **commands})
-    with cli._exit_codes() as code:
-        try:
-            group.main(args=argv, standalone_mode=False, prog_name="baseliner")
-        except cli_repo.Failed as exc:
-            click.echo(str(exc), err=True)
-            code[0] = exc.exit_code
-    return code[0]
-
-
 def baseliner(*args: str | Path) -> Completed:
     """Run the CLI in-process; stdout is a real text stream (reporters write its buffer)."""
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     err = io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = _main([str(arg) for arg in args])
+        code = main([str(arg) for arg in args])
         out.flush()
     return Completed(code, out.buffer.getvalue().decode("utf-8"), err.getvalue())
 

@@ -1,4 +1,4 @@
-"""checker.mapping: translations, confidence, coverage and the OSConfig cross-check."""
+"""checker.targets.mapping: translations, confidence, coverage and the OSConfig cross-check."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from checker.core.values import Confidence, Fact, Origin
+from checker.kinds import Kind
 from checker.loaders import intune
-from checker.mapping import coverage, crosscheck_osconfig, load_mapping, setting_id, translate
-from checker.model import Confidence, Fact, Kind, Origin
+from checker.targets.mapping import (
+    coverage,
+    crosscheck_osconfig,
+    load_mapping,
+    setting_id,
+    translate,
+)
 from tests.conftest import ROOT
 
 C = "device_vendor_msft_policy_config_"

@@ -4,20 +4,11 @@ import pickle
 
 import pytest
 
-from checker.model import (
-    MDM_WINS_OVER_GP,
-    Category,
-    CheckInfo,
-    Confidence,
-    Fact,
-    Kind,
-    Origin,
-    Severity,
-    Source,
-    build_target,
-    canonical_key,
-    registry_path,
-)
+from checker.core.results import CheckInfo
+from checker.core.statuses import Category, Severity
+from checker.core.values import Confidence, Fact, Origin, Source
+from checker.kinds import Kind, canonical_key, registry_path
+from checker.targets.merge import MDM_WINS_OVER_GP, build_target
 
 
 @pytest.mark.parametrize(

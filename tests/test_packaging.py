@@ -43,7 +43,7 @@ def test_installed_package_lists_and_runs_shipped_benchmarks(
 ) -> None:
     shipped = sorted(p.stem for p in (ROOT / "policies").glob("*.yaml"))
     code = (
-        "from checker.policy import shipped_names, load_benchmarks; "
+        "from checker.policy.load import shipped_names, load_benchmarks; "
         "print(','.join(shipped_names())); "
         "print(sum(len(b.checks) for b in load_benchmarks(['msft-windows11-24h2'])))"
     )

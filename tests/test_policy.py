@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from checker.exceptions import compile_glob
-from checker.model import Kind
-from checker.policy import load_benchmark, load_benchmarks, resolve, select
-from checker.schemas import schema
-from checker.yamlsrc import PolicyError
+from checker.core.errors import PolicyError
+from checker.core.globs import compile_glob
+from checker.kinds import Kind
+from checker.policy.load import load_benchmark, load_benchmarks, resolve
+from checker.policy.schemas import schema
+from checker.policy.select import select
 from tests.conftest import ROOT
 
 DATA = Path(__file__).parent / "data" / "policies"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.principals import principal
+from checker.core.principals import principal
 
 
 @pytest.mark.parametrize(

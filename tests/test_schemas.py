@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import schemas
-from checker.yamlsrc import load_yaml
+from checker.policy import schemas
+from checker.policy.yamlsrc import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 _SCHEMA_MAPS = ("properties", "$defs")

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.model import Category, CheckInfo, Result, Severity, Status
-from checker.scoring import FAILING_NAMES_KEPT, Tally, target_score
+from checker.core.results import CheckInfo, Result
+from checker.core.statuses import Category, Severity, Status
+from checker.scoring.tally import FAILING_NAMES_KEPT, Tally, target_score
 
 
 def _info(check_id: str, category: Category, impact: int) -> CheckInfo:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checker.loaders.text import read_bytes  # noqa: E402
+from checker.core.files import read_bytes  # noqa: E402
 from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml, read_xml  # noqa: E402
 
 _STRING_REF = re.compile(r"\$\((string|presentation)\.([^)]+)\)")

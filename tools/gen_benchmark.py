@@ -57,20 +57,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checker import hardeningkitty  # noqa: E402
-from checker.hardeningkitty import Finding  # noqa: E402
+import hardeningkitty  # noqa: E402
+
+from checker.core.files import read_bytes, read_text  # noqa: E402
+from checker.core.values import JSON, Confidence, Fact  # noqa: E402
+from checker.kinds import Kind, canonical_key, registry_path  # noqa: E402
 from checker.loaders import gpo_backup, xmlsafe  # noqa: E402
-from checker.loaders.text import read_bytes, read_text  # noqa: E402
 from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml  # noqa: E402
-from checker.mapping import Mapping, load_mapping  # noqa: E402
-from checker.model import (  # noqa: E402
-    JSON,
-    Confidence,
-    Fact,
-    Kind,
-    canonical_key,
-    registry_path,
-)
+from checker.targets.mapping import Mapping, load_mapping  # noqa: E402
+from tools.hardeningkitty import Finding  # noqa: E402
 
 # --------------------------------------------------------------------------------------------
 # Reading a GPO backup

@@ -35,9 +35,9 @@ from defusedxml import ElementTree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.loaders.text import read_text  # noqa: E402
-from checker.mapping import setting_id  # noqa: E402
-from checker.model import registry_path  # noqa: E402
+from checker.core.files import read_text  # noqa: E402
+from checker.kinds import registry_path  # noqa: E402
+from checker.targets.mapping import setting_id  # noqa: E402
 
 OUTPUT = ROOT / "checker" / "data" / "mapping.json.gz"
 CURATED = ROOT / "tools" / "mapping_curated.yaml"

@@ -38,9 +38,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checker.loaders.text import read_text  # noqa: E402
-from checker.mapping import Mapping, load_mapping  # noqa: E402
-from checker.model import JSON, Fact, Kind, Origin, registry_path  # noqa: E402
+from checker.core.files import read_text  # noqa: E402
+from checker.core.values import JSON, Fact, Origin  # noqa: E402
+from checker.kinds import Kind, registry_path  # noqa: E402
+from checker.targets.mapping import Mapping, load_mapping  # noqa: E402
 from tools import gen_benchmark  # noqa: E402
 from tools.gen_benchmark import (  # noqa: E402
     CRITICAL,

@@ -36,12 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checker import hardeningkitty  # noqa: E402
-from checker.hardeningkitty import Rule, Unsupported  # noqa: E402
+import hardeningkitty  # noqa: E402
+
+from checker.core.files import read_text  # noqa: E402
+from checker.core.values import JSON, Fact, Origin  # noqa: E402
+from checker.kinds import Kind, canonical_key, registry_path  # noqa: E402
 from checker.loaders import gpo_backup  # noqa: E402
-from checker.loaders.text import read_text  # noqa: E402
-from checker.mapping import load_mapping  # noqa: E402
-from checker.model import JSON, Fact, Kind, Origin, canonical_key, registry_path  # noqa: E402
+from checker.targets.mapping import load_mapping  # noqa: E402
 from tools import gen_benchmark  # noqa: E402
 from tools.gen_benchmark import (  # noqa: E402
     SEVERITY_IMPACT,
@@ -60,6 +61,7 @@ from tools.gen_benchmark import (  # noqa: E402
     unique_titles,
     write,
 )
+from tools.hardeningkitty import Rule, Unsupported  # noqa: E402
 
 NOTICE_TEXT = re.compile(r"\\policies\\system!legalnoticetext$")
 """The logon banner: GptTmpl writes it as REG_MULTI_SZ (one item per line), a hand-set

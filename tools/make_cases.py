@@ -29,11 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checker.casetest import GENERATED_PREFIX  # noqa: E402
+from checker.core.errors import PolicyError  # noqa: E402
+from checker.core.values import JSON  # noqa: E402
+from checker.kinds import Kind  # noqa: E402
 from checker.loaders.audit_csv import SETTINGS  # noqa: E402
-from checker.model import JSON, Kind  # noqa: E402
-from checker.policy import Check, load_benchmark  # noqa: E402
-from checker.yamlsrc import Located, LocatedList, PolicyError, load_yaml  # noqa: E402
+from checker.policy.compile import Check  # noqa: E402
+from checker.policy.load import load_benchmark  # noqa: E402
+from checker.policy.yamlsrc import Located, LocatedList, load_yaml  # noqa: E402
+from checker.repo.casetest import GENERATED_PREFIX  # noqa: E402
 from tools import make_fixtures  # noqa: E402
 
 POLICIES = ROOT / "policies"

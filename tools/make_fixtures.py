@@ -37,10 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from checker.expect import compile_expect  # noqa: E402
+from checker.core.values import JSON  # noqa: E402
 from checker.loaders import registry_pol  # noqa: E402
 from checker.loaders.audit_csv import HEADER, SETTINGS  # noqa: E402
-from checker.model import JSON  # noqa: E402
+from checker.policy.expect import compile_expect  # noqa: E402
 
 SHIPPED = ROOT / "policies" / "msft-windows11-24h2.yaml"
 SAMPLE = ROOT / "fixtures" / "policies" / "sample.yaml"

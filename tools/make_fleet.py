@@ -42,9 +42,9 @@ if str(ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
+from checker.core.files import detect_encoding  # noqa: E402
+from checker.kinds import registry_path  # noqa: E402
 from checker.loaders import admx  # noqa: E402
-from checker.loaders.text import detect_encoding  # noqa: E402
-from checker.model import registry_path  # noqa: E402
 
 DEFAULT_POLICY = ROOT / "policies" / "msft-windows11-24h2.yaml"
 DEVIATION = 0.20

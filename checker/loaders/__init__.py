@@ -1,13 +1,13 @@
-"""Loaders: one module per export format, each turning a file or folder into a Source.
+"""Loaders: one module per export format, each turning a file or folder into Sources.
 
-Each format module provides::
+:data:`FORMATS` is the one registry of export formats: target discovery
+(checker/targets/discover.py) sniffs files and folders with it, in its order, and the docs
+and the ``--help`` texts list it.  Each format module is a plain module that satisfies
+:class:`Loader`; registration is this dict, never an import side effect.  The other modules
+here are shared helpers (``xmlsafe``, ``admx``), not formats.
 
-    FORMAT: str                             # the name used in Source.format and --format
-    def sniff(path: Path, head: bytes) -> bool   # is this file/folder of my format?
-    def load(path: Path) -> list[Source]         # read it (raise model.InputFormatError)
-
-``head`` is the first 4 KiB of a file (``b""`` for a folder).  Registration is explicit in
-``FORMATS`` below, never an import side effect.
+``head`` is the first 4 KiB of a file (``b""`` for a folder).  A loader raises
+:class:`~checker.core.errors.InputFormatError` for a file it cannot read.
 """
 
 from __future__ import annotations
@@ -15,38 +15,44 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from checker.model import Source
+from checker.core.values import Source
+from checker.loaders import (
+    audit_csv,
+    gpo_backup,
+    gpp_registry,
+    gpreport,
+    gpresult,
+    gpttmpl,
+    intune,
+    lgpo_text,
+    registry_pol,
+)
 
 
 class Loader(Protocol):
+    """An export format module."""
+
     FORMAT: str
+    """The name in ``Source.format`` and in the docs."""
+    DESCRIPTION: str
+    """What users call such an export, for messages and docs."""
+    FOLDER: bool
+    """Whether the export is a folder (a walk does not descend into one it claims)."""
+    DEVICE: bool
+    """Whether each export is one device, named by its content (a folder of them is a fleet);
+    otherwise the exports under one input path are one target, applied in path order."""
 
-    def sniff(self, path: Path, head: bytes) -> bool: ...
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """Whether ``path`` is an export of this format, by content."""
 
-    def load(self, path: Path) -> list[Source]: ...
-
-
-def folder_formats() -> dict[str, Loader]:
-    """Formats that are folders, tried in this order."""
-    from checker.loaders import gpo_backup
-
-    return {gpo_backup.FORMAT: gpo_backup}
+    def load(self, path: Path) -> list[Source]:
+        """The sources ``path`` holds."""
 
 
-def file_formats() -> dict[str, Loader]:
-    """Formats that are single files, tried in this order (most specific first)."""
-    from checker.loaders import (
-        audit_csv,
-        gpp_registry,
-        gpreport,
-        gpresult,
-        gpttmpl,
-        intune,
-        lgpo_text,
-        registry_pol,
-    )
-
-    modules: tuple[Loader, ...] = (
+FORMATS: dict[str, Loader] = {
+    loader.FORMAT: loader
+    for loader in (
+        gpo_backup,
         registry_pol,
         gpttmpl,
         lgpo_text,
@@ -56,4 +62,11 @@ def file_formats() -> dict[str, Loader]:
         gpp_registry,
         intune,
     )
-    return {module.FORMAT: module for module in modules}
+}
+"""Every export format, tried in this order when sniffing (most specific first)."""
+
+
+def describe() -> str:
+    """The formats as a sentence: "a GPO backup folder, ... or an Intune export"."""
+    names = [loader.DESCRIPTION for loader in FORMATS.values()]
+    return "a " + ", ".join(names[:-1]) + " or " + names[-1]

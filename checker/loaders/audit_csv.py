@@ -21,10 +21,17 @@ import csv
 import io
 from pathlib import Path
 
-from checker.loaders.text import decode, detect_encoding, read_bytes
-from checker.model import JSON, Fact, Kind, Origin, Source, input_error
+from checker.core.errors import input_error
+from checker.core.files import decode, detect_encoding, read_bytes
+from checker.core.values import JSON, Fact, Origin, Source
+from checker.kinds import Kind
 
 FORMAT = "audit-csv"
+DESCRIPTION = "advanced audit policy CSV (audit.csv)"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 
 HEADER = (
     "Machine Name",

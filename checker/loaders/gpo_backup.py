@@ -16,9 +16,9 @@ Inside a backup, facts come in this order: ``Machine/registry.pol`` (HKLM),
 ``Machine/Preferences/Registry/Registry.xml`` and ``User/...`` (HKLM and HKCU unless an item
 names its hive), ``Machine/microsoft/windows nt/SecEdit/GptTmpl.inf`` (or
 ``Machine/GptTmpl.inf``), ``Machine/microsoft/windows nt/Audit/audit.csv``.  Names are matched
-case-insensitively, as Windows writes them in varying case.  ``gpreport.xml`` is not read
-here: a backup without any raw settings file becomes a source without facts whose ``meta``
-names its gpreport.xml, so the caller can read that instead.
+case-insensitively, as Windows writes them in varying case.  A backup that holds no raw
+settings file but a ``gpreport.xml`` (a report-only export, or a GPO whose settings no raw
+file we read holds) is read from its report instead.
 """
 
 from __future__ import annotations
@@ -29,12 +29,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from checker.loaders import audit_csv, gpp_registry, gpttmpl, lgpo_text, registry_pol
-from checker.loaders.text import contained, read_bytes
+from checker.core.files import contained, read_bytes
+from checker.core.values import Fact, Source
+from checker.loaders import audit_csv, gpp_registry, gpreport, gpttmpl, lgpo_text, registry_pol
 from checker.loaders.xmlsafe import parse_xml
-from checker.model import JSON, Fact, Source
 
 FORMAT = "gpo-backup"
+DESCRIPTION = "GPO backup folder"
+FOLDER = True
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 
 _WINDOWS_NT = ("microsoft", "windows nt")
 Reader = Callable[[bytes, str, str | None], list[Fact]]
@@ -139,21 +144,21 @@ def display_name(backup: Path) -> str | None:
     return None
 
 
-def load_backup(backup: Path) -> Source:
-    """One backup folder as a source: its raw settings files' facts, in the documented order."""
-    name = display_name(backup)
+def load_backup(backup: Path) -> list[Source]:
+    """One backup folder as a source: its raw settings files' facts, in the documented order;
+    or, when it has no raw file but a gpreport.xml, the sources of that report."""
     root = gpo_root(backup)
     files = raw_files(root) if root is not None else []
+    report = find_path(backup, ("gpreport.xml",))
+    if not files and report is not None:
+        return gpreport.load(member(backup, report))
+    name = display_name(backup)
     facts = [
         fact
         for found, reader in files
         for fact in reader(read_bytes(member(backup, found)), str(found), name)
     ]
-    meta: tuple[tuple[str, JSON], ...] = ()
-    report = find_path(backup, ("gpreport.xml",))
-    if not files and report is not None:
-        meta = (("gpreport", str(report)),)
-    return Source(str(backup), FORMAT, tuple(facts), name=name, meta=meta)
+    return [Source(str(backup), FORMAT, tuple(facts), name=name)]
 
 
 def raw_files(root: Path) -> list[tuple[Path, Reader]]:
@@ -171,10 +176,10 @@ def raw_files(root: Path) -> list[tuple[Path, Reader]]:
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A folder that is a GPO backup or holds one below it."""
-    return path.is_dir() and next(_iter_backups(path), None) is not None
+    """A folder that is a GPO backup itself (see :func:`is_backup`)."""
+    return path.is_dir() and is_backup(path)
 
 
 def load(path: Path) -> list[Source]:
-    """One source per backup at or below ``path``, in precedence order."""
-    return [load_backup(backup) for backup in find_backups(path)]
+    """The sources of every backup at or below ``path``, in precedence order."""
+    return [source for backup in find_backups(path) for source in load_backup(backup)]

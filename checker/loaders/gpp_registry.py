@@ -8,7 +8,7 @@ name is empty), ``type`` (``REG_SZ`` when absent) and ``value``.  gpreport.xml a
 show the same items inside their ``Windows/Registry`` extension; :mod:`checker.loaders.gpreport`
 reads them through :func:`items` and :func:`item_facts`, so a report and its backup agree.
 
-Facts, by the device-document conventions (checker.model):
+Facts, by the device-document conventions (checker/core/values.py):
 
 - a value item (a name, or ``default="1"``) that sets a value (C, R, U) -> ``KEY!Name`` with its
   value: ``REG_DWORD``/``REG_QWORD`` from hex text (``00000001``; ``displayDecimal`` only
@@ -40,11 +40,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.loaders.text import detect_encoding, read_bytes
+from checker.core.errors import input_error
+from checker.core.files import detect_encoding, read_bytes
+from checker.core.values import JSON, Confidence, Fact, Origin, Source
+from checker.kinds import Kind, registry_path
 from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml
-from checker.model import JSON, Confidence, Fact, Kind, Origin, Source, input_error, registry_path
 
 FORMAT = "gpp-registry"
+DESCRIPTION = "Group Policy Preferences Registry.xml"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 
 _ACTIONS = {"C", "R", "U", "D"}
 _HEX_DIGITS = {"REG_DWORD": 8, "REG_QWORD": 16}

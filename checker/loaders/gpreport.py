@@ -29,13 +29,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.core.errors import input_error
+from checker.core.files import detect_encoding
+from checker.core.principals import principal
+from checker.core.values import JSON, Fact, Origin, Source
+from checker.kinds import Kind, registry_path
 from checker.loaders import admx, gpp_registry
-from checker.loaders.text import detect_encoding
 from checker.loaders.xmlsafe import Element, first, kids, local, read_xml, text
-from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
-from checker.principals import principal
 
 FORMAT = "gpreport"
+DESCRIPTION = "gpreport.xml (Get-GPOReport)"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 NS = "http://www.microsoft.com/GroupPolicy/Settings"
 _ROOT = re.compile(r"<(?:GPO|report)\b[^>]*\bxmlns=\"" + re.escape(NS) + '"')
 

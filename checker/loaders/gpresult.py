@@ -21,12 +21,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from checker.core.errors import input_error
+from checker.core.files import detect_encoding
+from checker.core.values import JSON, Source
 from checker.loaders.gpreport import SCOPES, Collected, Scope, extension_facts, section_extensions
-from checker.loaders.text import detect_encoding
 from checker.loaders.xmlsafe import Element, first, kids, read_xml, text
-from checker.model import JSON, Source, input_error
 
 FORMAT = "gpresult"
+DESCRIPTION = "gpresult /x (RSoP XML)"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = True
+"""Each export is one device, named by its content."""
 NS = "http://www.microsoft.com/GroupPolicy/Rsop"
 _BASE = "{http://www.microsoft.com/GroupPolicy/Settings/Base}"
 _TYPES = "{http://www.microsoft.com/GroupPolicy/Types}"

@@ -1,7 +1,7 @@
 """Security templates (``GptTmpl.inf``, secedit INI): account, rights, services, security options.
 
 Real files are UTF-16LE with BOM and CRLF; UTF-8 ones exist too (hand-written deltas).  Each
-section becomes facts by the device-document conventions (checker.model):
+section becomes facts by the device-document conventions (checker/core/values.py):
 
 - ``[System Access]``, ``[Kerberos Policy]``, ``[Event Audit]``, ``[System Log]``,
   ``[Security Log]``, ``[Application Log]``: Kind.SECURITY ``Section/Name``, value int when
@@ -24,11 +24,18 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from checker.loaders.text import decode, detect_encoding, read_bytes
-from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
-from checker.principals import principal
+from checker.core.errors import input_error
+from checker.core.files import decode, detect_encoding, read_bytes
+from checker.core.principals import principal
+from checker.core.values import JSON, Fact, Origin, Source
+from checker.kinds import Kind, registry_path
 
 FORMAT = "gpttmpl"
+DESCRIPTION = "security template (GptTmpl.inf)"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 
 _NUMERIC = {
     "system access",

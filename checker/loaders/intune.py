@@ -25,11 +25,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.loaders.text import contained, decode, detect_encoding, parse_json, read_bytes
-from checker.loaders.text import head as head_of
-from checker.model import JSON, Fact, InputFormatError, Kind, Origin, Source, freeze, input_error
+from checker.core.errors import InputFormatError, input_error
+from checker.core.files import contained, decode, detect_encoding, parse_json, read_bytes
+from checker.core.files import head as head_of
+from checker.core.values import JSON, Fact, Origin, Source, freeze
+from checker.kinds import Kind
 
 FORMAT = "intune"
+DESCRIPTION = "Intune export (Microsoft Graph JSON)"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 NOT_A_POLICY = "not an Intune policy export"
 SIDECAR = "_Settings.json"
 _GRAPH = "#microsoft.graph."

@@ -30,10 +30,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.loaders.text import decode, detect_encoding, read_bytes
-from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
+from checker.core.errors import input_error
+from checker.core.files import decode, detect_encoding, read_bytes
+from checker.core.values import JSON, Fact, Origin, Source
+from checker.kinds import Kind, registry_path
 
 FORMAT = "lgpo-text"
+DESCRIPTION = "LGPO text (LGPO.exe /parse)"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 
 HIVES = {"computer": "HKLM", "user": "HKCU"}
 _NUMBER = re.compile(r"(0[xX][0-9A-Fa-f]+|[0-9]+)\Z")

@@ -11,7 +11,7 @@ dropped):
 
 - ``**del.Name``: the value ``Name`` is deleted -> ``KEY!Name``, ``deleted=True``.
 - ``**delvals.``: every value of the key is deleted -> ``KEY!**delvals.``, ``deleted=True``
-  (:func:`checker.model.merge_facts` removes the key's earlier values).
+  (:func:`checker.targets.merge.merge_facts` removes the key's earlier values).
 - ``**DeleteValues`` with data ``a;b``: one deleted fact per named value, as ``**del.``.
 - ``**DeleteKeys`` with data ``sub1;sub2``: ``KEY\\sub1!**delvals.`` per subkey, ``deleted=True``
   (the subkey's own values are removed; values of deeper subkeys are not tracked).
@@ -33,10 +33,17 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 
-from checker.loaders.text import read_bytes
-from checker.model import JSON, Fact, Kind, Origin, Source, input_error, registry_path
+from checker.core.errors import input_error
+from checker.core.files import read_bytes
+from checker.core.values import JSON, Fact, Origin, Source
+from checker.kinds import Kind, registry_path
 
 FORMAT = "registry-pol"
+DESCRIPTION = "registry.pol (PReg)"
+FOLDER = False
+"""Reads a folder (else a file)."""
+DEVICE = False
+"""Each export is one device, named by its content."""
 SIGNATURE = b"PReg\x01\x00\x00\x00"
 
 _OPEN = "[".encode("utf-16-le")
@@ -221,7 +228,7 @@ def _uint32(data: bytes, pos: int, what: str, path: str) -> tuple[int, int]:
 
 
 def decode_value(entry: PolEntry, offset: int, path: str) -> JSON:
-    """The value of ``entry`` as a device document holds it (see checker.model)."""
+    """The value of ``entry`` as a device document holds it (see checker/core/values.py)."""
     try:
         reg_type = RegType(entry.type)
     except ValueError:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from checker.loaders.text import MAX_BYTES, detect_encoding, read_bytes
-from checker.model import input_error
+from checker.core.errors import input_error
+from checker.core.files import MAX_BYTES, detect_encoding, read_bytes
 
 _UTF16_DECLARATION = re.compile(rb"""^<\?xml[^>]*encoding=["'](utf-16|unicode)""", re.I)
 
@@ -64,7 +64,7 @@ def parse_xml(data: bytes, path: str) -> Element:
     UTF-16: libxml2 cannot guess UTF-16 without a BOM, and real ADMX files are UTF-8 that
     declare ``encoding="utf-16"`` or ``"unicode"``.
     Raises :class:`InputFormatError` with the parser's line and column for malformed XML, and
-    for documents over :data:`~checker.loaders.text.MAX_BYTES`, declaring entities, or
+    for documents over :data:`~checker.core.files.MAX_BYTES`, declaring entities, or
     referring to anything outside themselves.
     """
     if len(data) > MAX_BYTES:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from checker.model import Report, Score, Status, TargetReport
-from checker.outputs import visible
+from checker.core.results import Report, Score, TargetReport
+from checker.core.statuses import Status
+from checker.core.text import visible
 
 TOP = 10
 BAR = 20

@@ -19,8 +19,9 @@ import codecs
 import csv
 import io
 
-from checker.model import FleetCheck, PlanItem, Report, Status
-from checker.outputs import utf8
+from checker.core.results import FleetCheck, PlanItem, Report
+from checker.core.statuses import Status
+from checker.core.text import utf8
 from checker.reporters import findings
 
 MDVM_COLUMNS = (

@@ -12,17 +12,9 @@ from fractions import Fraction
 from json.encoder import encode_basestring
 from typing import Protocol, runtime_checkable
 
-from checker.model import (
-    JSON,
-    BenchmarkInfo,
-    CheckInfo,
-    Origin,
-    Report,
-    Result,
-    Status,
-    TargetReport,
-    TargetScore,
-)
+from checker.core.results import BenchmarkInfo, CheckInfo, Report, Result, TargetReport, TargetScore
+from checker.core.statuses import Status
+from checker.core.values import JSON, Origin
 
 SCHEMA_VERSION = "1.0"
 

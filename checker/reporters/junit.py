@@ -36,17 +36,11 @@ from typing import Any
 
 from junit_xml import TestCase, TestSuite  # type: ignore[import-untyped]
 
-from checker.model import (
-    CheckInfo,
-    FleetScore,
-    InputError,
-    Report,
-    Result,
-    Status,
-    TargetReport,
-    TargetScore,
-)
+from checker.core.errors import InputError
+from checker.core.results import CheckInfo, FleetScore, Report, Result, TargetReport, TargetScore
+from checker.core.statuses import FAILING, Status
 from checker.reporters import findings
+from checker.scoring.digest import CheckDigest, fleet_digest
 
 DEVICE_LAYOUT_MAX_TARGETS = 1
 """Reports with more targets than this use the fleet layout (one test case per check)."""
@@ -69,7 +63,7 @@ def render(report: Report) -> str:
         suites = _fleet_suites(report)
     if report.errors:
         suites.append(_input_suite(report.errors))
-    return _serialize(suites)
+    return serialize(suites)
 
 
 def classname(check: CheckInfo) -> str:
@@ -93,7 +87,7 @@ def _ordered(results: Iterable[Result]) -> list[Result]:
 
 def _result_case(result: Result) -> Any:
     case = TestCase(test_name(result.check), classname=classname(result.check))
-    if result.status in findings.FAILING:
+    if result.status in FAILING:
         case.add_failure_info(
             message=findings.verdict(result),
             output=_failure_body(result),
@@ -136,9 +130,9 @@ def _score_properties(score: TargetScore | FleetScore) -> dict[str, str]:
 
 
 def _fleet_suites(report: Report) -> list[Any]:
-    digests = findings.fleet_digest(report.targets)
+    digests = fleet_digest(report.targets)
     versions = {benchmark.id: benchmark.version for benchmark in report.benchmarks}
-    by_benchmark: dict[str, list[findings.CheckDigest]] = {}
+    by_benchmark: dict[str, list[CheckDigest]] = {}
     for entry in digests.values():
         by_benchmark.setdefault(entry.check.benchmark, []).append(entry)
     suites = []
@@ -155,7 +149,7 @@ def _fleet_suites(report: Report) -> list[Any]:
     return suites
 
 
-def _fleet_case(entry: findings.CheckDigest) -> Any:
+def _fleet_case(entry: CheckDigest) -> Any:
     """One test case for a check across the fleet, with the worst outcome."""
     check = entry.check
     case = TestCase(test_name(check), classname=classname(check))
@@ -178,7 +172,7 @@ def _fleet_case(entry: findings.CheckDigest) -> Any:
     return case
 
 
-def _skip_message(entry: findings.CheckDigest) -> str:
+def _skip_message(entry: CheckDigest) -> str:
     """The status counts, then the first uncertain (else exempt or inapplicable) device's reason."""
     summary = ", ".join(
         f"{status.value.replace('_', ' ')} on {entry.statuses[status]:,}"
@@ -189,7 +183,7 @@ def _skip_message(entry: findings.CheckDigest) -> str:
     return f"{summary} of {entry.evaluated:,} devices; {name}: {findings.why(result)}"
 
 
-def _fleet_body(entry: findings.CheckDigest, group: str) -> str:
+def _fleet_body(entry: CheckDigest, group: str) -> str:
     check = entry.check
     lines = [
         f"Expected:    {check.expected}",
@@ -230,7 +224,7 @@ def _unique(names: Sequence[str]) -> list[str]:
     return out
 
 
-def _serialize(suites: Sequence[Any]) -> str:
+def serialize(suites: Sequence[Any]) -> str:
     root = ET.Element("testsuites", {"name": "baseliner"})
     totals = Counter[str]()
     for suite in suites:

@@ -15,8 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from checker.model import Conflict, Report, Result, Score, Status, TargetReport
-from checker.outputs import utf8
+from checker.core.results import Report, Result, Score, TargetReport
+from checker.core.statuses import Status
+from checker.core.text import utf8
+from checker.core.values import Conflict
 from checker.reporters import findings
 
 MAX_BYTES = 1024 * 1024

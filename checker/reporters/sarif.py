@@ -38,25 +38,20 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from checker.model import (
-    JSON,
-    CheckInfo,
-    Origin,
-    Report,
-    Result,
-    Severity,
-    Status,
-    TargetReport,
-)
-from checker.outputs import utf8
+from checker.core.results import CheckInfo, Report, Result, TargetReport
+from checker.core.statuses import FAILING, Severity, Status
+from checker.core.text import utf8
+from checker.core.values import JSON, Origin
 from checker.reporters import findings
+from checker.scoring.digest import FLEET_NAMES, CheckDigest, fleet_digest
+from checker.scoring.digest import digest as digest_of
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RUNS = 20
 MAX_RESULTS_PER_RUN = 25_000
 MAX_TAGS = 20
 DEVICES_IN_MESSAGE = 20
-DEVICES_IN_PROPERTIES = findings.FLEET_NAMES
+DEVICES_IN_PROPERTIES = FLEET_NAMES
 FINGERPRINT = "baselinerFinding/v1"
 
 SEVERITY_BANDS: dict[Severity, tuple[float, float]] = {
@@ -71,7 +66,7 @@ LEVELS: dict[Severity, str] = {
     Severity.HIGH: "error",
     Severity.CRITICAL: "error",
 }
-_REPORTED = findings.FAILING | {Status.UNCERTAIN}
+_REPORTED = FAILING | {Status.UNCERTAIN}
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -227,14 +222,14 @@ def _device_run(
     base: str,
 ) -> dict[str, JSON]:
     results = [_result(result, target.name, index, base) for result in _findings(target.results)]
-    digests = findings.digest([target], DEVICES_IN_MESSAGE)
+    digests = digest_of([target], DEVICES_IN_MESSAGE)
     return _run(report, rules, results, f"baseliner/{target.name}/", digests, base)
 
 
 def _fleet_run(
     report: Report, rules: list[dict[str, JSON]], index: dict[str, int], base: str
 ) -> dict[str, JSON]:
-    digests = findings.fleet_digest(report.targets)
+    digests = fleet_digest(report.targets)
     results = [
         _fleet_result(digests[check_id], group, index, base)
         for check_id in sorted(digests)
@@ -245,7 +240,7 @@ def _fleet_run(
 
 
 def _fleet_result(
-    entry: findings.CheckDigest, group: str, index: dict[str, int], base: str
+    entry: CheckDigest, group: str, index: dict[str, int], base: str
 ) -> dict[str, JSON]:
     check, count = entry.check, entry.count(group)
     names = entry.names(group)
@@ -271,7 +266,7 @@ def _run(
     rules: list[dict[str, JSON]],
     results: list[dict[str, JSON]],
     automation_id: str,
-    digests: dict[str, findings.CheckDigest],
+    digests: dict[str, CheckDigest],
     base: str,
 ) -> dict[str, JSON]:
     notifications = _input_notifications(report, base) + _error_notifications(digests)
@@ -312,7 +307,7 @@ def _input_notifications(report: Report, base: str) -> list[JSON]:
     return notes
 
 
-def _error_notifications(digests: dict[str, findings.CheckDigest]) -> list[JSON]:
+def _error_notifications(digests: dict[str, CheckDigest]) -> list[JSON]:
     """Evaluation errors, one notification per check naming the targets it failed on."""
     notes: list[JSON] = []
     for check_id in sorted(digests):

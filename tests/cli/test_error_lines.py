@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.cli import SHOWN_PER_MESSAGE, error_lines
-from checker.model import InputError
+from checker.core.errors import SHOWN_PER_MESSAGE, InputError, error_lines
 
 LOST = "not checked: a worker process ended unexpectedly"
 

@@ -13,17 +13,19 @@ import multiprocessing
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from checker.cli import EXIT_ERROR
-from checker.model import Report
-from checker.outputs import chunks
-from checker.policy import load_benchmarks
-from checker.reporters import json, junit, sarif
-from checker.runner import REPORTS, SPOOL_ABOVE, RunOptions, _preparing, run
+from checker.core.errors import EXIT_ERROR
+from checker.core.files import chunks
+from checker.core.results import Report
+from checker.policy.load import load_benchmarks
+from checker.reporters import json, junit, preparations, sarif
+from checker.run.options import SPOOL_ABOVE, Prepared, RunOptions, preparing
+from checker.run.orchestrate import run
 from tests.cli.run import baseliner
 from tests.conftest import ROOT
 from tools.make_fleet import write_fleet
@@ -116,7 +118,7 @@ def test_fleet_of_unloadable_targets_renders_like_an_empty_one(tmp_path: Path) -
     for index in range(SPOOL_ABOVE + 1):
         tmp_path.joinpath(f"cut-{index:03}.xml").write_bytes(device.read_bytes()[:3000])
     device.unlink()
-    options = RunOptions(jobs=2, formats=frozenset(FILES))
+    options = _options(FILES, jobs=2)
     report = run(load_benchmarks([POLICY]), [tmp_path], options)
     in_memory = replace(report, targets=())
     assert [len(report.targets), len(report.errors)] == [0, SPOOL_ABOVE + 1]
@@ -160,27 +162,36 @@ def test_run_failing_midway_stops_its_workers_and_closes_its_spool(jobs: int, fl
     assert (multiprocessing.active_children(), _open_temporary_files()) == ([], before)
 
 
+LINES, DIGEST, REPORTS = Prepared.LINES, Prepared.DIGEST, Prepared.REPORTS
+
+
+def _options(formats: Iterable[str], jobs: int = 1, recorded: bool = False) -> RunOptions:
+    """Options of a run whose outputs are ``formats``, as ``check`` makes them."""
+    prepare, line = preparations(formats, recorded)
+    return RunOptions(jobs=jobs, prepare=prepare, line=line)
+
+
 @pytest.mark.parametrize(
     ("formats", "recorded", "prepared"),
     [
-        ({"json", "junit", "sarif"}, False, {"json", "junit", "sarif"}),
-        ({"json"}, False, {"json"}),
-        ({"json", "csv"}, False, {"json", "csv", REPORTS}),
-        ({"console"}, False, {"console", REPORTS}),
-        ({"sarif"}, True, {"sarif", REPORTS}),
+        ({"json", "junit", "sarif"}, False, {LINES, DIGEST}),
+        ({"json"}, False, {LINES}),
+        ({"json", "csv"}, False, {LINES, REPORTS}),
+        ({"console"}, False, {REPORTS}),
+        ({"sarif"}, True, {DIGEST, REPORTS}),
         (set(), False, {REPORTS}),
     ],
 )
 def test_a_spooled_run_stores_target_reports_only_for_readers_of_them(
-    formats: set[str], recorded: bool, prepared: set[str]
+    formats: set[str], recorded: bool, prepared: set[Prepared]
 ) -> None:
-    options = RunOptions(formats=frozenset(formats), recorded=recorded)
-    assert _preparing(options, spooled=True) == prepared
-    assert _preparing(options, spooled=False) == frozenset()
+    options = _options(formats, recorded=recorded)
+    assert preparing(options, spooled=True) == prepared
+    assert preparing(options, spooled=False) == frozenset()
 
 
 def test_reading_reports_a_run_did_not_keep_is_an_error_not_a_wrong_report(fleet: Path) -> None:
-    options = RunOptions(jobs=1, formats=frozenset({"json"}))
+    options = _options({"json"}, jobs=1)
     report = run(load_benchmarks([POLICY]), [fleet], options)
     assert len(report.targets) == DEVICES
     with pytest.raises(RuntimeError, match="not reports"):
@@ -207,12 +218,12 @@ def test_digests_filtered_by_each_worker_give_the_in_memory_outputs(
 ) -> None:
     """With digests of 3 names, each worker's own digest turns most findings away before they
     reach the parent; JUnit and SARIF still equal what the targets held in memory give."""
-    from checker import runner
-    from checker.reporters import findings
+    from checker.run import pool
+    from checker.scoring import digest
 
-    monkeypatch.setattr(runner, "FLEET_NAMES", 3)
-    monkeypatch.setattr(findings, "FLEET_NAMES", 3)
-    options = RunOptions(jobs=jobs, formats=frozenset({"junit", "sarif", "csv"}))
+    monkeypatch.setattr(pool, "FLEET_NAMES", 3)
+    monkeypatch.setattr(digest, "FLEET_NAMES", 3)
+    options = _options({"junit", "sarif", "csv"}, jobs=jobs)
     report = run(load_benchmarks([POLICY]), [fleet], options)
     in_memory = replace(report, targets=tuple(report.targets))
     for name in ("junit", "sarif"):
@@ -226,9 +237,9 @@ def test_fleet_score_from_batch_tallies_equals_one_tally_of_every_target(
     """Workers tally their batches and the parent merges them: the fleet score, counts and
     failing names are those of one tally over the targets in run order (the cut at 100
     failing names is tests/test_scoring.py's)."""
-    from checker.scoring import Tally
+    from checker.scoring.tally import Tally
 
-    options = RunOptions(jobs=jobs, formats=frozenset({"csv"}))
+    options = _options({"csv"}, jobs=jobs)
     report = run(load_benchmarks([POLICY]), [fleet], options)
     tally = Tally()
     order = {path: number for number, path in enumerate(sorted(fleet.iterdir()))}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.loaders.text import parse_json
+from checker.core.files import parse_json
 from tests.cli.run import baseliner
 from tests.conftest import FIXTURES
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checker.core.errors import InputFormatError
+from checker.kinds import Kind
 from checker.loaders import audit_csv
-from checker.model import InputFormatError, Kind
 
 HEADER = (
     "Machine Name,Policy Target,Subcategory,Subcategory GUID,"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from checker.core.values import Fact
+from checker.kinds import Kind
 from checker.loaders import audit_csv, gpo_backup, gpttmpl, registry_pol
-from checker.model import Fact, Kind
 from tests.conftest import first_set
 
 W11 = "gpo/msft-windows11-24h2"

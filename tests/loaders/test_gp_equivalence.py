@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from checker.core.values import Fact
+from checker.kinds import Kind
 from checker.loaders import gpo_backup, gpreport
-from checker.model import Fact, Kind, merge_facts
+from checker.targets.merge import merge_facts
 from tests.conftest import first_set
 
 KINDS = (Kind.REGISTRY, Kind.SECURITY, Kind.PRIVILEGE, Kind.AUDIT, Kind.SERVICE)

@@ -10,9 +10,11 @@ from types import ModuleType
 
 import pytest
 
-from checker.expect import compile_expect
-from checker.loaders import gpo_backup, registry_pol
-from checker.model import InputFormatError, Kind, build_target, canonical_key
+from checker.core.errors import InputFormatError
+from checker.kinds import Kind, canonical_key
+from checker.loaders import gpo_backup, gpreport, registry_pol
+from checker.policy.expect import compile_expect
+from checker.targets.merge import build_target
 from tests.conftest import FIXTURES, ROOT
 
 POL = registry_pol.write([registry_pol.make_entry(r"Software\Policies\T", "V", 1)])
@@ -55,7 +57,7 @@ def put(root: Path, relative: str, data: bytes = POL) -> Path:
 def test_is_backup(tmp_path: Path, relative: str, is_backup: bool) -> None:
     put(tmp_path, relative, b"")
     assert gpo_backup.is_backup(tmp_path / "b") is is_backup
-    assert gpo_backup.sniff(tmp_path, b"") is is_backup
+    assert gpo_backup.sniff(tmp_path / "b", b"") is is_backup
 
 
 def test_find_backups_order_and_nesting(tmp_path: Path) -> None:
@@ -118,19 +120,17 @@ def test_plain_layout_with_gpttmpl_beside_machine(tmp_path: Path) -> None:
     assert [(f.key, f.value) for f in source.facts] == [("System Access/LockoutBadCount", 5)]
 
 
-def test_backup_without_raw_files_points_at_gpreport(tmp_path: Path) -> None:
-    report = put(tmp_path, "{G}/gpreport.xml", b"<report/>")
+def test_backup_without_raw_files_is_read_from_its_gpreport(tmp_path: Path) -> None:
+    data = (FIXTURES / "gpreport" / "two-gpos.xml").read_bytes()
+    report = put(tmp_path, "{G}/gpreport.xml", data)
     put(
         tmp_path,
         "{G}/bkupInfo.xml",
         b"<BackupInst><GPODisplayName><![CDATA[Only Report]]></GPODisplayName></BackupInst>",
     )
-    [source] = gpo_backup.load(tmp_path)
-    assert (source.facts, source.name, source.meta) == (
-        (),
-        "Only Report",
-        (("gpreport", str(report)),),
-    )
+    sources = gpo_backup.load(tmp_path)
+    assert sources == gpreport.load(report)
+    assert {source.format for source in sources} == {"gpreport"}
 
 
 def test_hostile_backup_xml_is_an_input_error(tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from checker.core.errors import InputFormatError
+from checker.core.files import head
+from checker.kinds import Kind
 from checker.loaders import gpreport
-from checker.loaders.text import head
-from checker.model import InputFormatError, Kind
 from tests.conftest import FIXTURES, first_set
 
 SMALL = FIXTURES / "gpreport" / "small-gpreport.xml"

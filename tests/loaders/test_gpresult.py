@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from checker.core.errors import InputFormatError
+from checker.core.values import Source
 from checker.loaders import gpresult
-from checker.model import InputFormatError, Source
 from tests.conftest import FIXTURES
 
 SMALL = FIXTURES / "gpresult" / "small-rsop.xml"

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checker.core.errors import InputFormatError
+from checker.core.values import Fact, Origin
+from checker.kinds import Kind
 from checker.loaders import gpttmpl
-from checker.model import Fact, InputFormatError, Kind, Origin
 
 
 def utf16(lines: list[str]) -> bytes:

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checker.core.errors import InputFormatError
+from checker.core.values import Source
+from checker.kinds import Kind
 from checker.loaders import intune
-from checker.model import InputFormatError, Kind, Source
 from tests.conftest import FIXTURES, first_set
 
 INTUNE = FIXTURES / "intune"

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checker.core.errors import InputFormatError
+from checker.core.values import Fact, Origin
+from checker.kinds import Kind
 from checker.loaders import registry_pol
 from checker.loaders.registry_pol import PolEntry, RegType, make_entry, parse, write
-from checker.model import Fact, InputFormatError, Kind, Origin
 
 KEY = r"Software\Policies\Test"
 SEP = ";".encode("utf-16-le")

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.loaders.text import MAX_BYTES
+from checker.core.errors import InputFormatError
+from checker.core.files import MAX_BYTES
 from checker.loaders.xmlsafe import parse_xml, read_xml
-from checker.model import InputFormatError
 from tests.conftest import FIXTURES
 
 

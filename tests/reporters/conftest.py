@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.model import Report
+from checker.core.results import Report
 from tests.reporters import factory
 
 GOLDEN = Path(__file__).parent / "golden"

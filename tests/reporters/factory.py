@@ -11,22 +11,12 @@ import random
 from collections.abc import Sequence
 from dataclasses import replace
 
-from checker.model import (
-    BenchmarkInfo,
-    Category,
-    CheckInfo,
-    Conflict,
-    Fact,
-    InputError,
-    Kind,
-    Origin,
-    Report,
-    Result,
-    Severity,
-    Status,
-    TargetReport,
-)
-from checker.scoring import Tally, target_score
+from checker.core.errors import InputError
+from checker.core.results import BenchmarkInfo, CheckInfo, Report, Result, TargetReport
+from checker.core.statuses import Category, Severity, Status
+from checker.core.values import Conflict, Fact, Origin
+from checker.kinds import Kind
+from checker.scoring.tally import Tally, target_score
 
 VERSION = "0.1.0"
 BENCHMARK = "msft-win11-24h2"

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from checker.model import PlanItem, PlanState, Report
+from checker.core.results import PlanItem, PlanState, Report
 from checker.reporters import csv
 from tests.reporters import factory
 from tests.reporters.conftest import CASES, Golden

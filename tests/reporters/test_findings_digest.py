@@ -12,8 +12,8 @@ from dataclasses import replace
 
 import pytest
 
-from checker.model import TargetReport
-from checker.reporters.findings import CheckDigest, Digester, Smallest, digest
+from checker.core.results import TargetReport
+from checker.scoring.digest import CheckDigest, Digester, Smallest, digest
 from tests.reporters import factory
 
 GROUPS = ("failure", "error", "uncertain", "other")

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from checker.history import RunSummary
-from checker.model import Category, Report, Status
+from checker.core.results import Report, RunSummary
+from checker.core.statuses import Category, Status
 from checker.reporters import html
 from tests.reporters import factory
 from tests.reporters.conftest import CASES, Golden
@@ -47,7 +48,7 @@ HISTORY = {"fleet_of_three": _history(8)}
 
 
 def _render(case: str) -> str:
-    return html.render(CASES[case](), history=HISTORY.get(case))
+    return html.render(replace(CASES[case](), history=tuple(HISTORY.get(case, ()))))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

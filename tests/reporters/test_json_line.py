@@ -11,18 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.model import (
-    JSON,
-    Category,
-    CheckInfo,
-    Origin,
-    Result,
-    Score,
-    Severity,
-    Status,
-    TargetReport,
-    TargetScore,
-)
+from checker.core.results import CheckInfo, Result, Score, TargetReport, TargetScore
+from checker.core.statuses import Category, Severity, Status
+from checker.core.values import JSON, Origin
 from checker.reporters import json
 from tests.test_fuzz_parsers import EXAMPLES
 

@@ -9,7 +9,8 @@ import pytest
 import xmlschema
 from junitparser import Error, Failure, JUnitXml, Skipped
 
-from checker.model import Report, Status
+from checker.core.results import Report
+from checker.core.statuses import Status
 from checker.reporters import junit
 from tests.conftest import SHARED
 from tests.reporters import factory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.model import Report
+from checker.core.results import Report
 from checker.reporters import markdown
 from tests.reporters.conftest import CASES, Golden
 

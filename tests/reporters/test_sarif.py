@@ -10,7 +10,9 @@ import jsonschema
 import pytest
 from sarif.loader import load_sarif_file  # type: ignore[import-untyped]
 
-from checker.model import Category, Origin, Report, Severity, Status
+from checker.core.results import Report
+from checker.core.statuses import Category, Severity, Status
+from checker.core.values import Origin
 from checker.reporters import sarif
 from tests.conftest import SHARED
 from tests.reporters import factory

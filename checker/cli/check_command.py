@@ -1,0 +1,266 @@
+"""``baseliner check``: evaluate, score, report, record, gate."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from checker.cli.common import CATEGORIES, OutputSpec, parse_output, say, selection
+from checker.core.errors import GateFailed, InputErrors
+from checker.core.files import chunks, write_atomic
+from checker.core.results import Report
+from checker.core.statuses import Category
+from checker.history.store import record, runs
+from checker.policy.compile import Benchmark
+from checker.policy.load import load_benchmarks
+from checker.policy.select import select, unmatched
+from checker.reporters import REPORTERS, preparations
+from checker.run.options import Progress, RunOptions
+from checker.run.orchestrate import run
+from checker.scoring.gate import gate
+from checker.scoring.plans import load_plans
+from checker.scoring.waivers import load_exceptions
+
+
+def _emit(report: Report, specs: list[OutputSpec]) -> None:
+    for spec in specs:
+        data = REPORTERS[spec.format].render(report)
+        if spec.path is None:
+            sys.stdout.flush()
+            for chunk in chunks(data):
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+        else:
+            write_atomic(spec.path, data)
+
+
+def _outputs(values: Sequence[str]) -> list[OutputSpec]:
+    try:
+        specs = [parse_output(value, list(REPORTERS)) for value in values or ["console"]]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-o/--output") from exc
+    if sum(spec.path is None for spec in specs) > 1:
+        raise click.BadParameter("only one output can go to stdout", param_hint="-o/--output")
+    return specs
+
+
+class _Percent(click.FloatRange):
+    """A percentage; "nan" is refused (click's range lets it through, and no score is under
+    it, so the gate would never fail)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from 0 to 100", param, ctx)
+        return number
+
+
+def _thresholds(values: Sequence[str]) -> dict[Category, float]:
+    out: dict[Category, float] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        try:
+            out[Category(name)] = percent = float(number)
+        except ValueError as exc:
+            raise click.BadParameter(
+                f"{value!r}: expected CATEGORY=PERCENT, CATEGORY one of {', '.join(CATEGORIES)}",
+                param_hint="--fail-under-category",
+            ) from exc
+        if not 0 <= percent <= 100:  # also refuses nan, under which no score would fail
+            raise click.BadParameter(
+                f"{value!r}: PERCENT is from 0 to 100", param_hint="--fail-under-category"
+            )
+    return out
+
+
+def _selected(
+    benchmarks: list[Benchmark],
+    checks: Sequence[str],
+    categories: Sequence[str],
+    skips: Sequence[str],
+) -> list[Benchmark]:
+    """The checks to run; a ``--check`` pattern that matches nothing (a typo) and a selection
+    that leaves nothing are usage errors, not a run that passes with 0 of 0 points."""
+    missing = unmatched(benchmarks, checks)
+    if missing:
+        names = ", ".join(benchmark.info.id for benchmark in benchmarks)
+        raise click.BadParameter(
+            f"{', '.join(map(repr, missing))} matches no check of {names}", param_hint="--check"
+        )
+    selected = select(benchmarks, checks, categories, skips)
+    if not any(benchmark.checks for benchmark in selected):
+        raise click.BadParameter(
+            "the selection leaves no check to run", param_hint="--check/--category/--skip"
+        )
+    return selected
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@selection
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT[=PATH]",
+    help=f"Report format and file, repeatable. Formats: {', '.join(REPORTERS)}.",
+)
+@click.option(
+    "-t",
+    "--targets",
+    "manifest",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A targets.yaml manifest naming targets, their sources, groups and tags.",
+)
+@click.option(
+    "-e",
+    "--exceptions",
+    "exceptions_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An exceptions file (reviewed, expiring exemptions).",
+)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A remediation plan file (due dates and owners of failing checks).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes for a fleet [default: all cores].",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The date exceptions expire and plans fall due against [default: today].",
+)
+@click.option(
+    "--fail-under",
+    type=_Percent(0, 100),
+    default=None,
+    help="Fail when the overall score is under this percent.",
+)
+@click.option(
+    "--fail-under-category",
+    "category_thresholds",
+    multiple=True,
+    metavar="CATEGORY=PERCENT",
+    help="Fail when a category scores under PERCENT.",
+)
+@click.option(
+    "--fail-on",
+    multiple=True,
+    type=click.Choice(["fail", "uncertain", "none"]),
+    default=("fail",),
+    show_default=True,
+    help="Statuses that fail the gate ('fail' includes not_configured).",
+)
+@click.option("--soft-fail", is_flag=True, help="Report, but never fail the gate (exit 0).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar [default: on a terminal]."
+)
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Record this run's scores in this SQLite file (created when absent); the HTML report "
+    "draws the score over time from it.",
+)
+@click.option("--label", default=None, help="Label stored with the run in --history (a git sha).")
+def check(
+    inputs: tuple[Path, ...],
+    policies: tuple[str, ...],
+    checks: tuple[str, ...],
+    skips: tuple[str, ...],
+    categories: tuple[str, ...],
+    outputs: tuple[str, ...],
+    manifest: Path | None,
+    exceptions_file: Path | None,
+    plan_file: Path | None,
+    jobs: int | None,
+    today: datetime | None,
+    fail_under: float | None,
+    category_thresholds: tuple[str, ...],
+    fail_on: tuple[str, ...],
+    soft_fail: bool,
+    progress: bool | None,
+    history_file: Path | None,
+    label: str | None,
+) -> None:
+    """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
+    if not inputs and manifest is None:
+        raise click.UsageError("give INPUT paths or a --targets manifest")
+    specs = _outputs(outputs)
+    thresholds = _thresholds(category_thresholds)
+    benchmarks = _selected(load_benchmarks(policies), checks, categories, skips)
+    prepare, line = preparations([spec.format for spec in specs], history_file is not None)
+    options = RunOptions(
+        jobs=jobs or os.cpu_count() or 1,
+        exceptions=tuple(load_exceptions(exceptions_file)) if exceptions_file else (),
+        plans=tuple(load_plans(plan_file)) if plan_file else (),
+        plans_path=str(plan_file or ""),
+        manifest=manifest,
+        today=today.date() if today else date.today(),
+        prepare=prepare,
+        line=line,
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    with _progress_bar(show) as bar:
+        report = run(benchmarks, list(inputs), options, bar)
+    if history_file is not None:
+        record(history_file, report, label=label)
+        report = replace(report, history=tuple(runs(history_file)))
+    _emit(report, specs)
+    for warning in report.warnings:
+        say(f"warning: {warning}")
+    if report.errors:
+        raise InputErrors(report.errors)
+    reasons = gate(report, fail_under, thresholds, [] if "none" in fail_on else fail_on)
+    if reasons and not soft_fail:
+        raise GateFailed("; ".join(reasons))
+
+
+class _ProgressBar:
+    """Draws a bar on stderr once a run turns out to be a fleet (20 targets or more)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 20:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="checking", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+@contextmanager
+def _progress_bar(show: bool) -> Iterator[Progress | None]:
+    if not show:
+        yield None
+        return
+    bar = _ProgressBar()
+    try:
+        yield bar
+    finally:
+        bar.close()

@@ -1,0 +1,77 @@
+"""What the commands share: messages on stderr, the check selection options, output specs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from checker.core.statuses import Category
+from checker.core.text import visible
+
+CATEGORIES = [category.value for category in Category]
+
+
+def say(message: str) -> None:
+    """A message on stderr; they quote file and exported names, so control characters are
+    shown, not obeyed (see :func:`checker.core.text.visible`)."""
+    click.echo(visible(message), err=True)
+
+
+policy_option = click.option(
+    "-p",
+    "--policy",
+    "policies",
+    multiple=True,
+    required=True,
+    help="Shipped benchmark name, file or folder (repeatable).",
+)
+
+
+def selection(function: Any) -> Any:
+    """The benchmarks and which of their checks run: ``--policy``, ``--check``, ``--skip``,
+    ``--category``."""
+    for decorator in reversed(
+        [
+            policy_option,
+            click.option(
+                "-c",
+                "--check",
+                "checks",
+                multiple=True,
+                help="Only checks whose id matches this glob (repeatable).",
+            ),
+            click.option(
+                "--skip",
+                "skips",
+                multiple=True,
+                help="Leave out checks whose id matches this glob (repeatable).",
+            ),
+            click.option(
+                "--category",
+                "categories",
+                multiple=True,
+                type=click.Choice(CATEGORIES),
+                help="Only checks of this category.",
+            ),
+        ]
+    ):
+        function = decorator(function)
+    return function
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSpec:
+    format: str
+    path: Path | None
+    """None means standard output."""
+
+
+def parse_output(spec: str, known: list[str]) -> OutputSpec:
+    """``junit=reports/junit.xml`` -> OutputSpec; no path or ``-`` means stdout."""
+    name, _, path = spec.partition("=")
+    if name not in known:
+        raise ValueError(f"unknown output format {name!r} (known: {', '.join(known)})")
+    return OutputSpec(name, None if path in ("", "-") else Path(path))

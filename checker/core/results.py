@@ -1,0 +1,221 @@
+"""What a run produces: check metadata, results, scores, and the report reporters render."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from fractions import Fraction
+
+from checker.core.errors import InputError
+from checker.core.statuses import Category, Severity, Status
+from checker.core.values import JSON, Conflict, Origin, pickled_by_fields
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class CheckInfo:
+    """What reporters need to know about a check: its metadata and where it is defined."""
+
+    id: str
+    title: str
+    category: Category
+    impact: int
+    severity: Severity
+    benchmark: str
+    setting: str
+    expected: str
+    remediation: str = ""
+    rationale: str = ""
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    origin: Origin = Origin("<unknown>")
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkInfo:
+    id: str
+    title: str
+    version: str
+    path: str
+    checks: tuple[CheckInfo, ...]
+
+
+@dataclass(slots=True)
+class Result:
+    """One check on one target.
+
+    Not frozen, unlike the other values here, on purpose: the engine builds one per check per
+    target, and a frozen dataclass's ``__init__`` costs four times as much (it was 60% of
+    the engine's time, bench/bench_eval.py).  Treat it as immutable: derive changed results
+    with ``dataclasses.replace``.
+
+    ``origins`` are the facts the verdict read.  ``via``/``reason`` explain uncertain and
+    not-applicable results; ``lean`` is the verdict an uncertain result would have had if its
+    partial facts were exact (used for the score range).
+    """
+
+    check: CheckInfo
+    status: Status
+    actual: JSON = None
+    origins: tuple[Origin, ...] = ()
+    reason: str | None = None
+    via: str | None = None
+    lean: Status | None = None
+    exception: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Points earned out of the points at stake; ``percent`` is derived."""
+
+    points: Fraction
+    max_points: Fraction
+
+    @property
+    def percent(self) -> float:
+        """0-100; a score with nothing at stake is 100 (nothing is wrong)."""
+        return float(100 * self.points / self.max_points) if self.max_points else 100.0
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "percent": round(self.percent, 2),
+            "points": round(float(self.points), 4),
+            "max_points": round(float(self.max_points), 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TargetScore:
+    overall: Score
+    categories: tuple[tuple[Category, Score], ...]
+    uncertain_range: tuple[float, float]
+    """Overall percent if every uncertain result failed, and if every one passed."""
+    score_impact: tuple[tuple[str, Fraction], ...]
+    """Percentage points of the overall score that fixing each failing check would add."""
+
+
+@dataclass(frozen=True, slots=True)
+class TargetReport:
+    name: str
+    sources: tuple[str, ...]
+    results: tuple[Result, ...]
+    score: TargetScore
+    group: str | None = None
+    tags: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FleetCheck:
+    check: CheckInfo
+    exposed: int
+    total: int
+    ratio: Fraction
+    """Share of the applicable targets that comply (credited exemptions included)."""
+    score_impact: Fraction
+    """Percentage points of the fleet score that fixing the check everywhere would add."""
+    failing: tuple[str, ...]
+    """Names of exposed targets (fail, not configured, uncredited exemption), sorted; at most
+    scoring.FAILING_NAMES_KEPT of them (``exposed`` has the full count)."""
+    statuses: tuple[tuple[Status, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FleetScore:
+    overall: Score
+    categories: tuple[tuple[Category, Score], ...]
+    checks: tuple[FleetCheck, ...]
+    uncertain_range: tuple[float, float]
+
+
+class PlanState(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    RESOLVED = "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """A remediation plan entry for one check, with its state in this run."""
+
+    check: str
+    due: str
+    owner: str
+    state: PlanState
+    exposed: int
+    total: int
+    priority: str | None = None
+    notes: str | None = None
+    ticket: str | None = None
+    origin: Origin = Origin("<unknown>")
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "check": self.check,
+            "due": self.due,
+            "owner": self.owner,
+            "state": self.state.value,
+            "exposed": self.exposed,
+            "total": self.total,
+            "priority": self.priority,
+            "notes": self.notes,
+            "ticket": self.ticket,
+            "origin": self.origin.to_json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """One recorded run, as ``history`` lists it and the HTML chart plots it."""
+
+    id: int
+    at: datetime
+    label: str | None
+    tool_version: str
+    targets: int
+    overall: float
+    categories: tuple[tuple[Category, float], ...]
+    uncertain_range: tuple[float, float]
+    exposed: int
+    """Exposed (check, target) pairs: failing, not configured or exempt without credit."""
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "id": self.id,
+            "at": timestamp(self.at),
+            "label": self.label,
+            "tool_version": self.tool_version,
+            "targets": self.targets,
+            "overall": round(self.overall, 2),
+            "categories": {c.value: round(percent, 2) for c, percent in self.categories},
+            "uncertain_range": [round(value, 2) for value in self.uncertain_range],
+            "exposed": self.exposed,
+        }
+
+
+def timestamp(at: datetime) -> str:
+    """``2026-11-28T15:22:59Z``: UTC to the second; sorts as text."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a reporter renders.  Reporters are ``render(report) -> str | bytes``.
+
+    ``targets`` is a sequence that may be backed by a spool file for large fleets: iterate it
+    once per use rather than holding copies.  ``warnings`` are notes at a file position that
+    do not fail the run (an expired exception, an exception that matches nothing).
+    """
+
+    tool_version: str
+    benchmarks: tuple[BenchmarkInfo, ...]
+    targets: Sequence[TargetReport]
+    fleet: FleetScore
+    errors: tuple[InputError, ...] = ()
+    warnings: tuple[InputError, ...] = ()
+    plan: tuple[PlanItem, ...] = ()
+    history: tuple[RunSummary, ...] = ()
+    """The recorded runs, oldest first, this one included, when the run was recorded
+    (``--history``): the HTML report draws the score over time from them."""

@@ -1,0 +1,209 @@
+"""One check's document compiled: what it reads, the judge of its value, its metadata.
+
+Every expression (JMESPath ``query`` and ``assert``, ``expect`` operators and ``matches``
+regexes) is compiled here, once, so a bad policy stops the run before any export is read,
+with the file, line, column and a breadcrumb to the key at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jmespath.exceptions
+
+from checker.core.errors import PolicyError
+from checker.core.results import BenchmarkInfo, CheckInfo
+from checker.core.statuses import Category, Severity
+from checker.core.values import JSON, Origin
+from checker.kinds import SETTING_KEYS, Kind, canonical_key
+from checker.policy import expect as expect_ops
+from checker.policy.jmes import Compiled, compile_expression
+from checker.policy.yamlsrc import Located, breadcrumb, position
+
+# Enum members by value, looked up directly: calling the enum is ten times slower, and a run
+# compiles every check of its benchmarks at start-up (the schema has checked the values).
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+_CATEGORIES = {category.value: category for category in Category}
+
+
+_SEVERITIES = {severity.value: severity for severity in Severity}
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesTo:
+    """OS and role names a check applies to; empty means every target."""
+
+    os: frozenset[str] = frozenset()
+    role: frozenset[str] = frozenset()
+
+    def admits(self, os: str | None, role: str | None) -> bool:
+        """Unknown target facts admit the check: we only skip what we know does not apply."""
+        if self.os and os is not None and os.casefold() not in self.os:
+            return False
+        return not (self.role and role is not None and role.casefold() not in self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A compiled check: what it reads, how it judges, and its metadata."""
+
+    info: CheckInfo
+    kind: Kind | None
+    """What the check reads: a setting of this kind, or None for a raw ``query``."""
+    key: str
+    """Canonical setting key (see checker.kinds.canonical_key) or the query text."""
+    query: Compiled | None
+    judge: Callable[[JSON], bool]
+    wants_absent: bool
+    applies_to: AppliesTo
+    absent_ok: bool = False
+    """An unset setting complies: the Windows default meets the expectation."""
+    assertion: Compiled | None = None
+    """The compiled ``assert`` expression, when the check has one (``judge`` applies it)."""
+    expect: Any = field(default=None, compare=False)
+    """The ``expect`` mapping, when the check has one (``judge`` applies it; a mapping, so
+    left out of the check's hash and equality, which ``judge`` stands for)."""
+
+    def __reduce__(self) -> tuple[Callable[..., Check], tuple[Any, ...]]:
+        # Judges are closures, which do not pickle: a check pickles as what compiles it, so
+        # the benchmark cache can keep whole compiled benchmarks.
+        return (
+            _recompiled,
+            (
+                self.info,
+                self.kind,
+                self.key,
+                self.query.expression if self.query is not None else None,
+                self.expect,
+                self.assertion.expression if self.assertion is not None else None,
+                self.applies_to,
+                self.absent_ok,
+            ),
+        )
+
+
+def _recompiled(
+    info: CheckInfo,
+    kind: Kind | None,
+    key: str,
+    query: str | None,
+    expect: Any,
+    assertion: str | None,
+    applies_to: AppliesTo,
+    absent_ok: bool,
+) -> Check:
+    """A pickled :class:`Check` compiled again (its texts compiled before, so they do)."""
+    compiled_query = compile_expression(query) if query is not None else None
+    compiled_assertion = None
+    if expect is not None:
+        judge, _, wants_absent = expect_ops.compile_expect(expect)
+    else:
+        assert assertion is not None, "a check has an expect or an assert"
+        compiled_assertion = compile_expression(assertion)
+        judge, _, wants_absent = expect_ops.compile_assert(compiled_assertion, assertion)
+    return Check(
+        info,
+        kind,
+        key,
+        compiled_query,
+        judge,
+        wants_absent,
+        applies_to,
+        absent_ok,
+        compiled_assertion,
+        expect,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    info: BenchmarkInfo
+    checks: tuple[Check, ...]
+
+
+def applies_to_of(raw: dict[str, Any] | None) -> AppliesTo:
+    raw = raw or {}
+    return AppliesTo(
+        os=frozenset(name.casefold() for name in raw.get("os", [])),
+        role=frozenset(name.casefold() for name in raw.get("role", [])),
+    )
+
+
+def compile_check(
+    raw: Located,
+    origin: Origin,
+    document: Any,
+    crumbs: list[str | int],
+    defaults: AppliesTo,
+    path: str,
+) -> Check:
+    def fail(message: str, key: str, offset: int | None = None) -> PolicyError:
+        """An error at ``key``; ``offset`` is a 0-based position inside its value's text."""
+        line, column = position(document, [*crumbs, key])
+        start = raw.value_starts.get(key) if isinstance(raw, Located) else None
+        if offset is not None and start is not None and start[0] >= (origin.line or 0):
+            line, column = start[0], start[1] + offset + (start[2] is not None)
+        if line is None or line < (origin.line or 0):
+            line, column = origin.line, None
+        return PolicyError(path, message, line, column, breadcrumb([*crumbs, key]))
+
+    setting_key = next(key for key in SETTING_KEYS if key in raw)
+    reference = str(raw[setting_key])
+    kind: Kind | None = None
+    query: Compiled | None = None
+    if setting_key == "query":
+        query = compile_jmespath(reference, lambda msg, col: fail(msg, "query", col))
+        key = reference
+    else:
+        kind = _KINDS[setting_key]
+        try:
+            key = canonical_key(kind, reference)
+        except ValueError as exc:
+            raise fail(str(exc), setting_key) from exc
+
+    expression: Compiled | None = None
+    if "expect" in raw:
+        try:
+            judge, expected, wants_absent = expect_ops.compile_expect(raw["expect"])
+        except expect_ops.ExpectError as exc:
+            raise fail(str(exc), "expect") from exc
+    else:
+        expression = compile_jmespath(raw["assert"], lambda msg, col: fail(msg, "assert", col))
+        judge, expected, wants_absent = expect_ops.compile_assert(expression, raw["assert"])
+
+    applies_to = applies_to_of(raw.get("applies_to")) if "applies_to" in raw else defaults
+    info = CheckInfo(
+        id=raw["id"],
+        title=raw["title"],
+        category=_CATEGORIES[raw["category"]],
+        impact=int(raw["impact"]),
+        severity=_SEVERITIES[raw["severity"]],
+        benchmark=document["id"],
+        setting=reference if kind is None else f"{kind.value}:{reference}",
+        expected=expected,
+        remediation=str(raw.get("remediation", "")).strip(),
+        rationale=str(raw.get("rationale", "")).strip(),
+        references=tuple(raw.get("references", ())),
+        tags=tuple(raw.get("tags", ())),
+        origin=origin,
+    )
+    absent_ok = bool(raw.get("absent_ok", False))
+    expect_spec = raw.get("expect")
+    return Check(
+        info, kind, key, query, judge, wants_absent, applies_to, absent_ok, expression, expect_spec
+    )
+
+
+def compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) -> Compiled:
+    try:
+        return compile_expression(text)
+    except jmespath.exceptions.ParseError as exc:
+        at = exc.lex_position if isinstance(exc.lex_position, int) else 0
+        token = f" near {exc.token_value!r}" if exc.token_value not in (None, "") else ""
+        raise fail(f"bad JMESPath {text!r}: {exc.msg}{token} (character {at + 1})", at) from exc
+    except jmespath.exceptions.JMESPathError as exc:
+        raise fail(f"bad JMESPath {text!r}: {exc}", None) from exc

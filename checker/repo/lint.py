@@ -1,0 +1,194 @@
+"""Lint every file a policy repository holds: benchmarks, exceptions, plans, targets, cases.
+
+Files are classified by content (the top-level key: ``checks`` a benchmark, ``exceptions``,
+``plans``, ``targets``, ``cases``), each is linted on its own, and one bad file never hides
+the findings of the others.  A finding has a file, line, column, rule and message; the rules
+and their levels are in checker/repo/findings.py, the findings about what files name in
+checker/repo/lint_refs.py.
+
+Benchmarks related by ``extends`` form one *family*: a profile shares its base's check ids
+legitimately, so duplicate ids and duplicate checks are only looked for across families.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from checker.core.errors import PolicyError
+from checker.policy.compile import AppliesTo, Benchmark, Check
+from checker.policy.load import compile_benchmark, resolve
+from checker.policy.yamlsrc import classify, load_yaml, yaml_files_under
+from checker.repo.findings import Finding, Options, Result, from_error
+from checker.repo.lint_refs import (
+    case_findings,
+    exception_findings,
+    known_ids,
+    loaded_cases,
+    manifest_findings,
+    own_checks,
+    plan_findings,
+    untested,
+)
+
+
+def yaml_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """(file, named explicitly) for every YAML file named or found under a named folder."""
+    for path in paths:
+        if path.is_dir():
+            yield from ((found, False) for found in yaml_files_under(path))
+        else:
+            yield path, True
+
+
+def lint(paths: Sequence[Path], options: Options) -> Result:
+    """Every finding for the files under ``paths``, sorted."""
+    findings: list[Finding] = []
+    documents: dict[str, list[tuple[Path, Any]]] = {}
+    seen: set[Path] = set()
+    for path, explicit in yaml_files(paths):
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        try:
+            document = load_yaml(path)
+        except PolicyError as exc:
+            findings.append(from_error(exc, "yaml-syntax"))
+            continue
+        kind = classify(document)
+        if kind is not None:
+            documents.setdefault(kind, []).append((path, document))
+        elif explicit:
+            message = "not a benchmark, exceptions, plans, targets or cases file"
+            findings.append(Finding(str(path), 1, None, "unrecognized", message))
+    benchmarks = _compile(documents.get("benchmark", []), findings)
+    parsed = {path.resolve(): document for path, document in documents.get("benchmark", [])}
+    findings += _benchmark_findings(benchmarks, parsed)
+    naming = documents.get("exceptions", []) or documents.get("plans", [])
+    known = known_ids(options.policies, [b for _, b in benchmarks]) if naming else frozenset()
+    for path, _ in documents.get("exceptions", []):
+        findings += _guarded(exception_findings, path, known, options)
+    for path, _ in documents.get("plans", []):
+        findings += _guarded(plan_findings, path, known)
+    for path, _ in documents.get("targets", []):
+        findings += _guarded(manifest_findings, path)
+    compiled = {path.resolve(): benchmark for path, benchmark in benchmarks}
+    cases = loaded_cases([path for path, _ in documents.get("cases", [])], findings, compiled)
+    for cases_file in cases:
+        findings += case_findings(cases_file)
+    findings += untested(benchmarks, cases)
+    return Result(len(seen), tuple(sorted(set(findings), key=Finding.sort_key)))
+
+
+def _guarded(lint_file: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
+    """The findings of one file's linter; a file that does not load is one finding."""
+    try:
+        return lint_file(*args)
+    except PolicyError as exc:
+        return [from_error(exc)]
+
+
+def _compile(
+    documents: list[tuple[Path, Any]], findings: list[Finding]
+) -> list[tuple[Path, Benchmark]]:
+    compiled: list[tuple[Path, Benchmark]] = []
+    for path, document in documents:
+        try:
+            compiled.append((path, compile_benchmark(document, str(path))))
+        except PolicyError as exc:
+            findings.append(from_error(exc))
+    return compiled
+
+
+def families(benchmarks: list[tuple[Path, Benchmark]], parsed: dict[Path, Any]) -> dict[Path, Path]:
+    """Each benchmark file's family: the root of its ``extends`` chain (resolved paths).
+
+    ``parsed`` holds the documents read already, by resolved path; a base outside them is
+    read here, once."""
+    documents = dict(parsed)
+
+    def root(path: Path, depth: int = 0) -> Path:
+        if path not in documents:
+            documents[path] = _document(path)
+        document = documents[path]
+        base = document.get("extends") if isinstance(document, dict) else None
+        if base is None or depth > 20:
+            return path
+        try:
+            found = resolve(str(base), path.parent)
+        except PolicyError:
+            return path
+        return root(found[0].resolve(), depth + 1) if len(found) == 1 else path
+
+    return {path.resolve(): root(path.resolve()) for path, _ in benchmarks}
+
+
+def _document(path: Path) -> Any:
+    try:
+        return load_yaml(path)
+    except PolicyError:
+        return None
+
+
+def _benchmark_findings(
+    benchmarks: list[tuple[Path, Benchmark]], parsed: dict[Path, Any]
+) -> list[Finding]:
+    family = families(benchmarks, parsed)
+    findings: list[Finding] = []
+    first_id: dict[str, tuple[Path, Check]] = {}
+    settings: dict[tuple[str, str, str], list[tuple[Path, Check]]] = {}
+    for path, benchmark in benchmarks:
+        home = family[path.resolve()]
+        own = set(own_checks(path, benchmark))
+        for check in benchmark.checks:
+            same = settings.setdefault((str(check.kind), check.key, check.info.expected), [])
+            if check in own:
+                findings += _metadata(check)
+                findings += _duplicate_id(check, home, first_id)
+                findings += _duplicate(check, home, same)
+            same.append((home, check))
+    return findings
+
+
+def _duplicate_id(
+    check: Check, home: Path, first_id: dict[str, tuple[Path, Check]]
+) -> list[Finding]:
+    other_home, other = first_id.setdefault(check.info.id, (home, check))
+    if other_home == home:
+        return []
+    message = f"duplicate check id {check.info.id!r} (first defined at {other.info.origin})"
+    return [_at(check, "duplicate-id", message)]
+
+
+def _at(check: Check, rule: str, message: str) -> Finding:
+    return Finding(check.info.origin.path, check.info.origin.line, None, rule, message)
+
+
+def _duplicate(check: Check, home: Path, same: list[tuple[Path, Check]]) -> list[Finding]:
+    """The first check of another family that judges the same setting alike on the same
+    targets; checks whose ``applies_to`` cannot meet (other OS or role) are not duplicates."""
+    for other_home, other in same:
+        if other_home != home and _overlap(check.applies_to, other.applies_to):
+            message = (
+                f"check {check.info.id!r} duplicates {other.info.id!r} ({other.info.origin}): "
+                f"both read {check.info.setting} and expect {check.info.expected}"
+            )
+            return [_at(check, "duplicate-check", message)]
+    return []
+
+
+def _overlap(one: AppliesTo, other: AppliesTo) -> bool:
+    return all(
+        not a or not b or bool(a & b) for a, b in ((one.os, other.os), (one.role, other.role))
+    )
+
+
+def _metadata(check: Check) -> list[Finding]:
+    out = []
+    if not check.info.remediation:
+        message = f"check {check.info.id!r} has no remediation"
+        out.append(_at(check, "missing-remediation", message))
+    if not check.info.references:
+        out.append(_at(check, "missing-references", f"check {check.info.id!r} has no references"))
+    return out

@@ -1,0 +1,52 @@
+"""What a run is asked to do: its options, and what a spooled fleet prepares for its readers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from checker.core.results import TargetReport
+from checker.policy.yamlsrc import Located
+from checker.scoring.waivers import Entry
+
+SPOOL_ABOVE = 100
+"""Fleets larger than this keep their target reports in a spool file, not in memory."""
+
+Progress = Callable[[int, int], None]
+
+
+class Prepared(StrEnum):
+    """What the workers of a spooled fleet prepare, as they check, for the reporters after the
+    run (each reporter says what it reads: ``checker.reporters.Reporter.reads``)."""
+
+    LINES = "lines"
+    """Each target's JSON line (rendered by :attr:`RunOptions.line`)."""
+    DIGEST = "digest"
+    """The findings digest (checker/scoring/digest.py)."""
+    REPORTS = "reports"
+    """The packed target reports, for any reader that reads the targets back.  A run that
+    needs none (the usual fleet run in CI: JSON, JUnit, SARIF) does not pickle or store
+    them."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    jobs: int = 1
+    exceptions: tuple[Entry, ...] = ()
+    plans: tuple[Located, ...] = ()
+    plans_path: str = ""
+    manifest: Path | None = None
+    today: date = field(default_factory=date.today)
+    prepare: frozenset[Prepared] = frozenset({Prepared.REPORTS})
+    """What the reporters of the run will read of a spooled fleet; without LINES or DIGEST
+    they still work, from the reports."""
+    line: Callable[[TargetReport], str] | None = None
+    """A target's JSON line, rendered by the workers when LINES is prepared."""
+
+
+def preparing(options: RunOptions, spooled: bool) -> frozenset[Prepared]:
+    """What the workers of a run prepare: nothing for a run held in memory."""
+    return options.prepare if spooled else frozenset()

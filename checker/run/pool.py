@@ -1,0 +1,285 @@
+"""The checking processes: each loads, evaluates, exempts and scores its targets, tallies
+them per batch, and hands the parent what it needs to collect them.
+
+The parent's share per target is kept small, since it runs serially while the workers run in
+parallel (on the same cores): each batch comes with its own tally, which the parent merges
+(:class:`Batch`); in a spooled run each worker writes its targets' JSON lines (and their
+packed reports, when a reader will want them) to a spool file of its own and hands the
+parent only where they are, with the findings its own digest kept when the run's outputs
+want a digest, so that the bulky part of a target (150 KB) never passes through the parent
+until the JSON report is written, and the reporters after the run neither read nor rebuild
+every target again (:class:`Checked`, :class:`~checker.run.spool.SpooledTargets`).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import pickle
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from checker.core.errors import InputError
+from checker.core.results import TargetReport
+from checker.core.statuses import Status
+from checker.core.text import utf8
+from checker.core.values import Target
+from checker.engine import evaluate
+from checker.policy.compile import Benchmark
+from checker.policy.select import iter_checks
+from checker.run.options import Prepared, RunOptions
+from checker.run.spool import Packed, PackedResult, Spool, SpoolWriter, Stored, pack, pack_result
+from checker.scoring.digest import FLEET_NAMES, Digester, Order
+from checker.scoring.tally import PackedTally, Tally, target_score
+from checker.scoring.waivers import Exemptions
+from checker.targets.load import load_target
+from checker.targets.plans import TargetPlan
+
+
+def digester(prepare: frozenset[Prepared]) -> Digester | None:
+    """A findings digest, when the run prepares one (only a spooled run prepares anything)."""
+    return Digester(FLEET_NAMES) if Prepared.DIGEST in prepare else None
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One checked target as a worker hands it to the parent, cheap to collect.
+
+    ``kept`` is the packed report itself when the run is held in memory, or where the
+    worker stored it (with its JSON line when the outputs want one) when the run is
+    spooled; ``findings`` those of its packed results other than passes that the worker's
+    own digest kept (candidates for the fleet digest), only when the run is spooled and
+    its outputs want the digest (else empty).
+    """
+
+    name: str
+    kept: Packed | Stored
+    findings: tuple[PackedResult, ...] = ()
+
+
+Outcome = tuple[Checked | None, list[InputError], set[int]]
+"""A worker's answer for one target: the target (None when it could not be loaded), its input
+errors, and the exceptions it matched."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Consecutive targets as one process checked them: each one's :data:`Outcome`, and
+    their fleet tally, packed.
+
+    The process tallies its targets itself, so the parent merges one tally per batch
+    instead of adding every result of every target: the parent runs serially, and on a
+    machine with many cores its share per target is what bounds a fleet's throughput.
+    """
+
+    outcomes: tuple[Outcome, ...]
+    tally: PackedTally
+
+
+def report_target(
+    benchmarks: Sequence[Benchmark], target: Target, exemptions: Exemptions | None = None
+) -> TargetReport:
+    """Evaluate every check on one loaded target, apply exceptions, and score it."""
+    results = evaluate(benchmarks, target)
+    if exemptions is not None:
+        results = exemptions.apply(results, target.name, target.group, target.tags)
+    return TargetReport(
+        name=target.name,
+        sources=tuple(source.path for source in target.sources),
+        results=results,
+        score=target_score(results),
+        group=target.group,
+        tags=target.tags,
+        conflicts=tuple(target.conflicts),
+    )
+
+
+@dataclass(slots=True)
+class _WorkerState:
+    """Per-process state: the compiled benchmarks and exceptions, set once per process."""
+
+    benchmarks: Sequence[Benchmark] = ()
+    index: dict[str, int] = field(default_factory=dict)
+    exemptions: Exemptions = field(default_factory=lambda: Exemptions([], date.today()))
+    prepare: frozenset[Prepared] = frozenset()
+    """What to prepare for the reporters (empty when the fleet is not spooled)."""
+    writer: SpoolWriter | None = None
+    """Where the process spools its targets (None when the run is held in memory)."""
+    digester: Digester | None = None
+    """The findings digest of the targets this process checked, when the outputs want one:
+    only findings it keeps go to the parent (see :meth:`Digester.offer`)."""
+    line: Callable[[TargetReport], str] | None = None
+    """Renders a target's JSON line, when the run prepares them (see RunOptions.line)."""
+
+
+_STATE = _WorkerState()
+
+
+def _setup(
+    benchmarks: Sequence[Benchmark],
+    options: RunOptions,
+    prepare: frozenset[Prepared],
+    spool: Spool | None,
+) -> None:
+    _STATE.benchmarks = benchmarks
+    _STATE.index = {c.info.id: i for i, c in enumerate(iter_checks(benchmarks))}
+    _STATE.exemptions = Exemptions(list(options.exceptions), options.today)
+    _STATE.prepare = prepare
+    _STATE.writer = SpoolWriter(spool) if spool is not None else None
+    _STATE.digester = digester(prepare)
+    _STATE.line = options.line
+
+
+def worker_setup(
+    benchmarks: Sequence[Benchmark],
+    options: RunOptions,
+    prepare: frozenset[Prepared],
+    spool: Spool | None,
+) -> None:
+    """:func:`_setup` in a worker process, which then collects garbage less eagerly.
+
+    A worker allocates a few thousand objects per target and frees nearly all of them by
+    reference counting; at the default threshold the cyclic collector ran every 700
+    allocations and walked the compiled benchmarks each time (about 10% of a worker's
+    time).  What the worker inherited is frozen out of the collector's sight.
+    """
+    _setup(benchmarks, options, prepare, spool)
+    gc.freeze()
+    gc.set_threshold(*LESS_EAGER)
+
+
+LESS_EAGER = (10_000, 50, 50)
+"""Garbage collector thresholds while targets are checked and collected (the default is
+700, 10, 10)."""
+
+
+@contextmanager
+def collecting_less() -> Iterator[None]:
+    """The parent's garbage collection while it collects targets, as in a worker (see
+    :func:`worker_setup`), then back as it was.
+
+    The parent allocates a few hundred objects per target and keeps few; at the default
+    thresholds the collector took a fifth of its time on a fleet of 2,000 (0.3 s, five full
+    collections that found nothing), walking the benchmarks and modules each time.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*LESS_EAGER)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _check_batch(batch: tuple[int, Sequence[TargetPlan]]) -> Batch:
+    """Check consecutive targets, the first being the run's ``start``-th, and tally them
+    (see :class:`Batch`)."""
+    start, plans = batch
+    tally = Tally()
+    outcomes = tuple(_check(plan, number, tally) for number, plan in enumerate(plans, start))
+    return Batch(outcomes, tally.packed(_STATE.index))
+
+
+def _check(target_plan: TargetPlan, number: int, tally: Tally) -> Outcome:
+    target, errors = load_target(target_plan)
+    if target is None:
+        return None, errors, set()
+    _STATE.exemptions.matched.clear()
+    report = report_target(_STATE.benchmarks, target, _STATE.exemptions)
+    tally.add(report.results, report.name)
+    return _hand_over(report, number), errors, set(_STATE.exemptions.matched)
+
+
+def _hand_over(report: TargetReport, number: int) -> Checked:
+    """``report``, the run's ``number``-th target, as the parent collects it (see
+    :class:`Checked`)."""
+    digester = _STATE.digester
+    findings: tuple[PackedResult, ...] = ()
+    if digester is not None:
+        order = order_of(report.name, number)
+        findings = tuple(
+            pack_result(result, _STATE.index)
+            for result in report.results
+            if result.status is not Status.PASS and digester.offer(report.name, result, order)
+        )
+    return Checked(name=report.name, kept=_keep(report), findings=findings)
+
+
+def order_of(name: str, number: int) -> Order:
+    """Where the run's ``number``-th target, named ``name``, is in the digests' order."""
+    return name.casefold(), number
+
+
+def _keep(report: TargetReport) -> Packed | Stored:
+    """The packed report for the parent to hold, or where it was spooled with its JSON line
+    (the report itself only when a reader will read it back, see :data:`REPORTS`)."""
+    writer = _STATE.writer
+    if writer is None:
+        return pack(report, _STATE.index)
+    render = _STATE.line
+    line = utf8(render(report)) if render is not None and Prepared.LINES in _STATE.prepare else b""
+    kept = (
+        pickle.dumps(pack(report, _STATE.index), pickle.HIGHEST_PROTOCOL)
+        if Prepared.REPORTS in _STATE.prepare
+        else b""
+    )
+    return writer.write(kept, line)
+
+
+def check_batches(
+    benchmarks: Sequence[Benchmark],
+    plans: list[TargetPlan],
+    jobs: int,
+    options: RunOptions,
+    prepare: frozenset[Prepared],
+    spool: Spool | None,
+) -> Generator[Batch, None, None]:
+    """The targets checked in ``jobs`` processes (see :func:`processes`), in ``plans``
+    order, batch by batch."""
+    size = max(1, min(16, len(plans) // (4 * jobs)))
+    batches = [(start, plans[start : start + size]) for start in range(0, len(plans), size)]
+    if jobs == 1:
+        _setup(benchmarks, options, prepare, spool)
+        try:
+            yield from map(_check_batch, batches)
+        finally:
+            _STATE.writer = _STATE.digester = None
+        return
+    context = multiprocessing.get_context("fork")
+    setup = (benchmarks, options, prepare, spool)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_setup, initargs=setup)
+    done = 0
+    try:
+        for batch in pool.map(_check_batch, batches):
+            yield batch
+            done += 1
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory, a crash in a C library): the pool stops the
+        # others.  The targets not handed over yet are reported as not checked.
+        lost = [target for _, batch in batches[done:] for target in batch]
+        yield Batch(tuple((None, [not_checked(target)], set()) for target in lost), (0, ()))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def processes(options: RunOptions, plans: Sequence[TargetPlan]) -> int:
+    """How many processes check the targets: ``--jobs``, at most one per target, and one
+    where processes cannot be forked (compiled checks are closures: workers get them by
+    fork, which is not everywhere)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(options.jobs, len(plans)))
+
+
+def not_checked(lost: TargetPlan) -> InputError:
+    where = str(lost.sources[0].path) if lost.sources else lost.name
+    return InputError(
+        where,
+        "not checked: a worker process ended unexpectedly (killed, or out of memory) "
+        "while the targets were checked",
+    )

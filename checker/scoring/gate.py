@@ -1,0 +1,38 @@
+"""The gate: whether a run's results pass ``--fail-under``, the per-category thresholds and
+``--fail-on``, with the reasons they do not."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from checker.core.results import Report
+from checker.core.statuses import FAILING, Category, Status
+
+
+def gate(
+    report: Report,
+    fail_under: float | None,
+    category_thresholds: dict[Category, float],
+    fail_on: Sequence[str],
+) -> list[str]:
+    """Reasons the run fails its gate (empty: it passes)."""
+    reasons: list[str] = []
+    statuses = {"fail": tuple(sorted(FAILING)), "uncertain": (Status.UNCERTAIN,)}
+    counts: dict[Status, int] = {}
+    for fleet_check in report.fleet.checks:  # the fleet's tallies: no pass over the targets
+        for status, number in fleet_check.statuses:
+            counts[status] = counts.get(status, 0) + number
+    for name in fail_on:
+        gating = statuses.get(name, ())
+        count = sum(counts.get(status, 0) for status in gating)
+        if count:
+            reasons.append(f"{count} result(s) {'/'.join(s.value for s in gating)}")
+    fleet = report.fleet
+    if fail_under is not None and fleet.overall.percent < fail_under:
+        reasons.append(f"score {fleet.overall.percent:.1f}% is under {fail_under:g}%")
+    categories = dict(fleet.categories)
+    for category, threshold in category_thresholds.items():
+        score = categories.get(category)
+        if score is not None and score.percent < threshold:
+            reasons.append(f"{category.value} score {score.percent:.1f}% is under {threshold:g}%")
+    return reasons

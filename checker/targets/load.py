@@ -1,0 +1,86 @@
+"""Plan the targets of the input paths (and a manifest), and load them one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from checker.core.errors import InputError, InputFormatError
+from checker.core.values import Source, Target
+from checker.kinds import Kind
+from checker.loaders import FORMATS
+from checker.targets.discover import is_device, target_name, walk
+from checker.targets.manifest import plan_manifest
+from checker.targets.mapping import translate
+from checker.targets.merge import build_target
+from checker.targets.plans import Plan, TargetPlan
+
+
+def plan(paths: list[Path], manifest: Path | None = None) -> Plan:
+    """Targets for the input paths (see module docstring) and those a manifest names."""
+    result = Plan()
+    if manifest is not None:
+        plan_manifest(manifest, result)
+    for path in paths:
+        if not path.exists():
+            result.errors.append(InputError(str(path), "no such file or folder"))
+            continue
+        found = list(walk(path, result.errors))
+        devices = [item for item in found if is_device(item.format)]
+        shared = tuple(item for item in found if not is_device(item.format))
+        result.targets += [
+            TargetPlan(item.path.stem, (item,), named_by_content=True) for item in devices
+        ]
+        if shared:
+            result.targets.append(TargetPlan(target_name(path), shared))
+        elif not devices and path.is_dir():
+            result.errors.append(InputError(str(path), "no Group Policy or Intune export found"))
+    return result
+
+
+def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError]]:
+    """Read every source of a planned target; a target with an unreadable source is not
+    built (its verdicts would be wrong), and the errors say why."""
+    sources: list[Source] = []
+    errors: list[InputError] = []
+    for planned in target_plan.sources:
+        try:
+            sources += FORMATS[planned.format].load(planned.path)
+        except InputFormatError as exc:
+            errors.append(exc.error)
+        except OSError as exc:
+            errors.append(InputError(str(planned.path), f"cannot read: {exc.strerror or exc}"))
+    if errors:
+        return None, errors
+    sources = [with_translations(source) for source in sources]
+    name = target_plan.name
+    if target_plan.named_by_content:
+        device = next((s for s in sources if is_device(s.format) and s.name), None)
+        name = device.name if device is not None and device.name else name
+    target = build_target(name, sources, group=target_plan.group, tags=target_plan.tags)
+    for source in sources:
+        for key, value in source.meta:
+            target.meta.setdefault(key, value)
+    target.meta.update(target_plan.meta)
+    return target, errors
+
+
+def read_targets(paths: list[Path], errors: list[InputError]) -> Iterator[Target]:
+    """Every target under ``paths``, loaded one at a time; input errors go to ``errors``."""
+    planned = plan(paths)
+    errors += planned.errors
+    for target_plan in planned.targets:
+        target, target_errors = load_target(target_plan)
+        errors += target_errors
+        if target is not None:
+            yield target
+
+
+def with_translations(source: Source) -> Source:
+    """An Intune source with the Group Policy facts its settings translate to added after
+    its own facts (see checker/targets/mapping.py); other sources as they are."""
+    if not any(fact.kind is Kind.INTUNE for fact in source.facts):
+        return source
+    translated = [gp for fact in source.facts for gp in translate(fact)]
+    return replace(source, facts=source.facts + tuple(translated))

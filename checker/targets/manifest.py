@@ -1,0 +1,51 @@
+"""Targets a ``targets.yaml`` manifest names: their sources, groups, tags, OS and role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker.core.errors import InputError, PolicyError
+from checker.policy.schemas import validate
+from checker.policy.yamlsrc import load_yaml
+from checker.targets.discover import walk
+from checker.targets.plans import Plan, Planned, TargetPlan
+
+
+def plan_manifest(manifest: Path, result: Plan) -> None:
+    """Targets from a ``targets.yaml`` manifest (schema ``targets``); paths are relative to it.
+
+    An entry with ``sources`` is one target whose exports apply in the order listed (a later
+    source wins).  An entry with ``devices`` makes each device export under that path a
+    target, with the entry's ``sources`` applied first (shared GPOs or Intune policies).
+    """
+    document = load_yaml(manifest)
+    if not isinstance(document, dict):
+        raise PolicyError(str(manifest), "a targets manifest is a mapping with 'targets'", 1)
+    validate(document, "targets", str(manifest))
+    base = manifest.parent
+    for raw in document["targets"]:
+        shared: list[Planned] = []
+        missing = False
+        for source in raw.get("sources", []):
+            path = base / source
+            if not path.exists():
+                message = f"source {source!r} of the manifest does not exist"
+                result.errors.append(InputError(str(manifest), message, line=raw.line))
+                missing = True
+                continue
+            shared += walk(path, result.errors)
+        if missing:
+            # As for a source that cannot be read (see load_target): without it the verdicts
+            # would be wrong, and an empty target would lower the fleet's score.
+            continue
+        meta = tuple((key, raw[key]) for key in ("os", "role") if key in raw)
+        common = {"group": raw.get("group"), "tags": tuple(raw.get("tags", ())), "meta": meta}
+        if "devices" not in raw:
+            result.targets.append(TargetPlan(raw["name"], tuple(shared), **common))
+            continue
+        devices = [p for p in walk(base / raw["devices"], result.errors)]
+        for device in devices:
+            sources = (*shared, device)
+            result.targets.append(
+                TargetPlan(device.path.stem, sources, named_by_content=True, **common)
+            )
