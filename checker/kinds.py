@@ -134,8 +134,10 @@ class KindSpec:
     kind: Kind
     reference: dict[str, Any]
     """The JSON Schema of the check's reference (``registry: <this>``)."""
-    document: str
-    """What the device document's section of this kind is keyed by (for the docs)."""
+    example: str
+    """A reference, for the docs."""
+    value: str
+    """What a check of this kind reads, for the docs."""
     canonical: Callable[[str], str] = _as_written
     """The key before case folding: registry hives abbreviated, ``Audit `` dropped."""
     state: dict[str, Any] | None = None
@@ -150,7 +152,8 @@ KINDS: dict[Kind, KindSpec] = {
     Kind.REGISTRY: KindSpec(
         Kind.REGISTRY,
         {"type": "string", "pattern": "!", "description": "'HKLM\\\\Key\\\\Path!ValueName'"},
-        "'HKLM\\\\key\\\\path!valuename' (hives abbreviated, any spelling of the hive)",
+        "'HKLM\\Software\\Policies\\...!ValueName'",
+        "DWORD/QWORD as integer, SZ as string, MULTI_SZ as list",
         _registry_key,
         {
             "type": "object",
@@ -173,7 +176,8 @@ KINDS: dict[Kind, KindSpec] = {
             "description": "'Section/Name' of GptTmpl.inf, e.g. "
             "'System Access/MinimumPasswordLength'",
         },
-        "'section/name' of GptTmpl.inf (System Access, Kerberos Policy, Event Audit, ...)",
+        "'System Access/MinimumPasswordLength'",
+        "integer, or string",
         state={
             "type": "object",
             "description": "'Section/Name' -> integer or string",
@@ -187,7 +191,8 @@ KINDS: dict[Kind, KindSpec] = {
             "pattern": "^Se[A-Za-z]+$",
             "description": "user right, e.g. SeDenyNetworkLogonRight",
         },
-        "user right constant (SeDenyNetworkLogonRight); the value is a list of SIDs",
+        "SeDenyNetworkLogonRight",
+        "list of SIDs (without `*`) and names",
         state={
             "type": "object",
             "description": "user right -> principals (SIDs without '*', or names)",
@@ -200,7 +205,8 @@ KINDS: dict[Kind, KindSpec] = {
             "type": "string",
             "description": "advanced audit subcategory, e.g. 'Credential Validation'",
         },
-        "advanced audit subcategory name ('Audit ' dropped)",
+        "'Credential Validation'",
+        "`No Auditing`, `Success`, `Failure`, `Success and Failure`",
         _audit_key,
         {
             "type": "object",
@@ -217,7 +223,8 @@ KINDS: dict[Kind, KindSpec] = {
             "description": "service name; the value is the start mode (2 automatic, 3 manual, "
             "4 disabled)",
         },
-        "service name; the value is its start mode (2 automatic, 3 manual, 4 disabled)",
+        "XboxGipSvc",
+        "start mode: 2 automatic, 3 manual, 4 disabled",
         state={
             "type": "object",
             "description": "service name -> start mode (2 automatic, 3 manual, 4 disabled)",
@@ -231,7 +238,8 @@ KINDS: dict[Kind, KindSpec] = {
             "pattern": "/",
             "description": "'Profile/Setting', e.g. 'Domain/EnableFirewall'",
         },
-        "'profile/setting' of Windows Firewall (Domain, Private, Public)",
+        "'Domain/EnableFirewall'",
+        "as exported",
         state={
             "type": "object",
             "description": "'Profile/Setting' -> value",
@@ -241,7 +249,8 @@ KINDS: dict[Kind, KindSpec] = {
     Kind.INTUNE: KindSpec(
         Kind.INTUNE,
         {"type": "string", "description": "Intune setting definition id"},
-        "settings catalog definition id (or OMA-URI) as the export writes it",
+        "a settings catalog definition id",
+        "as exported",
         state={
             "type": "object",
             "description": "settings catalog definition id -> value; translated to Group "
@@ -255,7 +264,13 @@ KINDS: dict[Kind, KindSpec] = {
             "type": "string",
             "description": "display name of a setting that has no registry value",
         },
-        "'Category/Display name' of a policy a report names but no registry value stands for",
+        "'Windows Components/Some policy'",
+        "a policy a report names that no registry value stands for: its state",
+        state={
+            "type": "object",
+            "description": "'Category/Display name' -> the policy's state (Enabled, Disabled)",
+            "additionalProperties": {"type": "string"},
+        },
     ),
 }
 """Every check kind, in device-document order.  Keys are :class:`Kind` members in the same
@@ -272,7 +287,7 @@ def canonical_key(kind: Kind, key: str) -> str:
 
 
 def schema_parts() -> dict[str, Any]:
-    """The kind parts of the shipped schemas, by ``<schema>#/<Any pointer>``: each kind's
+    """The kind parts of the shipped schemas, by ``<schema>#/<JSON pointer>``: each kind's
     reference in a benchmark check, the check's ``oneOf`` (exactly one reference), and each
     kind's section of a test case's ``state``."""
     parts: dict[str, Any] = {}

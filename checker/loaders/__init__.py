@@ -36,6 +36,8 @@ class Loader(Protocol):
     """The name in ``Source.format`` and in the docs."""
     DESCRIPTION: str
     """What users call such an export, for messages and docs."""
+    READS: str
+    """What baseliner reads from it, for the docs."""
     FOLDER: bool
     """Whether the export is a folder (a walk does not descend into one it claims)."""
     DEVICE: bool

@@ -28,6 +28,8 @@ from checker.kinds import Kind
 
 FORMAT = "audit-csv"
 DESCRIPTION = "advanced audit policy CSV (audit.csv)"
+READS = "advanced audit subcategories, by name and GUID"
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = False

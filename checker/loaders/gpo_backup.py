@@ -36,6 +36,12 @@ from checker.loaders.xmlsafe import parse_xml
 
 FORMAT = "gpo-backup"
 DESCRIPTION = "GPO backup folder"
+READS = (
+    "`Machine/registry.pol` (HKLM), `User/registry.pol` (HKCU), Preferences `Registry.xml`, "
+    "`GptTmpl.inf`, `Audit/audit.csv` (or an LGPO folder's `machine.txt`); the display name "
+    "from `Backup.xml`; a backup holding only a `gpreport.xml` is read from it"
+)
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = True
 """Reads a folder (else a file)."""
 DEVICE = False

@@ -48,6 +48,8 @@ from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml
 
 FORMAT = "gpp-registry"
 DESCRIPTION = "Group Policy Preferences Registry.xml"
+READS = "Group Policy Preferences registry items"
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = False

@@ -24,11 +24,14 @@ from pathlib import Path
 from checker.core.errors import input_error
 from checker.core.files import detect_encoding
 from checker.core.values import JSON, Source
-from checker.loaders.gpreport import SCOPES, Collected, Scope, extension_facts, section_extensions
+from checker.loaders.gpreport import extension_facts, section_extensions
+from checker.loaders.gpxml import SCOPES, Collected, Scope
 from checker.loaders.xmlsafe import Element, first, kids, read_xml, text
 
 FORMAT = "gpresult"
 DESCRIPTION = "gpresult /x (RSoP XML)"
+READS = "the settings that won on one computer, with their GPO and precedence; user results apart"
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = True

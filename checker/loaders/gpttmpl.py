@@ -32,6 +32,11 @@ from checker.kinds import Kind, registry_path
 
 FORMAT = "gpttmpl"
 DESCRIPTION = "security template (GptTmpl.inf)"
+READS = (
+    "account and Kerberos policies, user rights, security options, services, restricted groups, "
+    "legacy audit"
+)
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = False

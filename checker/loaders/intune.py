@@ -33,6 +33,8 @@ from checker.kinds import Kind
 
 FORMAT = "intune"
 DESCRIPTION = "Intune export (Microsoft Graph JSON)"
+READS = "settings catalog, templates, legacy profiles, intents, compliance policies"
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = False

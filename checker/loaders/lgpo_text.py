@@ -37,6 +37,8 @@ from checker.kinds import Kind, registry_path
 
 FORMAT = "lgpo-text"
 DESCRIPTION = "LGPO text (LGPO.exe /parse)"
+READS = "the registry policy as `LGPO.exe /parse` prints it"
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = False

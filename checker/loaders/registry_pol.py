@@ -40,6 +40,8 @@ from checker.kinds import Kind, registry_path
 
 FORMAT = "registry-pol"
 DESCRIPTION = "registry.pol (PReg)"
+READS = "registry values and deletions, each with its byte offset"
+"""What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = False

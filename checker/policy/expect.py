@@ -101,15 +101,11 @@ def _matches(operand: JSON) -> Judge:
 def _member(operand: JSON) -> Judge:
     if not isinstance(operand, list):
         raise ExpectError("needs a list")
-    # One ``in`` test instead of a _same() call per item: bools against bools only.
+    # JSON equality (``true`` is not ``1``, as Python would say) as one ``in`` test: bools
+    # against bools only.
     flags = [item for item in operand if isinstance(item, bool)]
     others = [item for item in operand if not isinstance(item, bool)]
     return lambda value: value in flags if isinstance(value, bool) else value in others
-
-
-def _same(a: JSON, b: JSON) -> bool:
-    """JSON equality: ``True`` is not ``1`` (Python would say it is)."""
-    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
 
 
 def _empty(operand: JSON) -> Judge:
@@ -127,7 +123,7 @@ def _negate(make: Callable[[JSON], Judge]) -> Callable[[JSON], Judge]:
 
 
 def _equals(operand: JSON) -> Judge:
-    """``_same(value, operand)`` with the operand's type known now: one comparison per call."""
+    """JSON equality with ``operand`` (``true`` is not ``1``), its type known now."""
     if isinstance(operand, bool):
         return lambda value: value is operand
     return lambda value: value == operand and not isinstance(value, bool)

@@ -23,10 +23,15 @@ from checker.run.options import Prepared
 
 @dataclass(frozen=True, slots=True)
 class Reporter:
-    """An output format."""
+    """An output format: how it renders, who reads it, and what of a fleet it reads."""
 
     render: Callable[[Report], Rendered]
-    description: str
+    extension: str
+    """The file name extension its files take."""
+    audience: str
+    """Who reads it, for the docs."""
+    notes: str
+    """What it holds, for the docs."""
     reads: frozenset[Prepared] = frozenset({Prepared.REPORTS})
     """What it reads of a spooled fleet: the target reports (the default), or only what
     the workers prepared for it (JSON lines, the findings digest)."""
@@ -35,18 +40,56 @@ class Reporter:
 
 
 REPORTERS: dict[str, Reporter] = {
-    "console": Reporter(console.render, "per-category scores and top recommendations"),
+    "console": Reporter(
+        console.render, "txt", "people", "category scores, status counts, top recommendations"
+    ),
     "json": Reporter(
         json.render,
-        "the complete, versioned result document (the machine contract)",
+        "json",
+        "machines",
+        "the contract (`schema_version`), streamed target by target",
         frozenset({Prepared.LINES}),
         json.target_line,
     ),
-    "junit": Reporter(junit.render, "JUnit XML for CI test reports", frozenset({Prepared.DIGEST})),
-    "sarif": Reporter(sarif.render, "SARIF 2.1.0 for code scanning", frozenset({Prepared.DIGEST})),
-    "markdown": Reporter(markdown.render, "a summary for CI step summaries and PR comments"),
-    "csv": Reporter(csv.render, "recommendations as Defender Vulnerability Management lists them"),
-    "html": Reporter(html.render, "one self-contained page with category bars and history"),
+    "junit": Reporter(
+        junit.render,
+        "xml",
+        "Jenkins, GitLab, Azure DevOps",
+        "one device: a suite per device, a test case per check; a fleet: a suite per "
+        "benchmark, a test case per check listing the failing devices (size grows with "
+        "checks, not devices: 0.34 MB for 5,000 devices)",
+        frozenset({Prepared.DIGEST}),
+    ),
+    "sarif": Reporter(
+        sarif.render,
+        "sarif",
+        "GitHub code scanning",
+        "rules with help and `security-severity`; a location for every result (the "
+        "export's line, or the benchmark's line for an absent setting); "
+        "`partialFingerprints`; up to 20 devices a run per device, larger fleets one run "
+        "with a result per check",
+        frozenset({Prepared.DIGEST}),
+    ),
+    "markdown": Reporter(
+        markdown.render,
+        "md",
+        "`$GITHUB_STEP_SUMMARY`, PR comments",
+        "score table, counts, top recommendations, uncertain results; capped at 1 MiB",
+    ),
+    "csv": Reporter(
+        csv.render,
+        "csv",
+        "Excel, Defender users",
+        "the columns of Defender Vulnerability Management's recommendations export, plus "
+        "remediation and plan; UTF-8 with BOM",
+    ),
+    "html": Reporter(
+        html.render,
+        "html",
+        "people",
+        "one self-contained page (no network): scores, the score over time, "
+        "recommendations, per-device drill-down",
+    ),
 }
 
 

@@ -1,0 +1,202 @@
+"""Security, advanced audit, Windows Firewall and Preferences registry items in Group Policy
+settings XML:
+
+- Security: account policies (``System Access/...``, ``Kerberos Policy/...``), user rights
+  (SIDs), security options (registry values or ``System Access/...``), restricted groups
+  (``Group Membership/*SID__Members``), services, legacy ``Event Audit``.
+- Advanced audit: ``Kind.AUDIT`` by subcategory.
+- Windows Firewall: ``Kind.FIREWALL`` facts and the registry values the profiles write.
+- Group Policy Preferences registry items: registry facts, read by
+  :mod:`checker.loaders.gpp_registry` as in a backup's Registry.xml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from checker.core.principals import principal
+from checker.core.values import JSON, Fact
+from checker.kinds import Kind
+from checker.loaders import gpp_registry
+from checker.loaders.gpxml import Collected, Fields, Scope, child_text, fields, number, unquote
+from checker.loaders.xmlsafe import Element, first, kids, local, text
+
+_AUDIT_VALUES = ("No Auditing", "Success", "Failure", "Success and Failure")
+
+
+_START_MODES = {"boot": 0, "system": 1, "automatic": 2, "manual": 3, "disabled": 4}
+
+
+_ACCOUNT_SECTIONS = {"kerberos": "Kerberos Policy"}
+
+
+_FIREWALL_PROFILES = {
+    "DomainProfile": "Domain",
+    "PrivateProfile": "Private",
+    "PublicProfile": "Public",
+}
+
+
+_FIREWALL_LOGGING = {"LogFilePath", "LogFileSize", "LogDroppedPackets", "LogSuccessfulConnections"}
+
+
+def security_settings(extension: Element, scope: Scope, into: Collected) -> None:
+    for element in extension:
+        reader = _SECURITY_READERS.get(local(element))
+        if reader is not None:
+            into.facts += reader(element, scope)
+
+
+def _setting_value(found: Fields) -> tuple[str | None, JSON]:
+    """``SettingNumber``/``Boolean``/``String``/``Strings`` as (REG_* type, value)."""
+    digits = child_text(found, "SettingNumber")
+    if digits is not None:
+        return "REG_DWORD", number(digits)
+    boolean = child_text(found, "SettingBoolean")
+    if boolean is not None:
+        return "REG_DWORD", int(boolean.strip().casefold() == "true")
+    string = child_text(found, "SettingString")
+    if string is not None:
+        return "REG_SZ", unquote(string)
+    strings = found.get("SettingStrings")
+    if strings is not None:
+        return "REG_MULTI_SZ", [item.text or "" for item in strings]
+    return None, None
+
+
+def _account(element: Element, scope: Scope) -> list[Fact]:
+    found = fields(element)
+    section = _ACCOUNT_SECTIONS.get((child_text(found, "Type") or "").casefold(), "System Access")
+    _, value = _setting_value(found)
+    return [scope.fact(element, Kind.SECURITY, f"{section}/{child_text(found, 'Name')}", value)]
+
+
+def _security_option(element: Element, scope: Scope) -> list[Fact]:
+    found = fields(element)
+    rtype, value = _setting_value(found)
+    key_name = child_text(found, "KeyName")
+    if key_name is not None:
+        key, _, name = key_name.rpartition("\\")
+        return [scope.registry(element, key, name, rtype, value)]
+    policy = child_text(found, "SystemAccessPolicyName")
+    return [scope.fact(element, Kind.SECURITY, f"System Access/{policy}", value)] if policy else []
+
+
+def _principals(element: Element) -> list[str]:
+    """Members by SID, or by name when the report has no SID (RSoP of built-in groups)."""
+    out = []
+    for member in kids(element, "Member"):
+        sid = text(member, "SID")
+        out.append(principal(sid if sid else text(member, "Name") or ""))
+    return sorted(out)
+
+
+def _user_right(element: Element, scope: Scope) -> list[Fact]:
+    return [scope.fact(element, Kind.PRIVILEGE, text(element, "Name") or "", _principals(element))]
+
+
+def _restricted_group(element: Element, scope: Scope) -> list[Fact]:
+    group = first(element, "GroupName")
+    if group is None:
+        return []
+    sid = text(group, "SID")
+    name = sid.strip() if sid else (text(group, "Name") or "").strip()
+    member_of = sorted(
+        (text(m, "SID") or text(m, "Name") or "").strip() for m in kids(element, "Memberof")
+    )
+    return [
+        scope.fact(
+            element, Kind.SECURITY, f"Group Membership/{name}__Members", _principals(element)
+        ),
+        scope.fact(element, Kind.SECURITY, f"Group Membership/{name}__Memberof", member_of),
+    ]
+
+
+def _service(element: Element, scope: Scope) -> list[Fact]:
+    mode = (text(element, "StartupMode") or "").strip().casefold()
+    descriptor = first(element, "SecurityDescriptor")
+    sddl = text(descriptor, "SDDL") if descriptor is not None else None
+    extra: tuple[tuple[str, JSON], ...] = (("sddl", sddl),) if sddl else ()
+    return [
+        scope.fact(
+            element,
+            Kind.SERVICE,
+            text(element, "Name") or "",
+            _START_MODES.get(mode, mode),
+            extra=extra,
+        )
+    ]
+
+
+def _event_audit(element: Element, scope: Scope) -> list[Fact]:
+    """Legacy audit policy: GptTmpl writes 1 for success, 2 for failure, 3 for both."""
+    success = (text(element, "SuccessAttempts") or "").strip() == "true"
+    failure = (text(element, "FailureAttempts") or "").strip() == "true"
+    return [
+        scope.fact(
+            element, Kind.SECURITY, f"Event Audit/{text(element, 'Name')}", success + 2 * failure
+        )
+    ]
+
+
+_SECURITY_READERS: dict[str, Callable[[Element, Scope], list[Fact]]] = {
+    "Account": _account,
+    "SecurityOptions": _security_option,
+    "UserRightsAssignment": _user_right,
+    "RestrictedGroups": _restricted_group,
+    "SystemServices": _service,
+    "Audit": _event_audit,
+}
+
+
+def audit_settings(extension: Element, scope: Scope, into: Collected) -> None:
+    for element in kids(extension, "AuditSetting"):
+        found = fields(element)
+        name = (child_text(found, "SubcategoryName") or "").strip()
+        name = name[6:] if name.casefold().startswith("audit ") else name
+        setting = number(child_text(found, "SettingValue") or "")
+        value = _AUDIT_VALUES[setting] if isinstance(setting, int) and 0 <= setting < 4 else setting
+        guid = (child_text(found, "SubcategoryGuid") or "").strip()
+        into.facts.append(scope.fact(element, Kind.AUDIT, name, value, extra=(("guid", guid),)))
+
+
+def firewall_settings(extension: Element, scope: Scope, into: Collected) -> None:
+    """Profile settings as firewall facts and as the registry values they are stored in."""
+    base = "Software\\Policies\\Microsoft\\WindowsFirewall"
+    for section in extension:
+        tag = local(section)
+        profile = _FIREWALL_PROFILES.get(tag)
+        if tag == "GlobalSettings":
+            for setting in section:
+                _firewall_value(setting, scope, into, None, base)
+        elif profile is not None:
+            for setting in section:
+                key = f"{base}\\{tag}" + (
+                    "\\Logging" if local(setting) in _FIREWALL_LOGGING else ""
+                )
+                _firewall_value(setting, scope, into, profile, key)
+
+
+def _firewall_value(
+    setting: Element, scope: Scope, into: Collected, profile: str | None, key: str
+) -> None:
+    raw = text(setting, "Value")
+    if not raw:
+        return
+    lowered = raw.strip().casefold()
+    value: JSON = int(lowered == "true") if lowered in ("true", "false") else number(raw)
+    name = local(setting)
+    if profile is not None:
+        into.facts.append(scope.fact(setting, Kind.FIREWALL, f"{profile}/{name}", value))
+    into.facts.append(
+        scope.registry(
+            setting, key, name, "REG_DWORD" if isinstance(value, int) else "REG_SZ", value
+        )
+    )
+
+
+def preference_registry(extension: Element, scope: Scope, into: Collected) -> None:
+    """GPP registry items, read as a GPO backup's Registry.xml is (one reader for both)."""
+    for item in gpp_registry.items(extension, scope.path):
+        origin, extra = scope.origin(item.element)
+        into.facts += gpp_registry.item_facts(item, scope.hive, origin, extra)
