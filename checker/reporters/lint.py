@@ -12,7 +12,7 @@ from checker import __version__
 from checker.core.text import utf8
 from checker.core.values import JSON
 from checker.repo.findings import RULES, SCHEMA_VERSION, Finding, Level, Result, Rule
-from checker.reporters.sarif import artifact_uri
+from checker.reporters.sarif import artifact_uri, log
 
 
 def render_text(result: Result) -> str:
@@ -49,8 +49,7 @@ def render_sarif(result: Result, root: Path | None = None) -> str:
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
-    log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0"}
-    return json.dumps({**log, "runs": [run]}, indent=2, ensure_ascii=False) + "\n"
+    return log([run])
 
 
 def _sarif_rule(rule: Rule) -> dict[str, JSON]:

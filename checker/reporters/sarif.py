@@ -80,8 +80,13 @@ def render(report: Report, *, root: Path | None = None) -> str:
         runs = [_device_run(report, target, rules, index, base) for target in report.targets]
     else:
         runs = [_fleet_run(report, rules, index, base)]
-    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return log(runs)
+
+
+def log(runs: list[dict[str, JSON]]) -> str:
+    """A SARIF 2.1.0 log of ``runs``, as text (check results and lint findings alike)."""
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def security_severity(check: CheckInfo) -> str:
