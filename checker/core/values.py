@@ -156,6 +156,33 @@ class Conflict:
         }
 
 
+class NoteKind(StrEnum):
+    """What a target says of its inputs beside their facts (DESIGN §9): none is an error."""
+
+    SKIPPED = "skipped"
+    """An export object that sets no Windows device setting (a script, a role, another
+    platform's policy); ``what`` is its kind."""
+    UNMAPPED = "unmapped"
+    """A setting the export names that could not be mapped to what checks read (an
+    Administrative Template policy of an unknown, third-party or localized name)."""
+    REPAIRED = "repaired"
+    """A repair made to an input to read it (an encoding declared wrongly, a bare ``&``)."""
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One thing a source says of itself beside its facts: see :class:`NoteKind`."""
+
+    kind: NoteKind
+    path: str
+    what: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"path": self.path, "line": self.line, "what": self.what}
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One export (file or GPO backup) and the facts read from it, in file order."""
@@ -165,6 +192,7 @@ class Source:
     facts: tuple[Fact, ...]
     name: str | None = None
     meta: tuple[tuple[str, JSON], ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(slots=True)
@@ -185,6 +213,11 @@ class Target:
 
     def lookup(self, kind: Kind, canonical: str) -> Fact | None:
         return self.facts.get(kind, {}).get(canonical)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """What the sources say of themselves, in source order."""
+        return tuple(note for source in self.sources for note in source.notes)
 
     def document(self) -> dict[str, JSON]:
         """The device document (see module docstring), sorted for deterministic output."""

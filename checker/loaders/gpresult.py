@@ -117,9 +117,11 @@ def _results_source(
         "site": text(results, "Site"),
         "applied_gpos": [name for name, denial in denials if denial is None],
         "denied_gpos": [{"name": name, "reason": denial} for name, denial in denials if denial],
-        "unresolved": sorted(set(collected.unresolved)),
     }
-    return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta.items())))
+    meta_items = tuple(sorted(meta.items()))
+    return Source(
+        path, FORMAT, tuple(collected.facts), name=name, meta=meta_items, notes=collected.notes()
+    )
 
 
 def _gpo_and_precedence(element: Element) -> tuple[Element | None, Element | None]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from checker.core.values import JSON, Fact, Origin
+from checker.core.values import JSON, Fact, Note, NoteKind, Origin
 from checker.kinds import Kind, registry_path
 from checker.loaders.xmlsafe import Element, local
 
@@ -28,10 +28,14 @@ Attribution = Callable[[Element], tuple[str | None, tuple[tuple[str, JSON], ...]
 
 @dataclass(slots=True)
 class Collected:
-    """Facts read from extensions, and the policies that could not be resolved."""
+    """Facts read from extensions, and notes of the policies that could not be mapped."""
 
     facts: list[Fact] = field(default_factory=list)
-    unresolved: list[str] = field(default_factory=list)
+    unmapped: list[Note] = field(default_factory=list)
+
+    def notes(self) -> tuple[Note, ...]:
+        """The unmapped notes, each policy once, in file order."""
+        return tuple(dict.fromkeys(self.unmapped))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,10 @@ class Scope:
         """Where ``element`` is and who set it: the origin and extra fields of its facts."""
         source, extra = self.attribution(element)
         return Origin(self.path, line=element.sourceline, source=source), extra
+
+    def unmapped(self, element: Element, what: str) -> Note:
+        """A note that ``element`` names ``what``, which could not be mapped."""
+        return Note(NoteKind.UNMAPPED, self.path, what, element.sourceline)
 
     def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
         origin, extra = self.origin(element)

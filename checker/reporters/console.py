@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from checker.core.results import Report, Score, TargetReport
 from checker.core.statuses import Status
 from checker.core.text import visible
+from checker.core.values import Note, NoteKind
 
 TOP = 10
 BAR = 20
@@ -50,12 +52,35 @@ def _target(target: TargetReport) -> list[str]:
                 f"    +{float(impacts[result.check.id]):.2f}  {result.check.id}  "
                 f"{result.check.title}  (actual {actual}, expected {result.check.expected})"
             )
+    lines += _notes(target.notes)
     for conflict in target.conflicts:
         lines.append(
             f"  conflict {conflict.kind.value}:{conflict.key}: {conflict.winner.value!r} "
             f"({conflict.winner.origin}) wins over {conflict.loser.value!r} "
             f"({conflict.loser.origin}) by {conflict.rule}"
         )
+    return lines
+
+
+NOTES_SHOWN = 5
+"""Notes of one kind listed by name per target before the count of the rest."""
+
+_NOTE_WORDS = {
+    NoteKind.SKIPPED: "export objects skipped (they set no Windows device setting)",
+    NoteKind.UNMAPPED: "policies not mapped to the settings checks read",
+    NoteKind.REPAIRED: "inputs repaired to be read",
+}
+
+
+def _notes(notes: Sequence[Note]) -> list[str]:
+    """A line per kind of note: how many, and the first few."""
+    lines = []
+    for kind, words in _NOTE_WORDS.items():
+        found = [note.what for note in notes if note.kind is kind]
+        if found:
+            shown = "; ".join(found[:NOTES_SHOWN])
+            more = f"; and {len(found) - NOTES_SHOWN} more" if len(found) > NOTES_SHOWN else ""
+            lines.append(f"  {len(found)} {words}: {shown}{more}")
     return lines
 
 
