@@ -185,13 +185,14 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: Rendered) -> None:
+def write_atomic(path: Path, data: Rendered, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half.
 
     The data goes to a temporary file in the same folder, is flushed to disk, and is renamed
     over the target (atomic on POSIX and on Windows' ReplaceFile semantics of os.replace).
     A path that is not a file (``/dev/stdout``, a named pipe, a terminal) is written into:
-    renaming over it would replace the device or link with a file nobody reads.
+    renaming over it would replace the device or link with a file nobody reads.  ``mode``
+    sets the new file's permissions (default: the replaced file's, or the umask's).
     """
     kind = _kind(path)
     if kind == "directory":
@@ -209,7 +210,7 @@ def write_atomic(path: Path, data: Rendered) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, _mode(path))
+        os.chmod(temp, _mode(path) if mode is None else mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

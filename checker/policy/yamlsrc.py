@@ -209,6 +209,37 @@ def without_positions(document: Any) -> Any:
     return document
 
 
+def as_data(document: Any) -> Any:
+    """A document kept without positions (:func:`without_positions`) as JSON data, each
+    mapping and list with the line it keeps: ``["m", line, {...}]``, ``["a", line, [...]]``
+    (see checker/policy/cache.py; :func:`located` is the inverse)."""
+    if isinstance(document, dict):
+        items = {key: as_data(value) for key, value in document.items()}
+        return ["m", getattr(document, "line", 0), items]
+    if isinstance(document, list):
+        return ["a", getattr(document, "line", 0), [as_data(value) for value in document]]
+    return document
+
+
+def located(data: Any) -> Any:
+    """:func:`as_data`'s data as the document it was; a ``ValueError`` for other data."""
+    if not isinstance(data, list):
+        return data
+    tag, line, items = data
+    if tag == "m" and isinstance(items, dict):
+        mapping = Located((str(key), located(value)) for key, value in items.items())
+        vars(mapping).pop("key_lines", None)
+        vars(mapping).pop("value_starts", None)
+        mapping.line = int(line)
+        return mapping
+    if tag == "a" and isinstance(items, list):
+        sequence = LocatedList(located(value) for value in items)
+        vars(sequence).pop("item_lines", None)
+        sequence.line = int(line)
+        return sequence
+    raise ValueError(f"not a cached document: {tag!r}")
+
+
 def breadcrumb(crumbs: list[str | int]) -> str:
     """``checks[3].expect.gte`` from ``["checks", 3, "expect", "gte"]``."""
     out = ""
