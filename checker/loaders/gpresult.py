@@ -18,11 +18,13 @@ that did not apply with the reason, the read time, domain and site.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import detect_encoding
+from checker.core.numbers import exported_int
 from checker.core.values import JSON, Source
 from checker.loaders.gpreport import extension_facts, section_extensions
 from checker.loaders.gpxml import SCOPES, Collected, Scope
@@ -147,7 +149,8 @@ def _attributed(
     """A setting's GPO name and extra fields: the GPO, and the precedence when it has one."""
     extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
     if precedence is not None and precedence.strip().isdecimal():
-        extra += (("precedence", int(precedence)),)
+        with contextlib.suppress(ValueError):  # beyond a REG_QWORD: no precedence to show
+            extra += (("precedence", exported_int(precedence)),)
     return gpo, extra
 
 

@@ -249,7 +249,15 @@ def compile_check(
     )
 
 
+MAX_NESTING = 64
+"""Brackets a JMESPath expression may nest: its parser recurses, and about 450 levels end
+the process's stack."""
+
+
 def compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) -> Compiled:
+    deepest = _deepest(text)
+    if deepest is not None:
+        raise fail(f"JMESPath nested deeper than {MAX_NESTING} levels", deepest)
     try:
         return compile_expression(text)
     except jmespath.exceptions.ParseError as exc:
@@ -258,3 +266,21 @@ def compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) 
         raise fail(f"bad JMESPath {text!r}: {exc.msg}{token} (character {at + 1})", at) from exc
     except jmespath.exceptions.JMESPathError as exc:
         raise fail(f"bad JMESPath {text!r}: {exc}", None) from exc
+
+
+def _deepest(text: str) -> int | None:
+    """Where ``text`` opens its ``MAX_NESTING + 1``-th bracket (outside quoted strings and
+    literals), or None."""
+    depth, quote = 0, ""
+    for at, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[at - 1] != "\\" else quote
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return at
+        elif char in ")]}":
+            depth -= 1
+    return None

@@ -118,7 +118,7 @@ def _headline(report: Report) -> str:
     line = f"## baseliner: {score.overall.percent:.1f}% for {scope}\n\n"
     line += f"{_points(score.overall)} points"
     if low != high:
-        line += f"; {low:.1f}% to {high:.1f}% depending on the uncertain results"
+        line += f"; {low:.1f}% to {high:.1f}% depending on the uncertain and error results"
     return line + ".\n"
 
 
