@@ -88,9 +88,10 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
 
 def _area(value: Any, where: str, last: bool) -> Area:
     doc = _table(value, where, {"tag", "category", "rationale"}, {"match", "attack"})
-    if ("match" in doc) == last:
-        rule = "has no match" if last else "has a match"
-        raise RulesError(f"{where}: only the last area, and it always, {rule}")
+    if "match" in doc and last:
+        raise RulesError(f"{where}.match: the last area takes every setting left: no match")
+    if "match" not in doc and not last:
+        raise RulesError(f"{where}: missing ['match'] (only the last area goes without)")
     category = _string(doc["category"], f"{where}.category")
     if category not in set(Category):
         raise RulesError(f"{where}.category: {category!r} is not one of {[*map(str, Category)]}")
