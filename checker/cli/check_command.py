@@ -39,15 +39,23 @@ from checker.scoring.waivers import load_exceptions
 
 
 def _emit(report: Report, specs: list[OutputSpec]) -> None:
+    """Write every report; one that cannot be written (a full disk) does not stop the
+    others, and the first such error is raised once they are written."""
+    failed: list[OSError] = []
     for spec in specs:
         data = REPORTERS[spec.format].render(report)
-        if spec.path is None:
-            sys.stdout.flush()
-            for chunk in chunks(data):
-                sys.stdout.buffer.write(chunk)
-            sys.stdout.buffer.flush()
-        else:
-            write_atomic(spec.path, data)
+        try:
+            if spec.path is None:
+                sys.stdout.flush()
+                for chunk in chunks(data):
+                    sys.stdout.buffer.write(chunk)
+                sys.stdout.buffer.flush()
+            else:
+                write_atomic(spec.path, data)
+        except OSError as exc:
+            failed.append(exc)
+    if failed:
+        raise failed[0]
 
 
 def _outputs(values: Sequence[str]) -> list[OutputSpec]:

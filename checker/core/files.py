@@ -17,7 +17,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 from checker.core.errors import input_error
 from checker.core.text import utf8
@@ -283,9 +283,12 @@ def write_atomic(path: Path, data: Rendered, mode: int | None = None) -> None:
     if kind == "directory":
         raise IsADirectoryError(errno.EISDIR, "is a directory, not a file to write", str(path))
     if kind == "special":
-        with path.open("wb") as handle:
-            for chunk in chunks(data):
-                handle.write(chunk)
+        try:
+            with path.open("wb") as handle:
+                for chunk in chunks(data):
+                    handle.write(chunk)
+        except OSError as exc:
+            _reraise_named(exc, path)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -299,12 +302,18 @@ def write_atomic(path: Path, data: Rendered, mode: int | None = None) -> None:
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        if exc.filename is None:  # a full disk says "[Errno 28]" and names no file
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
-        raise
+        _reraise_named(exc, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _reraise_named(exc: OSError, path: Path) -> NoReturn:
+    """Raise ``exc``, naming ``path`` when it names no file (a full disk says only
+    "[Errno 28]")."""
+    if exc.filename is None:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    raise exc
 
 
 def _kind(path: Path) -> str:

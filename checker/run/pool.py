@@ -23,12 +23,13 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from checker.core import signals
 from checker.core.errors import InputError
 from checker.core.results import TargetReport
 from checker.core.statuses import Status
@@ -328,10 +329,16 @@ def check_batches(
         return
     context = multiprocessing.get_context("fork")
     setup = (benchmarks, options, prepare, spool, os.getpid())
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_setup, initargs=setup)
+    # Started and stopped with signals deferred (see checker/core/signals.py): a Ctrl-C in
+    # the middle of forking left threads never started and children with our handlers.
+    with signals.deferred():
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=worker_setup, initargs=setup
+        )
+        results = pool.map(_check_batch, batches)
     done = 0
     try:
-        for batch in pool.map(_check_batch, batches):
+        for batch in results:
             yield batch
             done += 1
     except BrokenProcessPool:
@@ -340,7 +347,29 @@ def check_batches(
         lost = [target for _, batch in batches[done:] for target in batch]
         yield Batch(tuple((None, [not_checked(target)], [], set()) for target in lost), (0, ()))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        with signals.deferred(), _quiet_cancellation():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _quiet_cancellation() -> Iterator[None]:
+    """Python 3.11's pool marks a future it has just cancelled as failed when a worker dies
+    at the same moment (killed with the run, by Ctrl-C or SIGTERM to the process group),
+    and its thread prints an ``InvalidStateError`` traceback: the error changes nothing
+    (the run is stopping), so it is not shown.  Python 3.12 checks the future first."""
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        thread = type(args.thread).__name__ if args.thread is not None else ""
+        if args.exc_type is InvalidStateError and thread == "_ExecutorManagerThread":
+            return
+        previous(args)
+
+    threading.excepthook = hook
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
 
 
 def processes(options: RunOptions, plans: Sequence[TargetPlan]) -> int:

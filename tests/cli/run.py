@@ -17,14 +17,16 @@ class Completed:
     err: str
 
 
-def baseliner(*args: str | Path, cwd: Path = ROOT, stdin: str | None = None) -> Completed:
+def baseliner(
+    *args: str | Path, cwd: Path = ROOT, stdin: str | None = None, timeout: float = 300
+) -> Completed:
     proc = subprocess.run(
         [sys.executable, "-m", "checker", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,
         input=stdin,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
     return Completed(proc.returncode, proc.stdout, proc.stderr)
