@@ -7,7 +7,7 @@ from pathlib import Path
 from checker.core.errors import InputError, PolicyError
 from checker.policy.schemas import validate
 from checker.policy.yamlsrc import load_yaml
-from checker.targets.discover import walk
+from checker.targets.discover import parts, walk
 from checker.targets.plans import Plan, Planned, TargetPlan
 
 
@@ -15,8 +15,10 @@ def plan_manifest(manifest: Path, result: Plan) -> None:
     """Targets from a ``targets.yaml`` manifest (schema ``targets``); paths are relative to it.
 
     An entry with ``sources`` is one target whose exports apply in the order listed (a later
-    source wins).  An entry with ``devices`` makes each device export under that path a
-    target, with the entry's ``sources`` applied first (shared GPOs or Intune policies).
+    source wins; the GPOs of a ``Get-GPOReport -All`` report in report order).  An entry with
+    ``devices`` makes each device export under that path a target (and each GPO of an
+    ``-All`` report), with the entry's ``sources`` applied first (shared GPOs or Intune
+    policies).
     """
     document = load_yaml(manifest)
     if not isinstance(document, dict):
@@ -43,9 +45,11 @@ def plan_manifest(manifest: Path, result: Plan) -> None:
         if "devices" not in raw:
             result.targets.append(TargetPlan(raw["name"], tuple(shared), **common))
             continue
-        devices = [p for p in walk(base / raw["devices"], result.errors)]
-        for device in devices:
-            sources = (*shared, device)
-            result.targets.append(
-                TargetPlan(device.path.stem, sources, named_by_content=True, **common)
-            )
+        for device in walk(base / raw["devices"], result.errors):
+            each = parts(device)
+            result.targets += [TargetPlan(name, (*shared, part), **common) for name, part in each]
+            if not each:
+                sources = (*shared, device)
+                result.targets.append(
+                    TargetPlan(device.path.stem, sources, named_by_content=True, **common)
+                )
