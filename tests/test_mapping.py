@@ -235,9 +235,9 @@ def test_windows_settings_catalog_coverage_at_least_80_percent(corpus: Path) -> 
 
 
 def test_generator_is_current_and_deterministic(corpus: Path) -> None:
-    script = ROOT / "tools" / "gen_mapping.py"
     result = subprocess.run(
-        [sys.executable, str(script), "--check", "--corpus", str(corpus)],
+        [sys.executable, "-m", "tools.gen_mapping", "--check", "--corpus", str(corpus)],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,

@@ -1,6 +1,6 @@
 """Write fixtures/intune/: small Intune exports in each layout and encoding the loader reads.
 
-Run ``python tools/make_intune_fixtures.py``; the files are rewritten byte for byte.
+Run ``python -m tools.make_intune_fixtures``; the files are rewritten byte for byte.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from checker.core.errors import input_error
 from checker.core.text import utf8
@@ -26,15 +26,33 @@ MAX_BYTES = 64 * 1024 * 1024
 """The largest export read; real ones are under 2 MB.  Larger files are refused, not read."""
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, refusing anything but a regular file (OSError): a FIFO
+    or device swapped in for an export would block the reader forever.  Opened without
+    blocking, then checked on the open file, so a file swapped in after a check cannot
+    get through."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of ``path``, refusing files above ``limit`` without reading them."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise input_error(
-                str(path), f"file is {size:,} bytes, over the {limit:,}-byte limit for an export"
-            )
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise input_error(
+                    str(path),
+                    f"file is {size:,} bytes, over the {limit:,}-byte limit for an export",
+                )
             # Asking for ``limit + 1`` bytes at once would allocate (and release) 64 MB a
             # file, four times the cost of reading a 300 KB export; a file that grew since
             # ``stat`` is read on, up to the limit.
@@ -49,9 +67,10 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
 
 
 def head(path: Path, size: int = 4096) -> bytes:
-    """The first ``size`` bytes of a file, or ``b""`` when it cannot be read (for sniffing)."""
+    """The first ``size`` bytes of a file, or ``b""`` when it cannot be read or is not a
+    regular file (for sniffing)."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             return handle.read(size)
     except OSError:
         return b""
@@ -75,6 +94,30 @@ def contained(found: Path, folder: Path, what: str) -> Path:
     if not resolved.is_file():
         raise input_error(str(found), "not a file")
     return found
+
+
+def repository_of(file: Path) -> Path:
+    """The repository a policy-repository file belongs to: the nearest folder above it that
+    holds ``.git``; out of git, the working folder when the file is in it (commands run at
+    the top of a policy repository), else the file's own folder."""
+    folder = file.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    here = Path.cwd().resolve()
+    return here if folder.is_relative_to(here) else folder
+
+
+def outside(found: Path, file: Path, allowed: Sequence[Path] = ()) -> bool:
+    """Whether ``found``, a path that ``file`` names, leads out of ``file``'s repository and
+    out of every ``allowed`` folder (an absolute path, ``..``, a link): a test case or a
+    manifest from a pull request must not read the runner's home folder."""
+    try:
+        where = found.resolve()
+    except (OSError, ValueError):  # a NUL byte, a link loop: nothing to read there either
+        return False
+    roots = [repository_of(file), *(folder.resolve() for folder in allowed)]
+    return not any(where.is_relative_to(root) for root in roots)
 
 
 def detect_encoding(data: bytes) -> tuple[str, int]:
@@ -137,16 +180,21 @@ def _where(text: str, token: str) -> tuple[int, int]:
     return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
-def parse_json(text: str, path: str) -> Any:
+MAX_DEPTH = 64
+"""Nesting an input may have: real exports nest a dozen levels; far deeper nesting only
+serves to exhaust the stack of whatever walks the data later (pickling it to a worker)."""
+
+
+def parse_json(text: str, path: str, max_depth: int | None = MAX_DEPTH) -> Any:
     """The JSON document ``text`` read from ``path``.
 
     Malformed JSON raises InputFormatError with the line and column, as do ``NaN``,
     ``Infinity`` and numbers beyond a float (``1e999``): Python's parser takes them, but JSON
     has no such values, and one read into a fact would make every JSON report and SARIF log
-    written from it invalid.
+    written from it invalid.  So does nesting deeper than ``max_depth`` (None: any).
     """
     try:
-        return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+        document = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg}"
         raise input_error(path, message, line=exc.lineno, column=exc.colno) from exc
@@ -157,6 +205,43 @@ def parse_json(text: str, path: str) -> Any:
         ) from exc
     except (ValueError, RecursionError) as exc:
         raise input_error(path, f"invalid JSON: {exc}") from exc
+    if max_depth is not None and too_deep(document, max_depth):
+        line, column = _deep_at(text, max_depth)
+        message = f"nested deeper than {max_depth} levels"
+        raise input_error(path, message, line=line, column=column)
+    return document
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether ``value`` (JSON data) nests lists and objects deeper than ``limit``; walked
+    without recursion, so it holds for any depth."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _deep_at(text: str, limit: int) -> tuple[int, int]:
+    """Line and column of the bracket that opens the ``limit + 1``-th level of ``text``."""
+    depth = 0
+    for found in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        mark = found.group()
+        if mark in "[{":
+            depth += 1
+            if depth > limit:
+                start = found.start()
+                return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+        elif mark in "]}":
+            depth -= 1
+    return 1, 1
 
 
 Rendered = str | bytes | Iterable[str | bytes]
@@ -185,13 +270,14 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: Rendered) -> None:
+def write_atomic(path: Path, data: Rendered, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half.
 
     The data goes to a temporary file in the same folder, is flushed to disk, and is renamed
     over the target (atomic on POSIX and on Windows' ReplaceFile semantics of os.replace).
     A path that is not a file (``/dev/stdout``, a named pipe, a terminal) is written into:
-    renaming over it would replace the device or link with a file nobody reads.
+    renaming over it would replace the device or link with a file nobody reads.  ``mode``
+    sets the new file's permissions (default: the replaced file's, or the umask's).
     """
     kind = _kind(path)
     if kind == "directory":
@@ -209,8 +295,13 @@ def write_atomic(path: Path, data: Rendered) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, _mode(path))
+        os.chmod(temp, _mode(path) if mode is None else mode)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        if exc.filename is None:  # a full disk says "[Errno 28]" and names no file
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

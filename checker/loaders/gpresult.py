@@ -25,12 +25,14 @@ source of it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import replace
 from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import detect_encoding
+from checker.core.numbers import exported_int
 from checker.core.values import JSON, Source, freeze
 from checker.loaders.gpreport import extension_facts, section_extensions
 from checker.loaders.gpxml import PROLOG, SCOPES, Collected, Scope
@@ -165,7 +167,8 @@ def _attributed(
     """A setting's GPO name and extra fields: the GPO, and the precedence when it has one."""
     extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
     if precedence is not None and precedence.strip().isdecimal():
-        extra += (("precedence", int(precedence)),)
+        with contextlib.suppress(ValueError):  # beyond a REG_QWORD: no precedence to show
+            extra += (("precedence", exported_int(precedence)),)
     return gpo, extra
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from checker.core.numbers import exported_int
 from checker.core.values import JSON, Fact, Note, NoteKind, Origin
 from checker.kinds import Kind, registry_path
 from checker.loaders.xmlsafe import Element, local
@@ -103,7 +104,7 @@ def child_text(found: Fields, name: str) -> str | None:
 def number(raw: str) -> JSON:
     """An integer when the text is one (as secedit reads it), else the text."""
     try:
-        return int(raw.strip())
+        return exported_int(raw)
     except ValueError:
         return raw
 

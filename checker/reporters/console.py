@@ -40,7 +40,9 @@ def _target(target: TargetReport) -> list[str]:
     lines += [_score_line(category.value, s) for category, s in score.categories]
     lines.append(f"  results: {_counts(Counter(r.status for r in target.results))}")
     if low != high:
-        lines.append(f"  uncertain results could move the score between {low:.1f}% and {high:.1f}%")
+        lines.append(
+            f"  uncertain and error results could move the score between {low:.1f}% and {high:.1f}%"
+        )
     impacts = dict(score.score_impact)
     failing = sorted(
         (r for r in target.results if r.check.id in impacts),

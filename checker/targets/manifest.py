@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from checker.core.errors import InputError, PolicyError
+from checker.core.files import outside
 from checker.policy.schemas import validate
 from checker.policy.yamlsrc import load_yaml
 from checker.targets.discover import parts, walk
 from checker.targets.plans import Plan, Planned, TargetPlan
 
 
-def plan_manifest(manifest: Path, result: Plan) -> None:
+def plan_manifest(manifest: Path, result: Plan, allowed: Sequence[Path] = ()) -> None:
     """Targets from a ``targets.yaml`` manifest (schema ``targets``); paths are relative to it.
 
     An entry with ``sources`` is one target whose exports apply in the order listed (a later
     source wins; the GPOs of a ``Get-GPOReport -All`` report in report order).  An entry with
     ``devices`` makes each device export under that path a target (and each GPO of an
     ``-All`` report), with the entry's ``sources`` applied first (shared GPOs or Intune
-    policies).
+    policies).  A path out of the manifest's repository (and of the ``allowed`` folders) is
+    an error.
     """
     document = load_yaml(manifest)
     if not isinstance(document, dict):
@@ -30,8 +33,9 @@ def plan_manifest(manifest: Path, result: Plan) -> None:
         missing = False
         for source in raw.get("sources", []):
             path = base / source
-            if not path.exists():
-                message = f"source {source!r} of the manifest does not exist"
+            problem = _problem(path, manifest, allowed)
+            if problem is not None:
+                message = f"source {source!r} of the manifest {problem}"
                 result.errors.append(InputError(str(manifest), message, line=raw.line))
                 missing = True
                 continue
@@ -45,6 +49,11 @@ def plan_manifest(manifest: Path, result: Plan) -> None:
         if "devices" not in raw:
             result.targets.append(TargetPlan(raw["name"], tuple(shared), **common))
             continue
+        problem = _problem(base / raw["devices"], manifest, allowed)
+        if problem is not None:
+            message = f"devices {raw['devices']!r} of the manifest {problem}"
+            result.errors.append(InputError(str(manifest), message, line=raw.line))
+            continue
         for device in walk(base / raw["devices"], result.errors):
             each = parts(device)
             result.targets += [TargetPlan(name, (*shared, part), **common) for name, part in each]
@@ -53,3 +62,12 @@ def plan_manifest(manifest: Path, result: Plan) -> None:
                 result.targets.append(
                     TargetPlan(device.path.stem, sources, named_by_content=True, **common)
                 )
+
+
+def _problem(path: Path, manifest: Path, allowed: Sequence[Path]) -> str | None:
+    """Why the manifest cannot name ``path``, or None."""
+    if outside(path, manifest, allowed):
+        return "leads out of its repository (--allow-outside PATH permits a folder)"
+    if not path.exists():
+        return "does not exist"
+    return None
