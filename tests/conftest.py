@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("BASELINER_SHARED") or ROOT.parent / "shared")
+"""The shared corpus folder: ``../shared`` beside the clone, or ``$BASELINER_SHARED`` (a
+worktree elsewhere)."""
 CORPUS = SHARED / "corpus"
 FIXTURES = ROOT / "fixtures"
 

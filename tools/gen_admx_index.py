@@ -140,12 +140,11 @@ def element_record(
     return compact(record)
 
 
-def policy_record(policy: Element, category: str, strings: Strings) -> Json:
+def policy_record(policy: Element, strings: Strings) -> Json:
     key = policy.get("key", "")
     labels = strings.labels(policy.get("presentation"))
     elements = first(policy, "elements")
     record: dict[str, Json] = {
-        "cat": category,
         "cls": policy.get("class", "Both"),
         "k": key,
         "v": policy.get("valueName"),
@@ -162,19 +161,39 @@ def policy_record(policy: Element, category: str, strings: Strings) -> Json:
     return compact(record)
 
 
+Ref = tuple[str, str]
+"""A category: the namespace of its ADMX file and its name there."""
+
+
+Policy = tuple[str, str, str, tuple[Ref, ...], Json]
+"""One policy of one release: its ADMX file, policy id, display name, category chain (root
+first) and what it writes (the record of checker/loaders/admx.py)."""
+
+
+LANGUAGE = "en-US"
+
+
 class Catalog:
-    """Every ADMX file of a folder, with categories resolved across files by namespace."""
+    """Every ADMX file of a folder (one Windows release's PolicyDefinitions), with categories
+    resolved across files by namespace.
+
+    The language folder and the ADML files are matched ignoring case: older central stores
+    have ``en-us`` and lower-case ADML names (``inetres.admx`` beside ``InetRes.adml``).  An
+    ADMX file without its ADML is an error: its policies would have no names."""
 
     def __init__(self, folder: Path) -> None:
-        self.files: list[tuple[Element, Strings, str, dict[str, str]]] = []
-        self.categories: dict[tuple[str, str], tuple[str, tuple[str, str] | None]] = {}
-        # ADML names differ in case from their ADMX (inetres.admx, InetRes.adml).
-        adml = {path.stem.casefold(): path for path in (folder / "en-US").glob("*.adml")}
-        for admx in sorted(folder.glob("*.admx")):
+        self.files: list[tuple[str, Element, Strings, str, dict[str, str]]] = []
+        self.categories: dict[Ref, tuple[str, Ref | None]] = {}
+        adml = {path.stem.casefold(): path for path in _language(folder).glob("*.adml")}
+        for admx in sorted(folder.iterdir(), key=lambda path: path.name.casefold()):
+            if admx.suffix.casefold() != ".admx":
+                continue
+            if admx.stem.casefold() not in adml:
+                raise SystemExit(f"{admx}: no {LANGUAGE} ADML file beside it")
             root = read_xml(admx)
-            strings = Strings(adml.get(admx.stem.casefold(), folder / "en-US" / "missing.adml"))
+            strings = Strings(adml[admx.stem.casefold()])
             namespace, prefixes = self.namespaces(root)
-            self.files.append((root, strings, namespace, prefixes))
+            self.files.append((admx.name, root, strings, namespace, prefixes))
             for category in root.iter("{*}category"):
                 parent = first(category, "parentCategory")
                 self.categories[(namespace, category.get("name", ""))] = (
@@ -194,23 +213,21 @@ class Catalog:
         return target.get("namespace", ""), prefixes
 
     @staticmethod
-    def reference(ref: str, namespace: str, prefixes: dict[str, str]) -> tuple[str, str]:
+    def reference(ref: str, namespace: str, prefixes: dict[str, str]) -> Ref:
         prefix, colon, name = ref.partition(":")
         return (prefixes.get(prefix, prefix), name) if colon else (namespace, ref)
 
-    def category_path(self, ref: tuple[str, str] | None) -> str:
-        parts: list[str] = []
-        seen: set[tuple[str, str]] = set()
-        while ref is not None and ref in self.categories and ref not in seen:
-            seen.add(ref)
-            name, ref = self.categories[ref]
-            parts.append(name)
-        return "/".join(reversed(parts))
+    def chain(self, ref: Ref | None) -> tuple[Ref, ...]:
+        """The categories from the root down to ``ref``."""
+        refs: list[Ref] = []
+        while ref is not None and ref in self.categories and ref not in refs:
+            refs.append(ref)
+            ref = self.categories[ref][1]
+        return tuple(reversed(refs))
 
-    def index(self) -> dict[str, list[Json]]:
-        """Casefolded display name -> the policies of that name."""
-        out: dict[str, list[Json]] = {}
-        for root, strings, namespace, prefixes in self.files:
+    def policies(self) -> list[Policy]:
+        found: list[Policy] = []
+        for file, root, strings, namespace, prefixes in self.files:
             for policy in root.iter("{*}policy"):
                 parent = first(policy, "parentCategory")
                 ref = (
@@ -219,20 +236,159 @@ class Catalog:
                     else None
                 )
                 name = strings.text(policy.get("displayName")).strip()
-                record = policy_record(policy, self.category_path(ref), strings)
-                out.setdefault(name.casefold(), []).append(record)
-        return out
+                record = policy_record(policy, strings)
+                found.append((file, policy.get("name", ""), name, self.chain(ref), record))
+        return found
+
+
+def _language(folder: Path) -> Path:
+    for child in folder.iterdir():
+        if child.is_dir() and child.name.casefold() == LANGUAGE.casefold():
+            return child
+    raise SystemExit(f"{folder}: no {LANGUAGE} folder of ADML files")
+
+
+MAX_PATHS = 64
+"""Category paths a variant is indexed under, at most (see :func:`category_paths`)."""
+
+_DEPRECATED = " (DEPRECATED)"
+
+
+class History:
+    """The policies of several releases, oldest first, as variants: a policy (ADMX file and
+    policy id) with one set of writes, and every display name, category path and release it
+    was seen with (see checker/loaders/admx.py for the index layout)."""
+
+    def __init__(self) -> None:
+        self.releases: list[str] = []
+        self.variants: list[Json] = []
+        self.names: dict[str, set[int]] = {}
+        self.chains: list[set[tuple[Ref, ...]]] = []
+        self.category_names: dict[Ref, list[str]] = {}
+        self.by_signature: dict[tuple[str, str, str], int] = {}
+
+    def add(self, label: str, catalog: Catalog) -> None:
+        release = len(self.releases)
+        self.releases.append(label)
+        for ref, (name, _parent) in catalog.categories.items():
+            known = self.category_names.setdefault(ref, [])
+            if name not in known:
+                known.append(name)
+        for file, ident, name, chain, record in catalog.policies():
+            signature = (file.casefold(), ident, json.dumps(record, sort_keys=True))
+            number = self.by_signature.get(signature)
+            if number is None:
+                number = self.by_signature[signature] = len(self.variants)
+                self.variants.append({**record, "cats": [], "rel": []})
+                self.chains.append(set())
+            variant = self.variants[number]
+            if release not in variant["rel"]:
+                variant["rel"].append(release)
+            self.chains[number].add(chain)
+            path = "/".join(catalog.categories[ref][0] for ref in chain)
+            if path not in variant["cats"]:
+                variant["cats"].append(path)
+            self.name(name, number)
+
+    def name(self, name: str, number: int) -> None:
+        """Index variant ``number`` under ``name``, and under it without " (DEPRECATED)"
+        (SecGuide.admx marks renamed policies so; reports of their time show the old name)."""
+        for shown in {name, name.removesuffix(_DEPRECATED)}:
+            self.names.setdefault(shown.casefold(), set()).add(number)
+
+    def add_curated(self, entries: list[Json]) -> None:
+        """Policies of ADMX files no release holds (see tools/admx_curated.yaml)."""
+        for entry in entries:
+            number = len(self.variants)
+            record = compact(
+                {
+                    "cls": entry["class"],
+                    "k": entry["key"],
+                    "v": entry.get("value"),
+                    "on": entry.get("enabled"),
+                    "off": entry.get("disabled"),
+                }
+            )
+            self.variants.append({**record, "cats": [entry["category"]], "rel": [], "cur": True})
+            self.chains.append(set())
+            self.name(entry["name"], number)
+
+    def category_paths(self, chains: set[tuple[Ref, ...]]) -> list[str]:
+        """Every path a report may show for a variant's category: each category of its
+        chain under any name any release gave it, so that a path of a release between two
+        of ours ("Windows Defender Antivirus/Security Intelligence Updates", 1903 to 2004)
+        matches too.  Where that makes more than :data:`MAX_PATHS`, the newest names."""
+        paths: set[str] = set()
+        for chain in chains:
+            combined = [""]
+            for ref in chain:
+                names = self.category_names[ref]
+                combined = [
+                    f"{head}/{name}" if head else name for head in combined for name in names
+                ]
+                if len(combined) > MAX_PATHS:
+                    combined = ["/".join(self.category_names[ref][-1] for ref in chain)]
+                    break
+            paths.update(combined)
+        return sorted(paths)
+
+    def index(self) -> Json:
+        for variant, chains in zip(self.variants, self.chains, strict=True):
+            variant["cats"].sort()
+            others = [path for path in self.category_paths(chains) if path not in variant["cats"]]
+            if others:
+                variant["alt"] = others
+        return {
+            "releases": self.releases,
+            "names": {name: sorted(numbers) for name, numbers in sorted(self.names.items())},
+            "variants": self.variants,
+        }
+
+
+def releases(admx: Path) -> list[tuple[str, Path]]:
+    """The PolicyDefinitions folders to index, oldest first: those of ``admx-history`` beside
+    ``admx`` (``<commit>-<release>/PolicyDefinitions``, in release order), then ``admx``."""
+    history = admx.parent / "admx-history"
+    found = []
+    if history.is_dir():
+        for folder in sorted(history.iterdir(), key=lambda path: path.name.partition("-")[2]):
+            definitions = folder / "PolicyDefinitions"
+            if definitions.is_dir():
+                found.append((folder.name.partition("-")[2] or folder.name, definitions))
+    return [*found, ("current", admx)]
+
+
+CURATED = Path(__file__).with_name("admx_curated.yaml")
+
+
+def curated(path: Path = CURATED) -> list[Json]:
+    import yaml  # only the generator reads the curated entries
+
+    with path.open(encoding="utf-8") as handle:
+        entries: list[Json] = yaml.safe_load(handle)["policies"]
+    return entries
+
+
+def build(admx: Path) -> Json:
+    history = History()
+    for label, folder in releases(admx):
+        history.add(label, Catalog(folder))
+    history.add_curated(curated())
+    return history.index()
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    index = Catalog(Path(argv[0])).index()
+    index = build(Path(argv[0]))
     payload = json.dumps(index, sort_keys=True, separators=(",", ":")).encode()
-    # mtime=0: the same ADMX folder always gives the same bytes.
+    # mtime=0: the same ADMX folders always give the same bytes.
     Path(argv[1]).write_bytes(gzip.compress(payload, 9, mtime=0))
-    print(f"{sum(map(len, index.values()))} policies, {len(payload):,} bytes of JSON -> {argv[1]}")
+    print(
+        f"{len(index['variants'])} policy variants of {', '.join(index['releases'])} under "
+        f"{len(index['names'])} names, {len(payload):,} bytes of JSON -> {argv[1]}"
+    )
     return 0
 
 

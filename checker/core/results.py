@@ -107,6 +107,9 @@ class TargetReport:
     conflicts: tuple[Conflict, ...] = ()
     notes: tuple[Note, ...] = ()
     """What the target's sources say of themselves: skipped, unmapped, repaired."""
+    planned: bool = False
+    """A source is planned (GPMC modelling, an RSoP of PlanningData), not a device's logged
+    result: the settings the target would get, not those it got."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,9 +178,14 @@ class Note:
     path: str
     what: str
     line: int | None = None
+    reason: str | None = None
+    """Why it is noted, when ``what`` does not say (why a policy could not be mapped)."""
 
     def to_json(self) -> dict[str, JSON]:
-        return {"path": self.path, "line": self.line, "what": self.what}
+        found: dict[str, JSON] = {"path": self.path, "line": self.line, "what": self.what}
+        if self.reason is not None:
+            found["reason"] = self.reason
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +221,9 @@ class Target:
 
     @property
     def notes(self) -> tuple[Note, ...]:
-        """What the sources say of themselves, in source order."""
-        return tuple(note for source in self.sources for note in source.notes)
+        """What the sources say of themselves, in source order, each once (the GPOs of one
+        report share the report's repairs)."""
+        return tuple(dict.fromkeys(note for source in self.sources for note in source.notes))
 
     def document(self) -> dict[str, JSON]:
         """The device document (see module docstring), sorted for deterministic output."""

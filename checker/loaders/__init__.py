@@ -13,7 +13,7 @@ here are shared helpers (``xmlsafe``, ``admx``), not formats.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from checker.core.values import Source
 from checker.loaders import (
@@ -49,6 +49,19 @@ class Loader(Protocol):
 
     def load(self, path: Path) -> list[Source]:
         """The sources ``path`` holds."""
+
+
+@runtime_checkable
+class Parted(Protocol):
+    """A format one file of which may hold several exports, each a target of its own (a
+    ``Get-GPOReport -All`` report: a GPO each).  A loader module that has these functions
+    beside :class:`Loader`'s is one."""
+
+    def parts(self, path: Path) -> list[str]:
+        """The names of the exports ``path`` holds, when it holds several (else ``[]``)."""
+
+    def load_part(self, path: Path, part: int) -> list[Source]:
+        """The sources of the ``part``-th of them alone."""
 
 
 FORMATS: dict[str, Loader] = {

@@ -2,15 +2,29 @@
 
 gpreport.xml and gpresult /x show a policy by display name, category and state, and its
 options by the label the editor shows; the registry values are only in the ADMX files.  The
-shipped index ``checker/data/admx_index.json.gz`` (built by ``tools/gen_admx_index.py``) maps
-display names to ADMX records::
+shipped index ``checker/data/admx_index.json.gz`` (built by ``tools/gen_admx_index.py`` from
+the ADMX files of several Windows releases, oldest first, and a few curated policies of ADMX
+files Windows does not ship, ``tools/admx_curated.yaml``) maps display names to *variants*: a
+policy with one set of writes, under every name, category path and release it had::
 
-    {"<display name, casefolded>": [{"cat": "Network/DNS Client", "cls": "Machine|User|Both",
-      "k": key, "v": valueName, "on"/"off": SPEC, "onl"/"offl": [[key, valueName, SPEC]...],
-      "el": [{"t": "decimal|longDecimal|boolean|enum|text|list|multiText", "label": ...,
-              "k": key (policy key when absent), "v": valueName, ...}]}]}
+    {"releases": ["win10-1607", "win10-1809", "current"],
+     "names": {"<display name, casefolded>": [variant number, ...]},
+     "variants": [{"cats": ["Network/DNS Client", ...], "rel": [release number, ...],
+                   "cur": true (curated), "cls": "Machine|User|Both",
+                   "k": key, "v": valueName, "on"/"off": SPEC,
+                   "onl"/"offl": [[key, valueName, SPEC]...],
+                   "el": [{"t": "decimal|longDecimal|boolean|enum|text|list|multiText",
+                           "label": ..., "k": key (policy key when absent), "v": valueName, ...}]}]}
 
     SPEC = ["d", int] | ["q", int] | ["s", str] | ["x"] (delete)
+
+A report names a policy by display name and category path only, so :func:`resolve` finds it
+by name (of any release), ADMX class and category path (of any release, a category under any
+of its names), then by the options the report shows; where variants still write different
+values (legacy Edge's "Configure Windows Defender SmartScreen" wrote ``MicrosoftEdge``'s key
+up to Windows 10 1809 and writes Chromium Edge's in Windows 11, under the same name, category
+and everything else) the policy is not guessed but unmapped, with the reason, as is a name
+that is unknown or known only under another category.
 
 :func:`writes` replays what the Group Policy editor writes to registry.pol for a state, so
 the values match the raw file of the same GPO:
@@ -19,13 +33,14 @@ the values match the raw file of the same GPO:
   an unchecked check box without ``falseValue`` deletes its value (``**del.``); a list that
   is not additive first deletes every value of its key (``**delvals.``).
 - Disabled: the policy value (``disabledValue``, else deleted), ``disabledList``; options
-  are deleted (lists: ``**delvals.``).
+  are deleted (lists: ``**delvals.``), but a check box that has a ``falseValue`` writes it.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -70,44 +85,112 @@ class Resolution:
     unresolved: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    releases: list[str]
+    names: dict[str, list[int]]
+    variants: list[Record]
+    released: list[frozenset[str]]
+    """Each variant's category paths as its releases had them, casefolded."""
+    categories: list[frozenset[str]]
+    """Those and the paths that name its categories as other releases did, casefolded."""
+
+
 @cache
-def _index() -> dict[str, list[Record]]:
+def _index() -> _Index:
     data = resources.files("checker.data").joinpath("admx_index.json.gz").read_bytes()
-    index: dict[str, list[Record]] = json.loads(gzip.decompress(data))
-    return index
+    raw = json.loads(gzip.decompress(data))
+    variants: list[Record] = raw["variants"]
+    released = [frozenset(path.casefold() for path in v["cats"]) for v in variants]
+    alternatives = [frozenset(path.casefold() for path in v.get("alt", ())) for v in variants]
+    categories = [paths | other for paths, other in zip(released, alternatives, strict=True)]
+    return _Index(raw["releases"], raw["names"], variants, released, categories)
+
+
+def resolve(
+    name: str, category: str, scope: str, state: str, options: Sequence[Option] = ()
+) -> Resolution | str:
+    """The writes of the policy shown as ``name`` under ``category`` in ``state`` with
+    ``options``, for ``scope`` (Machine or User); or, when it cannot be mapped, why.
+
+    The category tells apart policies of one name (``Allow Basic authentication`` is in both
+    WinRM Client and WinRM Service) and never gives way: a name known only under another
+    category is unmapped (a site's "Cookies" policy is not Firefox's).  A name not in the
+    index matches a policy of the same category whose name it extends: older MSS ADMX files
+    add a remark, "... protection level (protects against packet spoofing)"."""
+    index = _index()
+    wanted, folded = name.strip().casefold(), category.strip().casefold()
+    numbers = index.names.get(wanted) or _extended(wanted, folded)
+    if not numbers:
+        return "no ADMX policy of this name is known"
+    classed = [n for n in numbers if index.variants[n]["cls"] in (scope, "Both")]
+    if not classed:
+        return f"no ADMX policy of this name applies to the {scope} configuration"
+    here = [n for n in classed if folded in index.released[n]] or [
+        n for n in classed if folded in index.categories[n]
+    ]
+    if not here:
+        elsewhere = sorted({path for n in classed for path in index.variants[n]["cats"]})
+        return f"an ADMX policy of this name is known only under {'; '.join(elsewhere)}"
+    found = {n: writes(index.variants[n], state, options) for n in here}
+    # What else the report shows tells variants apart: the options it lists and the values
+    # it gives them (an enum item of one release only).
+    fitting = [n for n in here if _fits(index.variants[n], options) and not found[n].unresolved]
+    shown = fitting or here
+    newest = found[shown[-1]]
+    if all(found[n] == newest for n in shown):
+        return newest
+    return "ambiguous: " + "; ".join(
+        f"{_shown_writes(found[n])} in {_releases(index, index.variants[n])}" for n in shown
+    )
 
 
 def find_policy(name: str, category: str, scope: str) -> Record | None:
-    """The ADMX policy shown as ``name`` under ``category`` for ``scope`` (Machine or User).
-
-    The category tells apart policies of one name (``Allow Basic authentication`` is in both
-    WinRM Client and WinRM Service); a name with a single candidate matches even when the
-    report's category differs (custom ADMX files can be filed elsewhere).  A name not in the
-    index matches a policy of the same category whose name it extends: older MSS ADMX files
-    add a remark, "... protection level (protects against packet spoofing)".
-    """
-    wanted = name.strip().casefold()
-    records = _index().get(wanted) or _extended(wanted, category)
-    candidates = [record for record in records if record["cls"] in (scope, "Both")]
-    exact = [r for r in candidates if r.get("cat", "").casefold() == category.casefold()]
-    if len(exact) == 1:
-        return exact[0]
-    return candidates[0] if len(candidates) == 1 else None
+    """The one ADMX policy shown as ``name`` under ``category`` for ``scope``, or None
+    when there is none or several that write differently (see :func:`resolve`)."""
+    index = _index()
+    wanted, folded = name.strip().casefold(), category.strip().casefold()
+    numbers = index.names.get(wanted) or _extended(wanted, folded)
+    classed = [n for n in numbers if index.variants[n]["cls"] in (scope, "Both")]
+    here = [n for n in classed if folded in index.released[n]] or [
+        n for n in classed if folded in index.categories[n]
+    ]
+    return index.variants[here[0]] if len(here) == 1 else None
 
 
 @cache
-def _extended(name: str, category: str) -> list[Record]:
+def _extended(name: str, category: str) -> tuple[int, ...]:
     """Scans the whole index, so a name missing from it is looked for once per process."""
-    return [
-        record
-        for known, records in _index().items()
+    index = _index()
+    return tuple(
+        number
+        for known, numbers in index.names.items()
         if name.startswith(known + " ")
-        for record in records
-        if record.get("cat", "").casefold() == category.casefold()
-    ]
+        for number in numbers
+        if category in index.categories[number]
+    )
 
 
-def writes(policy: Record, state: str, options: list[Option]) -> Resolution:
+def _fits(policy: Record, options: Sequence[Option]) -> bool:
+    """Whether the report shows the options ``policy`` has (variants of a policy differ in
+    their options more often than in anything else)."""
+    shown = {_label(option.label) for option in options}
+    return not shown or shown == {_label(e.get("label", "")) for e in policy.get("el", [])}
+
+
+def _shown_writes(resolution: Resolution) -> str:
+    shown = [f"{w.key}!{w.name}" for w in resolution.writes if not w.deleted]
+    return ", ".join(shown) or "nothing"
+
+
+def _releases(index: _Index, policy: Record) -> str:
+    if policy.get("cur"):
+        return "a curated entry"
+    names = [index.releases[number] for number in policy.get("rel", [])]
+    return names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+
+
+def writes(policy: Record, state: str, options: Sequence[Option]) -> Resolution:
     """The registry writes of ``policy`` in ``state`` (Enabled/Disabled) with ``options``."""
     enabled = state.casefold() == "enabled"
     out: list[Write] = []
@@ -155,8 +238,15 @@ def _list_writes(items: list[list[Any]]) -> list[Write]:
 
 
 def _cleared(element: Record, key: str) -> list[Write]:
-    """What disabling a policy writes for one of its options."""
+    """What disabling a policy writes for one of its options: a check box with a
+    ``falseValue`` writes it (as registry.pol of disabled BitLocker policies shows), any
+    other option is deleted."""
     element_key = element.get("k", key)
+    if element["t"] == "boolean" and "off" in element:
+        return [
+            _write(element_key, element.get("v", ""), element["off"]),
+            *_list_writes(element.get("offl", [])),
+        ]
     if element["t"] == "list":
         return [Write(element_key, "**delvals.", None, None, deleted=True)]
     return [Write(element_key, element.get("v", ""), None, None, deleted=True)]

@@ -14,25 +14,36 @@ The settings use the gpreport namespaces, with each setting naming its winning G
 (``GPO/Identifier``) and ``Precedence``: they are read by :func:`gpreport.extension_facts` and
 carry ``extra`` (("gpo", name), ("precedence", n)).  ``meta`` holds the applied GPOs, the GPOs
 that did not apply with the reason, the read time, domain and site.
+
+Planned results: GPMC's modelling wizard writes the same XML with ``DataType`` PlanningData
+(``gpresult`` writes LoggedData): the settings a computer in a given OU *would* get, not what
+one logged.  Its sources carry ``planned`` and the ``som`` (the OU modelled) in ``meta``, and
+the report marks the target as planned; it often names no computer or user, and is then named
+after its file.  Repairs made to read a report (``xmlsafe.read_report``) are noted on every
+source of it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import detect_encoding
 from checker.core.numbers import exported_int
-from checker.core.values import JSON, Source
+from checker.core.values import JSON, Source, freeze
 from checker.loaders.gpreport import extension_facts, section_extensions
-from checker.loaders.gpxml import SCOPES, Collected, Scope
-from checker.loaders.xmlsafe import Element, first, kids, read_xml, text
+from checker.loaders.gpxml import PROLOG, SCOPES, Collected, Scope
+from checker.loaders.xmlsafe import Element, first, kids, read_report, text
 
 FORMAT = "gpresult"
 DESCRIPTION = "gpresult /x (RSoP XML)"
-READS = "the settings that won on one computer, with their GPO and precedence; user results apart"
+READS = (
+    "the settings that won on one computer, with their GPO and precedence; user results "
+    "apart; GPMC modelling (planned) marked as such"
+)
 """What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
@@ -42,23 +53,26 @@ NS = "http://www.microsoft.com/GroupPolicy/Rsop"
 _BASE = "{http://www.microsoft.com/GroupPolicy/Settings/Base}"
 _TYPES = "{http://www.microsoft.com/GroupPolicy/Types}"
 _GPO, _PRECEDENCE, _IDENTIFIER = f"{_BASE}GPO", f"{_BASE}Precedence", f"{_TYPES}Identifier"
-_ROOT = re.compile(r"<Rsop\b[^>]*\bxmlns=\"" + re.escape(NS) + '"')
+_ROOT = re.compile(PROLOG + r"""<Rsop\b[^>]*\bxmlns=["']""" + re.escape(NS) + """["']""", re.DOTALL)
+PLANNED = "PlanningData"
+"""The ``DataType`` of an RSoP that GPMC modelling computed, not one a computer logged."""
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """An ``Rsop`` root element in the RSoP namespace, in any encoding."""
+    """An ``Rsop`` root element in the RSoP namespace first in the file, in any encoding."""
     encoding, bom = detect_encoding(head)
-    return _ROOT.search(head[bom:].decode(encoding, errors="ignore")) is not None
+    return _ROOT.match(head[bom:].decode(encoding, errors="ignore")) is not None
 
 
 def load(path: Path) -> list[Source]:
     """The computer's Source, then the user's when the report has user results."""
-    root = read_xml(path)
+    root, repairs = read_report(path)
     if str(root.tag) != f"{{{NS}}}Rsop":
         raise input_error(
             str(path), f"not a gpresult /x report (root {root.tag!r})", line=root.sourceline
         )
     read_time = text(root, "ReadTime")
+    planned = (text(root, "DataType") or "").strip().casefold() == PLANNED.casefold()
     computer = first(root, "ComputerResults")
     host = short_name(text(computer, "Name") or "") if computer is not None else ""
     sources: list[Source] = []
@@ -66,11 +80,15 @@ def load(path: Path) -> list[Source]:
         results = first(root, f"{section_name}Results")
         if results is None:
             continue
-        user = f"user:{text(results, 'Name') or ''}"
-        name = host if section_name == "Computer" else f"{host}/{user}" if host else user
-        sources.append(
-            _results_source(results, str(path), hive, admx_class, name or None, read_time)
-        )
+        # A planned result may name no computer and no user: it is named after its file.
+        account = (text(results, "Name") or "").strip()
+        user = f"user:{account}" if account else ""
+        name = host if section_name == "Computer" else "/".join(filter(None, (host, user)))
+        source = _results_source(results, str(path), hive, admx_class, name or None, read_time)
+        meta = dict(source.meta)
+        if planned:
+            meta.update(planned=True, som=text(results, "SOM"))
+        sources.append(replace(source, meta=freeze(meta), notes=repairs + source.notes))
     if not sources:
         # Checked, it would be a device with nothing set, scored as one.
         raise input_error(

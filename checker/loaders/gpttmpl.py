@@ -190,10 +190,37 @@ def _registry_data(type_name: str, data: str, origin: Origin) -> JSON:
             )
         return _number(data, origin)
     if type_name == "REG_MULTI_SZ":
-        return [_unquote(item) for item in _csv(data, origin) if item] if data else []
+        return [item for item in _inf_fields(data) if item] if data else []
     if type_name == "REG_BINARY":
-        return data.replace(",", "").replace(" ", "").lower()
+        return binary_hex(data.split(","))
     return _unquote(data)
+
+
+def binary_hex(items: list[str]) -> str:
+    """REG_BINARY data as every source gives it: lowercase hex, two digits a byte.  secedit
+    writes a byte a field and drops leading zeros (``FullPrivilegeAuditing=3,0``: one byte
+    0, ``"00"``, as registry.pol's bytes and the report's number read)."""
+    digits = (item.strip().lower() for item in items)
+    return "".join(item.zfill(len(item) + len(item) % 2) for item in digits if item)
+
+
+def _inf_fields(line: str) -> list[str]:
+    """The fields of an INF value: a comma outside quotes separates them, and every quote
+    only toggles quoting.  secedit writes a comma inside a line of a multi-line text so
+    (``this IS)"," you consent``), which a CSV reader takes for a quoted field of its own."""
+    fields: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            fields.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    fields.append("".join(current).strip())
+    return fields
 
 
 def _csv(line: str, origin: Origin) -> list[str]:

@@ -19,6 +19,13 @@ from checker.loaders.xmlsafe import Element, local
 NS = "http://www.microsoft.com/GroupPolicy/Settings"
 
 
+PROLOG = r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)\s*)*"
+"""What may come before a report's root element (a declaration, comments, a DOCTYPE, which
+reading then refuses); sniffers match the root right after it (with ``re.DOTALL``), so that a
+document merely quoting a report (a PowerShell script with one in a here-string) is not taken
+for one."""
+
+
 SCOPES = (("Computer", "HKLM", "Machine"), ("User", "HKCU", "User"))
 """Report section, registry hive, ADMX class."""
 
@@ -53,9 +60,9 @@ class Scope:
         source, extra = self.attribution(element)
         return Origin(self.path, line=element.sourceline, source=source), extra
 
-    def unmapped(self, element: Element, what: str) -> Note:
-        """A note that ``element`` names ``what``, which could not be mapped."""
-        return Note(NoteKind.UNMAPPED, self.path, what, element.sourceline)
+    def unmapped(self, element: Element, what: str, reason: str | None = None) -> Note:
+        """A note that ``element`` names ``what``, which could not be mapped (``reason``)."""
+        return Note(NoteKind.UNMAPPED, self.path, what, element.sourceline, reason)
 
     def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
         origin, extra = self.origin(element)

@@ -3,9 +3,11 @@ settings XML:
 
 - Security: account policies (``System Access/...``, ``Kerberos Policy/...``), user rights
   (SIDs), security options (registry values or ``System Access/...``), restricted groups
-  (``Group Membership/*SID__Members``), services, legacy ``Event Audit``.
+  (``Group Membership/*SID__Members``), services, legacy ``Event Audit``, event log sizes and
+  retention (``Security Log/MaximumLogSize``).
 - Advanced audit: ``Kind.AUDIT`` by subcategory.
-- Windows Firewall: ``Kind.FIREWALL`` facts and the registry values the profiles write.
+- Windows Firewall: the registry values the profiles write (``Kind.FIREWALL`` facts are
+  derived from them for every source, in checker/targets/firewall.py).
 - Group Policy Preferences registry items: registry facts, read by
   :mod:`checker.loaders.gpp_registry` as in a backup's Registry.xml.
 """
@@ -18,6 +20,7 @@ from checker.core.principals import principal
 from checker.core.values import JSON, Fact
 from checker.kinds import Kind
 from checker.loaders import gpp_registry
+from checker.loaders.gpttmpl import binary_hex
 from checker.loaders.gpxml import Collected, Fields, Scope, child_text, fields, number, unquote
 from checker.loaders.xmlsafe import Element, first, kids, local, text
 
@@ -30,14 +33,18 @@ _START_MODES = {"boot": 0, "system": 1, "automatic": 2, "manual": 3, "disabled":
 _ACCOUNT_SECTIONS = {"kerberos": "Kerberos Policy"}
 
 
-_FIREWALL_PROFILES = {
-    "DomainProfile": "Domain",
-    "PrivateProfile": "Private",
-    "PublicProfile": "Public",
-}
+_FIREWALL_PROFILES = {"DomainProfile", "PrivateProfile", "PublicProfile"}
 
 
 _FIREWALL_LOGGING = {"LogFilePath", "LogFileSize", "LogDroppedPackets", "LogSuccessfulConnections"}
+
+
+_BINARY_OPTIONS = frozenset(
+    {"machine\\system\\currentcontrolset\\control\\lsa\\fullprivilegeauditing"}
+)
+"""Security options stored as REG_BINARY, which a report shows as a number or a boolean
+(the only one: "Audit: Audit the use of Backup and Restore privilege", ``3,1``/``3,0`` in
+../shared/corpus/mapping/SecurityOptionData.psd1)."""
 
 
 def security_settings(extension: Element, scope: Scope, into: Collected) -> None:
@@ -77,6 +84,8 @@ def _security_option(element: Element, scope: Scope) -> list[Fact]:
     key_name = child_text(found, "KeyName")
     if key_name is not None:
         key, _, name = key_name.rpartition("\\")
+        if key_name.strip().casefold() in _BINARY_OPTIONS and isinstance(value, int):
+            rtype, value = "REG_BINARY", binary_hex([f"{value:x}"])
         return [scope.registry(element, key, name, rtype, value)]
     policy = child_text(found, "SystemAccessPolicyName")
     return [scope.fact(element, Kind.SECURITY, f"System Access/{policy}", value)] if policy else []
@@ -139,6 +148,14 @@ def _event_audit(element: Element, scope: Scope) -> list[Fact]:
     ]
 
 
+def _event_log(element: Element, scope: Scope) -> list[Fact]:
+    """Event log settings, as GptTmpl's ``[Security Log]`` (``System``, ``Application``)."""
+    found = fields(element)
+    _, value = _setting_value(found)
+    log, name = (child_text(found, tag) or "" for tag in ("Log", "Name"))
+    return [scope.fact(element, Kind.SECURITY, f"{log.strip()} Log/{name.strip()}", value)]
+
+
 _SECURITY_READERS: dict[str, Callable[[Element, Scope], list[Fact]]] = {
     "Account": _account,
     "SecurityOptions": _security_option,
@@ -146,6 +163,7 @@ _SECURITY_READERS: dict[str, Callable[[Element, Scope], list[Fact]]] = {
     "RestrictedGroups": _restricted_group,
     "SystemServices": _service,
     "Audit": _event_audit,
+    "EventLog": _event_log,
 }
 
 
@@ -161,38 +179,28 @@ def audit_settings(extension: Element, scope: Scope, into: Collected) -> None:
 
 
 def firewall_settings(extension: Element, scope: Scope, into: Collected) -> None:
-    """Profile settings as firewall facts and as the registry values they are stored in."""
+    """Profile and global settings as the registry values they are stored in (the firewall
+    facts checks read are made from those, for every source: checker/targets/firewall.py)."""
     base = "Software\\Policies\\Microsoft\\WindowsFirewall"
     for section in extension:
         tag = local(section)
-        profile = _FIREWALL_PROFILES.get(tag)
         if tag == "GlobalSettings":
             for setting in section:
-                _firewall_value(setting, scope, into, None, base)
-        elif profile is not None:
+                _firewall_value(setting, scope, into, base)
+        elif tag in _FIREWALL_PROFILES:
             for setting in section:
-                key = f"{base}\\{tag}" + (
-                    "\\Logging" if local(setting) in _FIREWALL_LOGGING else ""
-                )
-                _firewall_value(setting, scope, into, profile, key)
+                logging = "\\Logging" if local(setting) in _FIREWALL_LOGGING else ""
+                _firewall_value(setting, scope, into, f"{base}\\{tag}{logging}")
 
 
-def _firewall_value(
-    setting: Element, scope: Scope, into: Collected, profile: str | None, key: str
-) -> None:
+def _firewall_value(setting: Element, scope: Scope, into: Collected, key: str) -> None:
     raw = text(setting, "Value")
     if not raw:
         return
     lowered = raw.strip().casefold()
     value: JSON = int(lowered == "true") if lowered in ("true", "false") else number(raw)
-    name = local(setting)
-    if profile is not None:
-        into.facts.append(scope.fact(setting, Kind.FIREWALL, f"{profile}/{name}", value))
-    into.facts.append(
-        scope.registry(
-            setting, key, name, "REG_DWORD" if isinstance(value, int) else "REG_SZ", value
-        )
-    )
+    rtype = "REG_DWORD" if isinstance(value, int) else "REG_SZ"
+    into.facts.append(scope.registry(setting, key, local(setting), rtype, value))
 
 
 def preference_registry(extension: Element, scope: Scope, into: Collected) -> None:

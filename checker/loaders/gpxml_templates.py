@@ -11,7 +11,7 @@ from checker.core.values import JSON, Fact
 from checker.kinds import Kind, registry_path
 from checker.loaders import admx
 from checker.loaders.gpxml import Collected, Scope, child_text, fields, number
-from checker.loaders.xmlsafe import Element, first, kids, local, text
+from checker.loaders.xmlsafe import Element, kids, local, text
 
 
 def registry_settings(extension: Element, scope: Scope, into: Collected) -> None:
@@ -36,12 +36,15 @@ def _policy(element: Element, scope: Scope, into: Collected) -> None:
     name, category = shown.get("Name", ""), shown.get("Category", "")
     state = shown.get("State", "")
     resolved = _resolve(name, category, state, tuple(options), scope.admx_class, scope.hive)
-    if resolved is None:
-        into.unmapped.append(scope.unmapped(element, f"{category}/{name}"))
+    if isinstance(resolved, str):
+        into.unmapped.append(scope.unmapped(element, f"{category}/{name}", resolved))
         into.facts.append(scope.fact(element, Kind.SETTING, f"{category}/{name}", state))
         return
     writes, unresolved = resolved
-    into.unmapped += [scope.unmapped(element, option) for option in unresolved]
+    into.unmapped += [
+        scope.unmapped(element, option, "the ADMX policy has no such option")
+        for option in unresolved
+    ]
     origin, extra = scope.origin(element)
     into.facts += [
         Fact(Kind.REGISTRY, path, value, origin, type=rtype, deleted=deleted, extra=extra)
@@ -56,17 +59,18 @@ Writes = tuple[tuple[str, str | None, JSON, bool], ...]
 @functools.lru_cache(maxsize=1 << 12)
 def _resolve(
     name: str, category: str, state: str, options: tuple[admx.Option, ...], cls: str, hive: str
-) -> tuple[Writes, tuple[str, ...]] | None:
+) -> tuple[Writes, tuple[str, ...]] | str:
     """The writes and unplaced option labels of a policy shown with ``options`` in ADMX class
-    ``cls``, or None when the index does not know it or its state is neither Enabled nor
-    Disabled."""
+    ``cls``; or why it cannot be mapped (the index does not know it or not as one policy,
+    or its state is neither Enabled nor Disabled)."""
     # Cached: a fleet shows the same policies with the same options on device after device,
     # and replaying the ADMX was the largest part of reading a gpresult.  The values are
     # shared between devices' facts, which are never modified.
-    record = admx.find_policy(name, category, cls)
-    if record is None or state.casefold() not in ("enabled", "disabled"):
-        return None
-    resolution = admx.writes(record, state, list(options))
+    if state.casefold() not in ("enabled", "disabled"):
+        return f"state {state!r} is neither Enabled nor Disabled"
+    resolution = admx.resolve(name, category, cls, state, options)
+    if isinstance(resolution, str):
+        return resolution
     writes = tuple(
         (registry_path(w.key, w.name, hive), w.type, w.value, w.deleted) for w in resolution.writes
     )
@@ -86,29 +90,44 @@ def _option(element: Element, tag: str) -> admx.Option:
     if tag == "DropDownList":
         value = found.get("Value")
         return admx.Option(label, state, text(value, "Name") if value is not None else None)
-    if tag in ("ListBox", "MultiText"):
-        return admx.Option(label, state, items=_list_items(element))
+    if tag == "ListBox":
+        return admx.Option(label, state, items=_list_items(found.get("Value")))
+    if tag == "MultiText":
+        return admx.Option(label, state, items=_lines(found.get("Value")))
     return admx.Option(label, state, child_text(found, "Value"))
 
 
-def _list_items(element: Element) -> tuple[tuple[str | None, str], ...]:
-    values = first(element, "Value")
+def _list_items(values: Element | None) -> tuple[tuple[str | None, str], ...]:
+    """A list box's entries: ``Value/Element``, each with its ``Data`` and, for lists of
+    explicit value names, its ``Name``."""
     if values is None:
         return ()
     return tuple((text(item, "Name"), text(item, "Data") or "") for item in kids(values, "Element"))
 
 
+def _lines(values: Element | None) -> tuple[tuple[str | None, str], ...]:
+    """A multi-line text box's lines: ``Value/string``, one a line."""
+    if values is None:
+        return ()
+    return tuple((None, line.text or "") for line in kids(values, "string"))
+
+
 def _registry_setting(element: Element, scope: Scope, into: Collected) -> None:
-    """An extra registry setting; one without ``Value`` creates its key (value name empty)."""
+    """An extra registry setting; one without ``Value`` creates its key (value name empty,
+    REG_NONE, as registry.pol keeps it)."""
     found = fields(element)
     key = child_text(found, "KeyPath") or ""
     value = found.get("Value")
     if value is None:
-        into.facts.append(scope.registry(element, key, "", None, None))
+        into.facts.append(scope.registry(element, key, "", "REG_NONE", None))
         return
     shown = fields(value)
     name = child_text(shown, "Name") or ""
-    for tag, rtype in (("Number", "REG_DWORD"), ("String", "REG_SZ")):
+    for tag, rtype in (
+        ("Number", "REG_DWORD"),
+        ("String", "REG_SZ"),
+        ("ExpString", "REG_EXPAND_SZ"),
+    ):
         data = child_text(shown, tag)
         if data is not None:
             typed: JSON = number(data) if tag == "Number" else data
@@ -120,4 +139,4 @@ def _registry_setting(element: Element, scope: Scope, into: Collected) -> None:
             scope.registry(element, key, name, "REG_MULTI_SZ", [v.text or "" for v in multi])
         )
         return
-    into.unmapped.append(scope.unmapped(element, f"{key}\\{name}"))
+    into.unmapped.append(scope.unmapped(element, f"{key}\\{name}", "a value of a kind not read"))

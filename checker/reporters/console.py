@@ -33,7 +33,9 @@ def _counts(statuses: Counter[Status]) -> str:
 def _target(target: TargetReport) -> list[str]:
     score = target.score
     low, high = score.uncertain_range
-    lines = [f"{target.name}  ({len(target.sources)} source{'s' * (len(target.sources) != 1)})"]
+    sources = f"{len(target.sources)} source{'s' * (len(target.sources) != 1)}"
+    planned = "; planned by GPMC modelling, not a device's logged result" * target.planned
+    lines = [f"{target.name}  ({sources}{planned})"]
     lines.append(_score_line("overall", score.overall))
     lines += [_score_line(category.value, s) for category, s in score.categories]
     lines.append(f"  results: {_counts(Counter(r.status for r in target.results))}")

@@ -125,6 +125,7 @@ def _target_head(target: TargetReport) -> dict[str, JSON]:
         "group": target.group,
         "tags": list(target.tags),
         "sources": list(target.sources),
+        "planned": target.planned,
         "score": {
             **score.overall.to_json(),
             "uncertain_range": [round(v, 2) for v in score.uncertain_range],

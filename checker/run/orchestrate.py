@@ -158,7 +158,7 @@ def _report(
     exemptions = Exemptions(list(options.exceptions), options.today, matched)
     targets = collector.targets(fleet)
     warnings = exemptions.warnings() + _shared_names(*collector.names(), numbers, planned.targets)
-    warnings += repairs
+    warnings += dict.fromkeys(repairs)  # a report split into targets repaired once
     plan_items: list[PlanItem] = []
     if options.plans:
         plan_items, plan_warnings = plan_states(

@@ -104,6 +104,7 @@ def report_target(
         tags=target.tags,
         conflicts=tuple(target.conflicts),
         notes=target.notes,
+        planned=bool(target.meta.get("planned")),
     )
 
 

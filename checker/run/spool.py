@@ -41,6 +41,7 @@ def pack(report: TargetReport, index: dict[str, int]) -> Packed:
         report.tags,
         report.conflicts,
         report.notes,
+        report.planned,
     )
 
 
@@ -53,7 +54,7 @@ def pack_result(result: Result, index: dict[str, int]) -> PackedResult:
 
 
 def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
-    name, sources, results, score, group, tags, conflicts, notes = packed
+    name, sources, results, score, group, tags, conflicts, notes, planned = packed
     return TargetReport(
         name=name,
         sources=sources,
@@ -63,6 +64,7 @@ def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
         tags=tags,
         conflicts=conflicts,
         notes=notes,
+        planned=planned,
     )
 
 

@@ -7,9 +7,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from checker.core.errors import InputError
+from checker.core.errors import InputError, InputFormatError
 from checker.core.files import head
-from checker.loaders import FORMATS, describe
+from checker.loaders import FORMATS, Parted, describe
 from checker.targets.plans import Planned
 
 
@@ -33,6 +33,20 @@ def is_device(fmt: str) -> bool:
     """Whether every export of format ``fmt`` is a device of its own (see Loader.DEVICE)."""
     loader = FORMATS.get(fmt)
     return loader is not None and loader.DEVICE
+
+
+def parts(item: Planned) -> list[tuple[str, Planned]]:
+    """The exports ``item`` holds that are targets of their own, each with its name: the GPOs
+    of a ``Get-GPOReport -All`` report (see ``loaders.Parted``); ``[]`` for an export that is
+    one.  A file that cannot be read is one export here: loading it reports why."""
+    loader = FORMATS.get(item.format)
+    if not isinstance(loader, Parted):
+        return []
+    try:
+        names = loader.parts(item.path)
+    except (InputFormatError, OSError):
+        return []
+    return [(name, Planned(item.path, item.format, part)) for part, name in enumerate(names)]
 
 
 def target_name(path: Path) -> str:

@@ -9,12 +9,13 @@ from pathlib import Path
 from checker.core.errors import InputError, InputFormatError
 from checker.core.values import Source, Target
 from checker.kinds import Kind
-from checker.loaders import FORMATS
-from checker.targets.discover import is_device, target_name, walk
+from checker.loaders import FORMATS, Parted
+from checker.targets.discover import is_device, parts, target_name, walk
+from checker.targets.firewall import with_firewall
 from checker.targets.manifest import plan_manifest
 from checker.targets.mapping import translate
 from checker.targets.merge import build_target
-from checker.targets.plans import Plan, TargetPlan
+from checker.targets.plans import Plan, Planned, TargetPlan
 
 
 def plan(paths: list[Path], manifest: Path | None = None, allowed: Sequence[Path] = ()) -> Plan:
@@ -27,15 +28,22 @@ def plan(paths: list[Path], manifest: Path | None = None, allowed: Sequence[Path
         if not path.exists():
             result.errors.append(InputError(str(path), "no such file or folder"))
             continue
+        before = len(result.targets)
         found = list(walk(path, result.errors))
         devices = [item for item in found if is_device(item.format)]
-        shared = tuple(item for item in found if not is_device(item.format))
         result.targets += [
             TargetPlan(item.path.stem, (item,), named_by_content=True) for item in devices
         ]
+        shared: tuple[Planned, ...] = ()
+        for item in found:
+            if is_device(item.format):
+                continue
+            each = parts(item)
+            result.targets += [TargetPlan(name, (part,)) for name, part in each]
+            shared += () if each else (item,)
         if shared:
             result.targets.append(TargetPlan(target_name(path), shared))
-        elif not devices and path.is_dir():
+        elif not devices and path.is_dir() and len(result.targets) == before:
             result.errors.append(InputError(str(path), "no Group Policy or Intune export found"))
     return result
 
@@ -47,14 +55,14 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
     errors: list[InputError] = []
     for planned in target_plan.sources:
         try:
-            sources += FORMATS[planned.format].load(planned.path)
+            sources += _load(planned)
         except InputFormatError as exc:
             errors.append(exc.error)
         except OSError as exc:
             errors.append(InputError(str(planned.path), f"cannot read: {exc.strerror or exc}"))
     if errors:
         return None, errors
-    sources = [with_translations(source) for source in sources]
+    sources = [with_firewall(with_translations(source)) for source in sources]
     name = target_plan.name
     if target_plan.named_by_content:
         device = next((s for s in sources if is_device(s.format) and s.name), None)
@@ -65,6 +73,14 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
             target.meta.setdefault(key, value)
     target.meta.update(target_plan.meta)
     return target, errors
+
+
+def _load(planned: Planned) -> list[Source]:
+    loader = FORMATS[planned.format]
+    if planned.part is None:
+        return loader.load(planned.path)
+    assert isinstance(loader, Parted)  # only a Parted format's exports are planned by part
+    return loader.load_part(planned.path, planned.part)
 
 
 def read_targets(paths: list[Path], errors: list[InputError]) -> Iterator[Target]:

@@ -9,7 +9,7 @@ from checker.core.errors import InputError, PolicyError
 from checker.core.files import outside
 from checker.policy.schemas import validate
 from checker.policy.yamlsrc import load_yaml
-from checker.targets.discover import walk
+from checker.targets.discover import parts, walk
 from checker.targets.plans import Plan, Planned, TargetPlan
 
 
@@ -17,9 +17,11 @@ def plan_manifest(manifest: Path, result: Plan, allowed: Sequence[Path] = ()) ->
     """Targets from a ``targets.yaml`` manifest (schema ``targets``); paths are relative to it.
 
     An entry with ``sources`` is one target whose exports apply in the order listed (a later
-    source wins).  An entry with ``devices`` makes each device export under that path a
-    target, with the entry's ``sources`` applied first (shared GPOs or Intune policies).
-    A path out of the manifest's repository (and of the ``allowed`` folders) is an error.
+    source wins; the GPOs of a ``Get-GPOReport -All`` report in report order).  An entry with
+    ``devices`` makes each device export under that path a target (and each GPO of an
+    ``-All`` report), with the entry's ``sources`` applied first (shared GPOs or Intune
+    policies).  A path out of the manifest's repository (and of the ``allowed`` folders) is
+    an error.
     """
     document = load_yaml(manifest)
     if not isinstance(document, dict):
@@ -52,12 +54,14 @@ def plan_manifest(manifest: Path, result: Plan, allowed: Sequence[Path] = ()) ->
             message = f"devices {raw['devices']!r} of the manifest {problem}"
             result.errors.append(InputError(str(manifest), message, line=raw.line))
             continue
-        devices = [p for p in walk(base / raw["devices"], result.errors)]
-        for device in devices:
-            sources = (*shared, device)
-            result.targets.append(
-                TargetPlan(device.path.stem, sources, named_by_content=True, **common)
-            )
+        for device in walk(base / raw["devices"], result.errors):
+            each = parts(device)
+            result.targets += [TargetPlan(name, (*shared, part), **common) for name, part in each]
+            if not each:
+                sources = (*shared, device)
+                result.targets.append(
+                    TargetPlan(device.path.stem, sources, named_by_content=True, **common)
+                )
 
 
 def _problem(path: Path, manifest: Path, allowed: Sequence[Path]) -> str | None:

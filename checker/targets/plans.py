@@ -14,6 +14,8 @@ class Planned:
 
     path: Path
     format: str
+    part: int | None = None
+    """Which export of a file that holds several (see ``loaders.Parted``); None: all."""
 
 
 @dataclass(frozen=True, slots=True)

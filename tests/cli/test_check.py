@@ -283,9 +283,81 @@ def test_unmapped_policies_are_reported_in_the_console_and_json() -> None:
     done = baseliner("check", report, "--policy", POLICY, "--soft-fail", "-o", "json")
     (target,) = _json(done.out)["targets"]
     assert target["unmapped"] == [
-        {"path": str(report), "line": 112, "what": "Custom/Somewhere/A policy no ADMX defines"}
+        {
+            "path": str(report),
+            "line": 112,
+            "what": "Custom/Somewhere/A policy no ADMX defines",
+            "reason": "no ADMX policy of this name is known",
+        }
     ]
     assert (target["skipped"], target["repaired"]) == ([], [])
+
+
+def test_an_all_report_is_checked_as_a_target_per_gpo() -> None:
+    report = FIXTURES / "gpreport" / "all-gpos.xml"
+    done = baseliner("check", report, "--policy", POLICY, "--soft-fail", "-o", "json")
+    names = [target["name"] for target in _json(done.out)["targets"]]
+    assert names == [
+        "Servers",
+        "Workstations {16000000-0000-4000-8000-00000000000a}",
+        "Workstations {16000000-0000-4000-8000-00000000000b}",
+    ]
+    assert "have the name" not in done.err
+
+
+def test_a_planned_result_is_marked_in_the_console_and_json() -> None:
+    rsop = FIXTURES / "gpresult" / "planned-rsop.xml"
+    console = baseliner("check", rsop, "--policy", POLICY, "--soft-fail")
+    assert console.out.startswith(
+        "planned-rsop  (1 source; planned by GPMC modelling, not a device's logged result)\n"
+    )
+    done = baseliner("check", rsop, "--policy", POLICY, "--soft-fail", "-o", "json")
+    (target,) = _json(done.out)["targets"]
+    assert target["planned"] is True
+
+
+def test_a_repaired_report_is_a_warning_naming_the_file() -> None:
+    report = FIXTURES / "gpreport" / "repairs" / "bare-ampersand.xml"
+    done = baseliner("check", report, "--policy", POLICY, "--soft-fail", "-o", "json")
+    assert done.code == 0
+    assert f"warning: {report}: line 7: repaired: a bare '&' read as literal '&'\n" in done.err
+    (target,) = _json(done.out)["targets"]
+    assert [note["what"] for note in target["repaired"]] == ["a bare '&' read as literal '&'"]
+
+
+FIREWALL_POLICY = """\
+id: firewall
+title: Firewall
+version: "1"
+checks:
+  - id: fw.domain
+    title: Domain profile on
+    category: network
+    impact: 5
+    severity: high
+    firewall: Domain/EnableFirewall
+    expect: {equals: 1}
+  - id: fw.public-log
+    title: Public profile log size
+    category: network
+    impact: 5
+    severity: low
+    firewall: Public/LogFileSize
+    expect: {gte: 16384}
+"""
+
+
+def test_firewall_checks_say_the_same_of_raw_files_and_report(tmp_path: Path) -> None:
+    policy = tmp_path / "firewall.yaml"
+    policy.write_text(FIREWALL_POLICY)
+    backup = FIXTURES / "gpo-with-report" / "{16161616-0000-4000-8000-000000000016}"
+    for path in (backup, backup / "gpreport.xml"):
+        done = baseliner("check", path, "--policy", policy, "-o", "json")
+        (target,) = _json(done.out)["targets"]
+        assert [(r["check"], r["status"]) for r in target["results"]] == [
+            ("fw.domain", "pass"),
+            ("fw.public-log", "pass"),
+        ], path
 
 
 def test_a_manifest_naming_a_path_out_of_its_repository_is_refused(tmp_path: Path) -> None:

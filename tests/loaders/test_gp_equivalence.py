@@ -1,9 +1,12 @@
-"""Every GPO backup of the corpus: gpreport.xml and the raw files give the same facts.
+"""Every GPO backup of the corpus's first sets: gpreport.xml and the raw files give the same
+facts (tests/loaders/test_gp_statuses.py compares every backup of the corpus by statuses).
 
 Both sides are reduced to {kind: {canonical key: (value, deleted)}} after merging in file
 order, for the kinds both can express (registry values, security settings, privileges,
-advanced audit, services).  The differences that cannot be closed are listed below, each with
-its reason; the test fails on any other difference and on a listed one that no longer occurs.
+advanced audit, services; firewall facts are made from registry values when a target is
+built, tests/test_targets.py compares them).  The differences that cannot be closed are
+listed below, each with its reason; the test fails on any other difference and on a listed
+one that no longer occurs.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from checker.core.values import Fact
 from checker.kinds import Kind
 from checker.loaders import gpo_backup, gpreport
 from checker.targets.merge import merge_facts
-from tests.conftest import first_set
+from tests.conftest import FIXTURES, first_set
 
+EVERY_SHAPE = FIXTURES / "gpo-with-report" / "{16161616-0000-4000-8000-000000000016}"
 KINDS = (Kind.REGISTRY, Kind.SECURITY, Kind.PRIVILEGE, Kind.AUDIT, Kind.SERVICE)
 Table = dict[tuple[Kind, str], tuple[object, bool]]
 
@@ -34,32 +38,21 @@ class Known:
     reason: str
 
 
-_LAPS = (
-    "legacy LAPS policy: AdmPwd.admx is not in the ADMX set the index is built from,"
-    " so the report side keeps it as a setting"
-)
-_DEFENDER = (
-    "old Defender policy names ('Turn off Windows Defender', 'Scan network files')"
-    " that current ADMX files renamed"
-)
 _RULES = "the report shows firewall rules without their rule ID, the registry value name"
-_APPLOCKER = (
-    "the report shows AppLocker rule collections in their own extension,"
-    " not as the SrpV2 registry values"
+_ALLOW_WINDOWS = (
+    "AppLocker's AllowWindows, which older AppLocker editors wrote beside each enforcement"
+    " mode: the report does not show it"
 )
 
 KNOWN = (
-    Known("{3657C7A2-3FF3-4C21-9439-8FDF549F1D68}", r"\\admpwd!admpwdenabled$", "raw", _LAPS),
-    Known("{20FAD6FB-7C6D-496E-801C-0434769847FF}", r"\\admpwd!admpwdenabled$", "raw", _LAPS),
     Known("{E471372E-9280-47FB-963A-7B2A75182ACC}", r"\\firewallrules!", "raw", _RULES),
     Known("{1CC39F6D-972E-4E7F-A5BD-AEB9C0B1083F}", r"\\firewallrules!", "raw", _RULES),
     Known(
-        "{01E4A146-C220-48E2-A0F5-9AAF790529F6}",
-        r"\\windows defender(\\scan)?!disable",
+        "{E2B8214C-729F-4324-A876-F067E58B740B}",
+        r"\\srpv2\\\w+!allowwindows$",
         "raw",
-        _DEFENDER,
+        _ALLOW_WINDOWS,
     ),
-    Known("{E2B8214C-729F-4324-A876-F067E58B740B}", r"\\srpv2\\", "raw", _APPLOCKER),
     # The report says "Configure the 'Block at First Sight' feature" is Disabled, while the
     # backup's registry.pol has no DisableBlockAtFirstSeen: the two files disagree.
     Known(
@@ -125,5 +118,23 @@ def test_known_differences_still_occur(compared: dict[str, set[tuple[str, str]]]
     assert [known for known in KNOWN if known not in used] == []
 
 
-def test_nineteen_backups_are_identical(compared: dict[str, set[tuple[str, str]]]) -> None:
-    assert sum(not diffs for diffs in compared.values()) == 19
+def test_twenty_two_backups_are_identical(compared: dict[str, set[tuple[str, str]]]) -> None:
+    assert sum(not diffs for diffs in compared.values()) == 22
+
+
+def test_raw_files_and_report_of_every_shape_give_the_same_facts() -> None:
+    """The project's own GPO of every shape that differs between the two (fixtures written
+    by tools/make_report_fixtures.py): firewall profiles, multi-line text, list box, a name
+    of an older release, a curated policy, AppLocker, REG_BINARY, GptTmpl text with commas,
+    user rights by name and by SID, event log size."""
+    report = [
+        fact for source in gpreport.load(EVERY_SHAPE / "gpreport.xml") for fact in source.facts
+    ]
+    raw = [fact for source in gpo_backup.load(EVERY_SHAPE) for fact in source.facts]
+    report_table, raw_table = _table(report), _table(raw)
+    assert _differences(report_table, raw_table) == set()
+    assert len(raw_table) == 17
+    typed = {(f.key, f.type) for f in raw + report if f.type == "REG_BINARY"}
+    assert {(key.rpartition("!")[2], t) for key, t in typed} == {
+        ("FullPrivilegeAuditing", "REG_BINARY")
+    }

@@ -185,3 +185,32 @@ def test_precedence_is_kept_when_it_is_a_number(
     assert [(fact.key, fact.extra) for fact in computer.facts] == [
         ("Logon", (*extra, ("guid", "")))
     ]
+
+
+def test_a_planned_result_is_marked_and_named_by_its_file() -> None:
+    (source,) = gpresult.load(FIXTURES / "gpresult" / "planned-rsop.xml")
+    assert source.name is None
+    meta = dict(source.meta)
+    assert (meta["planned"], meta["som"]) == (True, "example.test/Workstations")
+    assert [(f.key, f.value) for f in source.facts] == [("System Access/MinimumPasswordLength", 14)]
+    assert "planned" not in dict(gpresult.load(SMALL)[0].meta)
+
+
+def test_an_rsop_quoted_in_a_script_is_not_one() -> None:
+    script = (
+        b'$xml = [xml]@"\r\n<?xml version="1.0" encoding="utf-16"?>\r\n'
+        b'<Rsop xmlns="http://www.microsoft.com/GroupPolicy/Rsop">\r\n'
+    )
+    assert not gpresult.sniff(Path("collate.ps1"), script)
+    assert gpresult.sniff(Path("x.xml"), script[script.index(b"<?xml") :])
+
+
+def test_a_wrongly_declared_rsop_is_read_and_each_source_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "rsop.xml"
+    # Stored as 8-bit text while it declares UTF-16, as a here-string cut out of a script is.
+    path.write_bytes(SMALL.read_bytes()[2:].decode("utf-16-le").encode("ascii"))
+    sources = gpresult.load(path)
+    assert [[(n.kind.value, n.line) for n in s.notes] for s in sources] == [
+        [("repaired", 1)],
+        [("repaired", 1)],
+    ]

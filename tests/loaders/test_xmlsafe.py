@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from checker.core.errors import InputFormatError
 from checker.core.files import MAX_BYTES
-from checker.loaders.xmlsafe import parse_xml, read_xml
+from checker.loaders.xmlsafe import parse_report, parse_xml, read_report, read_xml
 from tests.conftest import FIXTURES
 
 
@@ -86,3 +86,116 @@ def test_encodings_and_source_lines(data: bytes) -> None:
 def test_arbitrary_bytes_parse_or_raise_input_error(data: bytes) -> None:
     with contextlib.suppress(InputFormatError):
         parse_xml(data, "fuzz.xml")
+
+
+# -- reports as Windows and git leave them (read_report) ----------------------------------
+
+REPAIRS = FIXTURES / "gpreport" / "repairs"
+NAME = "Sécurité – l’essentiel"
+
+
+@pytest.mark.parametrize(
+    ("name", "repaired"),
+    [
+        (
+            "utf8-bom-declares-utf16.xml",
+            'declared encoding="utf-16" but the bytes are UTF-8 with a BOM: read as UTF-8',
+        ),
+        (
+            "utf8-declares-utf16.xml",
+            'declared encoding="utf-16" but the bytes are UTF-8: read as UTF-8',
+        ),
+        (
+            "cp1252-declares-utf16.xml",
+            'declared encoding="utf-16" but the bytes are Windows-1252: read as Windows-1252',
+        ),
+        (
+            "utf16le-declares-utf8.xml",
+            'declared encoding="utf-8" but the bytes are UTF-16LE: read as UTF-16LE',
+        ),
+        (
+            "utf16be-bom-declares-utf8.xml",
+            'declared encoding="utf-8" but the bytes are UTF-16BE with a BOM: read as UTF-16BE',
+        ),
+    ],
+)
+def test_a_wrong_declared_encoding_is_read_by_the_bytes_and_noted(name: str, repaired: str) -> None:
+    root, notes = read_report(REPAIRS / name)
+    assert root.findtext("{*}Name") == NAME
+    assert [(n.kind.value, n.what, n.line) for n in notes] == [("repaired", repaired, 1)]
+
+
+def test_a_bare_ampersand_is_read_as_one_and_noted() -> None:
+    root, notes = read_report(REPAIRS / "bare-ampersand.xml")
+    assert (
+        root.findtext("{*}Name")
+        == "MSFT Windows Server 2016 & Windows 10 1607 - Defender Antivirus"
+    )
+    assert [(n.what, n.line) for n in notes] == [("a bare '&' read as literal '&'", 7)]
+
+
+def test_a_report_as_windows_writes_it_needs_no_repair() -> None:
+    _, notes = read_report(FIXTURES / "gpreport" / "small-gpreport.xml")
+    assert notes == ()
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "message"),
+    [
+        # Declared UTF-8: invalid UTF-8 is an error, not a guess (Windows-1252 only when the
+        # declaration is proven wrong).
+        (b'<?xml version="1.0" encoding="utf-8"?>\n<a>caf\xe9</a>', 2, 7, "Invalid bytes"),
+        (b"<a>\ncaf\xe9</a>", 2, 4, "Invalid bytes"),
+        # An entity that is not one of XML's own stays an error: it starts an entity.
+        (b"<a>\n<b>&nbsp;</b></a>", 2, 10, "Entity 'nbsp' not defined"),
+        # A bare & repaired, the document is still broken: that error, where it is in the file.
+        (b"<a>\n<b>x & y & z</a>", 2, 17, "Opening and ending tag mismatch"),
+        (b"<a>\n<b>x & y", 2, 9, "Premature end of data"),
+    ],
+)
+def test_nothing_else_is_guessed(data: bytes, line: int, column: int, message: str) -> None:
+    with pytest.raises(InputFormatError) as caught:
+        parse_report(data, "r.xml")
+    error = caught.value.error
+    assert (error.line, error.column) == (line, column)
+    assert message in error.message
+
+
+def test_a_repaired_document_keeps_the_safety_rules() -> None:
+    hostile = b'<!DOCTYPE a [<!ENTITY x "y">]>\n<a>R&D &x;</a>'
+    with pytest.raises(InputFormatError, match="declares entities"):
+        parse_report(hostile, "r.xml")
+    external = b'<!DOCTYPE a SYSTEM "file:///etc/passwd">\n<a>R&D</a>'
+    with pytest.raises(InputFormatError, match="external resource"):
+        parse_report(external, "r.xml")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_read_as_a_report_or_raise_input_error(data: bytes) -> None:
+    with contextlib.suppress(InputFormatError):
+        parse_report(data, "fuzz.xml")
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=4), st.sampled_from(["utf-8", "utf-16-le", "cp1252"]))
+def test_text_with_bare_ampersands_in_any_encoding_reads_back(
+    parts: list[str], encoding: str
+) -> None:
+    """Text joined by bare ampersands, in an element, in a real encoding under a declaration
+    of UTF-16 (as a re-saved report): read back exactly, or refused with a position."""
+    text = " & ".join(part.replace("&", "").replace("<", "").replace("]]>", "") for part in parts)
+    document = f'<?xml version="1.0" encoding="utf-16"?>\n<a>{text}</a>'
+    try:
+        data = document.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    try:
+        root, _ = parse_report(data, "fuzz.xml")
+    except InputFormatError as error:
+        assert error.error.line is not None or "Invalid" in str(error)
+        return
+    assert (root.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")
