@@ -85,7 +85,7 @@ def gp(key: str, value: object) -> list[tuple[str, str, object, str | None, str]
             f"{C}admx_windowsexplorer_enablesmartscreen_enablesmartscreendropdown_block",
             [("registry", f"{SYSTEM}!ShellSmartScreenLevel", "Block", "REG_SZ", "exact")],
         ),
-        # simple collection -> privilege principals
+        # simple collection -> privilege principals, two spellings of one principal
         (
             f"{C}userrights_denylocallogon",
             ["*S-1-5-32-546", "Guests"],
@@ -93,7 +93,7 @@ def gp(key: str, value: object) -> list[tuple[str, str, object, str | None, str]
                 (
                     "privilege",
                     "SeDenyInteractiveLogonRight",
-                    ["Guests", "S-1-5-32-546"],
+                    ["S-1-5-32-546"],
                     None,
                     "exact",
                 )

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from checker.core.files import read_text
+from checker.core.principals import principal_list, split_principals
 from checker.core.values import JSON, Confidence, Fact, Source
 from checker.kinds import Kind, canonical_key, registry_path
 
@@ -263,8 +264,7 @@ def _multi_sz(value: JSON, target: MappingTarget) -> JSON:
 
 
 def _principals(value: JSON, target: MappingTarget) -> JSON:
-    items = value if isinstance(value, list) else re.split(r"[\uf000,]", str(value))
-    return sorted({str(item).strip().lstrip("*") for item in items if str(item).strip()})
+    return principal_list(split_principals(value))
 
 
 def _minutes_to_seconds(value: JSON, target: MappingTarget) -> JSON:
