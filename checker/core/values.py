@@ -94,6 +94,10 @@ class Origin:
             where += f"@{self.offset}"
         return where
 
+    def named(self) -> str:
+        """The origin with the GPO or policy it is in, for messages: ``file:line ('Name')``."""
+        return f"{self} ({self.source!r})" if self.source else str(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:
@@ -139,7 +143,9 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """Two sources of one target that set the same setting to different values."""
+    """Two sources of one target that set the same setting to different values: the
+    ``winner`` applied by ``rule`` and the ``loser``, or two Intune facts of which neither
+    applies (:attr:`applied`; then ``winner`` is the later one)."""
 
     kind: Kind
     key: str
@@ -147,12 +153,19 @@ class Conflict:
     loser: Fact
     rule: str
 
+    @property
+    def applied(self) -> bool:
+        """Whether the winner's value is the one the device gets: not when two Intune
+        policies disagree (both facts came through Intune), as Intune then applies neither."""
+        return self.winner.via is None or self.loser.via is None
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "setting": f"{self.kind.value}:{self.key}",
             "winner": {"value": self.winner.value, "origin": self.winner.origin.to_json()},
             "loser": {"value": self.loser.value, "origin": self.loser.origin.to_json()},
             "rule": self.rule,
+            "applied": self.applied,
         }
 
 

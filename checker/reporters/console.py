@@ -7,6 +7,7 @@ from collections import Counter
 from checker.core.results import Report, Score, TargetReport
 from checker.core.statuses import Status
 from checker.core.text import visible
+from checker.core.values import Conflict
 
 TOP = 10
 BAR = 20
@@ -50,13 +51,22 @@ def _target(target: TargetReport) -> list[str]:
                 f"    +{float(impacts[result.check.id]):.2f}  {result.check.id}  "
                 f"{result.check.title}  (actual {actual}, expected {result.check.expected})"
             )
-    for conflict in target.conflicts:
-        lines.append(
-            f"  conflict {conflict.kind.value}:{conflict.key}: {conflict.winner.value!r} "
-            f"({conflict.winner.origin}) wins over {conflict.loser.value!r} "
-            f"({conflict.loser.origin}) by {conflict.rule}"
-        )
+    lines += [_conflict(conflict) for conflict in target.conflicts]
     return lines
+
+
+def _conflict(conflict: Conflict) -> str:
+    winner, loser = conflict.winner, conflict.loser
+    head = f"  conflict {conflict.kind.value}:{conflict.key}: {conflict.rule}: "
+    if not conflict.applied:
+        return head + (
+            f"{loser.value!r} at {loser.origin.named()} against "
+            f"{winner.value!r} at {winner.origin.named()}"
+        )
+    return head + (
+        f"{winner.value!r} at {winner.origin.named()} wins over "
+        f"{loser.value!r} at {loser.origin.named()}"
+    )
 
 
 def render(report: Report) -> str:
