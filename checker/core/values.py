@@ -170,14 +170,43 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something an export holds that sets no setting baseliner reads, and why: an Intune
+    script, an app protection policy, an object of another platform, an Administrative
+    Template policy that cannot be mapped.  Not an error, never silent (DESIGN §9)."""
+
+    path: str
+    kind: str
+    """What it is: ``shell script (macOS)``, ``administrative template setting``..."""
+    reason: str
+    name: str | None = None
+    """Its display name, when it has one."""
+    line: int | None = None
+    count: int = 1
+    """How many such objects the entry stands for (one file of many rows, say)."""
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "kind": self.kind,
+            "name": self.name,
+            "reason": self.reason,
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
-    """One export (file or GPO backup) and the facts read from it, in file order."""
+    """One export (file or GPO backup) and the facts read from it, in file order, with what
+    it holds that baseliner passed over (a file of skipped objects only has no facts)."""
 
     path: str
     format: str
     facts: tuple[Fact, ...]
     name: str | None = None
     meta: tuple[tuple[str, JSON], ...] = ()
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(slots=True)
@@ -195,6 +224,7 @@ class Target:
     facts: dict[Kind, dict[str, Fact]] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     meta: dict[str, JSON] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def lookup(self, kind: Kind, canonical: str) -> Fact | None:
         return self.facts.get(kind, {}).get(canonical)

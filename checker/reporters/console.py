@@ -1,13 +1,16 @@
-"""The default human summary: scores per category, status counts, top recommendations."""
+"""The default human summary: scores per category, status counts, top recommendations, what
+the exports hold that was skipped, and conflicts.  Input errors are not listed: the command
+prints each on stderr, once."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from checker.core.results import Report, Score, TargetReport
 from checker.core.statuses import Status
 from checker.core.text import visible
-from checker.core.values import Conflict
+from checker.core.values import Conflict, Skipped
 
 TOP = 10
 BAR = 20
@@ -51,7 +54,27 @@ def _target(target: TargetReport) -> list[str]:
                 f"    +{float(impacts[result.check.id]):.2f}  {result.check.id}  "
                 f"{result.check.title}  (actual {actual}, expected {result.check.expected})"
             )
+    lines += _skipped(target.skipped)
     lines += [_conflict(conflict) for conflict in target.conflicts]
+    return lines
+
+
+SKIPPED_KINDS = 20
+"""Kinds of skipped objects listed per target; the JSON report lists every object."""
+
+
+def _skipped(skipped: Sequence[Skipped]) -> list[str]:
+    """What the target's exports hold that was passed over, counted by kind and reason."""
+    if not skipped:
+        return []
+    counts: Counter[tuple[str, str]] = Counter()
+    for entry in skipped:
+        counts[(entry.kind, entry.reason)] += entry.count
+    lines = [f"  skipped {sum(counts.values())} (each listed in the JSON report):"]
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    lines += [f"    {n} {kind}: {reason}" for (kind, reason), n in ordered[:SKIPPED_KINDS]]
+    if len(ordered) > SKIPPED_KINDS:
+        lines.append(f"    and {len(ordered) - SKIPPED_KINDS} more kinds")
     return lines
 
 
@@ -87,8 +110,7 @@ def render(report: Report) -> str:
                     f"{check.exposed}/{check.total} devices exposed"
                 )
         lines.append("")
-    for error in report.errors:
-        lines.append(f"error: {error}")
-    if not report.targets and not report.errors:
+    # Input errors are not repeated here: the command prints each on stderr.
+    if not report.targets:
         lines.append("no targets")
     return visible("\n".join(lines).rstrip("\n") + "\n")

@@ -131,6 +131,7 @@ def _target_head(target: TargetReport) -> dict[str, JSON]:
         },
         "categories": {cat.value: s.to_json() for cat, s in score.categories},
         "conflicts": [conflict.to_json() for conflict in target.conflicts],
+        "skipped": [skipped.to_json() for skipped in target.skipped],
     }
 
 

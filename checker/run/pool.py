@@ -95,6 +95,7 @@ def report_target(
         group=target.group,
         tags=target.tags,
         conflicts=tuple(target.conflicts),
+        skipped=tuple(target.skipped),
     )
 
 

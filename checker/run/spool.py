@@ -40,6 +40,7 @@ def pack(report: TargetReport, index: dict[str, int]) -> Packed:
         report.group,
         report.tags,
         report.conflicts,
+        report.skipped,
     )
 
 
@@ -52,7 +53,7 @@ def pack_result(result: Result, index: dict[str, int]) -> PackedResult:
 
 
 def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
-    name, sources, results, score, group, tags, conflicts = packed
+    name, sources, results, score, group, tags, conflicts, skipped = packed
     return TargetReport(
         name=name,
         sources=sources,
@@ -61,6 +62,7 @@ def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
         group=group,
         tags=tags,
         conflicts=conflicts,
+        skipped=skipped,
     )
 
 
