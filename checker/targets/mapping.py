@@ -281,18 +281,34 @@ TRANSFORMS = {
 
 
 def coverage(sources: Iterable[Source], mapping: Mapping | None = None) -> Coverage:
-    """Counts over the distinct Intune settings of ``sources``."""
+    """Counts over the distinct Intune settings of ``sources``.  A setting the loader
+    translated itself (an Administrative Template policy, replayed through the ADMX index)
+    is exact and has a GP equivalent."""
     table = mapping or load_mapping()
-    keys = {setting_id(f.key) for s in sources for f in s.facts if f.kind is Kind.INTUNE}
-    entries = {key: table.entries.get(key) for key in keys}
-    equivalent = {key for key in keys if table.has_gp_equivalent(key)}
+    keys: set[str] = set()
+    loaded: set[str] = set()
+    for source in sources:
+        for fact in source.facts:
+            if fact.kind is Kind.INTUNE:
+                keys.add(setting_id(fact.key))
+            elif fact.via is not None:
+                loaded.add(setting_id(fact.via))
+    found = {key: _confidence(table, key, loaded) for key in keys}
+    equivalent = {key for key in keys if key in loaded or table.has_gp_equivalent(key)}
     return Coverage(
-        exact=sum(1 for e in entries.values() if e and e.confidence is Confidence.EXACT),
-        partial=sum(1 for e in entries.values() if e and e.confidence is Confidence.PARTIAL),
-        unmapped=sum(1 for e in entries.values() if e is None),
+        exact=sum(1 for c in found.values() if c is Confidence.EXACT),
+        partial=sum(1 for c in found.values() if c is Confidence.PARTIAL),
+        unmapped=sum(1 for c in found.values() if c is None),
         with_gp_equivalent=len(equivalent),
-        mapped_with_gp_equivalent=sum(1 for key in equivalent if entries[key] is not None),
+        mapped_with_gp_equivalent=sum(1 for key in equivalent if found[key] is not None),
     )
+
+
+def _confidence(table: Mapping, key: str, loaded: set[str]) -> Confidence | None:
+    entry = table.entries.get(key)
+    if entry is not None:
+        return entry.confidence
+    return Confidence.EXACT if key in loaded else None
 
 
 def osconfig_pairs(path: Path) -> set[tuple[str, str]]:
