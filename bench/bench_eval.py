@@ -1,6 +1,6 @@
 """Evaluation throughput: checks judged per second on one core, side by side.
 
-    python bench/bench_eval.py [--seconds 2] [--policy msft-windows11-24h2] [--profile]
+    python -m bench.bench_eval [--seconds 2] [--policy msft-windows11-24h2] [--profile]
 
 Every check of the benchmark is judged on every target, in these ways:
 
@@ -26,7 +26,6 @@ import cProfile
 import dataclasses
 import json
 import pstats
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,17 +35,16 @@ from typing import Any, cast
 import jmespath
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from checker.core.statuses import Status
+from checker.core.values import JSON, Target
+from checker.engine import evaluate
+from checker.policy.compile import Benchmark, Check
+from checker.policy.expect import truthy
+from checker.policy.jmes import compile_expression
+from checker.policy.load import load_benchmarks, resolve
+from checker.targets.load import load_target, plan
 
-from checker.core.statuses import Status  # noqa: E402
-from checker.core.values import JSON, Target  # noqa: E402
-from checker.engine import evaluate  # noqa: E402
-from checker.policy.compile import Benchmark, Check  # noqa: E402
-from checker.policy.expect import truthy  # noqa: E402
-from checker.policy.jmes import compile_expression  # noqa: E402
-from checker.policy.load import load_benchmarks, resolve  # noqa: E402
-from checker.targets.load import load_target, plan  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CORPUS_GPO = ROOT.parent / "shared" / "corpus" / "gpo"
 FIXTURE_GPO = ROOT / "fixtures" / "gpo"

@@ -27,7 +27,7 @@ controller, checked against the Server 2022 DC baseline), each with a name of it
 export holds about 50 settings in 283 KB where a generated device holds the whole Windows 11
 baseline (250) in the same size, so the two fleets bracket the cost per device.
 
-    python bench/bench_fleet.py [--devices 200 2000] [--jobs 2] [--rounds 1] [--corpus]
+    python -m bench.bench_fleet [--devices 200 2000] [--jobs 2] [--rounds 1] [--corpus]
 """
 
 from __future__ import annotations
@@ -43,15 +43,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
+from checker.targets.load import load_target, plan
+from checker.targets.plans import TargetPlan
+from tools.make_fleet import CACHE, CORPUS_RSOP, cached_corpus_fleet, cached_fleet
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from lxml import etree  # noqa: E402
-
-from checker.targets.load import load_target, plan  # noqa: E402
-from checker.targets.plans import TargetPlan  # noqa: E402
-from tools.make_fleet import CACHE, CORPUS_RSOP, cached_corpus_fleet, cached_fleet  # noqa: E402
 
 POLICY = "msft-windows11-24h2"
 CORPUS_POLICY = "msft-windows-server-2022-dc"
@@ -83,7 +81,7 @@ def check_command(folder: Path, out: Path, jobs: int, policy: str = POLICY) -> l
 
 def pass_command(kind: str, folder: Path, jobs: int) -> list[str]:
     """This script running one of its passes (``--parse-only`` or ``--load-only``)."""
-    return [sys.executable, str(Path(__file__).resolve()), kind, str(folder), "--jobs", str(jobs)]
+    return [sys.executable, "-m", "bench.bench_fleet", kind, str(folder), "--jobs", str(jobs)]
 
 
 def _parse(path: Path) -> int:

@@ -8,8 +8,8 @@ tree (the main process or a worker).  While it runs, /proc is sampled every 20 m
 process's own high-water mark (``VmHWM``) and for the sum of the tree's RSS, so the main
 process, the workers and the whole tree are reported apart.
 
-    python bench/bench_memory.py [--sizes 200 2000] [--jobs 2]
-    python bench/bench_memory.py --sizes 1000 5000 10000 --jobs 2
+    python -m bench.bench_memory [--sizes 200 2000] [--jobs 2]
+    python -m bench.bench_memory --sizes 1000 5000 10000 --jobs 2
 
 Fleets are generated once into /tmp/baseliner-fleets (10,000 devices: about 3 GB) and reused.
 """
@@ -25,12 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.bench_fleet import check_command
+from tools.make_fleet import CACHE, cached_fleet
 
-from bench.bench_fleet import check_command  # noqa: E402
-from tools.make_fleet import CACHE, cached_fleet  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 LAUNCHER = (
     "import resource, subprocess, sys; "

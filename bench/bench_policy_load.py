@@ -10,7 +10,7 @@ command on one generated gpresult file with the same benchmarks::
 and, for reference, with the Windows 11 benchmark only.  The share printed is load time
 over the single-device run with every shipped benchmark.
 
-    python bench/bench_policy_load.py [--rounds 5]
+    python -m bench.bench_policy_load [--rounds 5]
 """
 
 from __future__ import annotations
@@ -23,21 +23,21 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from checker.policy.load import shipped_names
+from tools.make_fleet import CACHE, cached_fleet
 
-from checker.policy.load import shipped_names  # noqa: E402
-from tools.make_fleet import CACHE, cached_fleet  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TARGET = 0.10
 LOAD = (
-    "import sys, time; sys.path.insert(0, sys.argv[1]); "
+    "import time; "
     "from checker.policy.load import load_benchmarks, shipped_names; "
     "started = time.perf_counter(); benchmarks = load_benchmarks(shipped_names()); "
     "print(time.perf_counter() - started, sum(len(b.checks) for b in benchmarks))"
 )
-"""Imports first, then times only the loading: the cost a run pays for its policies."""
+"""Imports first, then times only the loading: the cost a run pays for its policies.  Run in
+the clone (``python -c`` imports from the working directory first), so it times the clone's
+checker, not an installed one."""
 
 
 def load_seconds(rounds: int) -> tuple[float, int]:
@@ -45,7 +45,7 @@ def load_seconds(rounds: int) -> tuple[float, int]:
     best, checks = float("inf"), 0
     for _ in range(rounds):
         done = subprocess.run(
-            [sys.executable, "-c", LOAD, str(ROOT)],
+            [sys.executable, "-c", LOAD],
             cwd=ROOT,
             check=True,
             capture_output=True,

@@ -13,7 +13,7 @@ reports: the parent's CPU for start-up, for collecting what the workers hand ove
 the reports; and the workers' CPU.  The parent runs serially beside the workers, so its
 collection CPU per device, against a worker's, bounds how many workers it keeps busy.
 
-    python bench/bench_stages.py [--devices 300] [--fleet 2000] [--jobs 2] [--corpus]
+    python -m bench.bench_stages [--devices 300] [--fleet 2000] [--jobs 2] [--corpus]
 """
 
 from __future__ import annotations
@@ -28,12 +28,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.bench_fleet import CORPUS_POLICY, POLICY, check_command
+from tools.make_fleet import CACHE, CORPUS_RSOP, cached_corpus_fleet, cached_fleet
 
-from bench.bench_fleet import CORPUS_POLICY, POLICY, check_command  # noqa: E402
-from tools.make_fleet import CACHE, CORPUS_RSOP, cached_corpus_fleet, cached_fleet  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -143,7 +141,7 @@ def split(folder: Path, policy: str, jobs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-stages-") as out:
         command = check_command(folder, Path(out), jobs, policy)
         # check_command runs `python -m checker check ...`; the launcher takes `check ...`.
-        launched = [sys.executable, str(Path(__file__).resolve()), LAUNCH, *command[3:]]
+        launched = [sys.executable, "-m", "bench.bench_stages", LAUNCH, *command[3:]]
         done = subprocess.run(launched, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"the run failed (exit {done.returncode}):\n{done.stderr}")

@@ -3,7 +3,7 @@
 Prints, for each parser, milliseconds per MB of input, and the full loaders (parse and turn
 into facts) against a parse-only run of lxml on the same bytes, as a ratio.
 
-    python bench/bench_xml_parse.py [CORPUS]
+    python -m bench.bench_xml_parse [CORPUS]
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import defusedxml.ElementTree as defused
+from lxml import etree
+
+from checker.loaders import gpreport, gpresult
+from checker.loaders.xmlsafe import parse_xml
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import defusedxml.ElementTree as defused  # noqa: E402
-from lxml import etree  # noqa: E402
-
-from checker.loaders import gpreport, gpresult  # noqa: E402
-from checker.loaders.xmlsafe import parse_xml  # noqa: E402
 
 ROUNDS = 20
 

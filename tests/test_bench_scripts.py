@@ -30,9 +30,9 @@ STEPS = (
 )
 
 
-def _run(script: str, *args: str | Path) -> str:
+def _run(module: str, *args: str | Path) -> str:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *map(str, args)],
+        [sys.executable, "-m", module, *map(str, args)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -44,7 +44,7 @@ def _run(script: str, *args: str | Path) -> str:
 
 
 def test_stages_prints_each_step_and_the_parent_share(tmp_path: Path) -> None:
-    out = _run("bench_stages.py", "--devices", "3", "--fleet", "4", "--cache", tmp_path)
+    out = _run("bench.bench_stages", "--devices", "3", "--fleet", "4", "--cache", tmp_path)
     for step in STEPS:
         assert re.search(rf"^  {re.escape(step)} +\d+\.\d{{3}} ms$", out, re.M), step
     for part in ("start-up", "collect", "reports", "parent", "workers"):
@@ -60,7 +60,7 @@ def test_fleet_prints_a_row_per_size(
         request.getfixturevalue("corpus")  # skips without ../shared/corpus
     extra = ["--corpus"] if corpus_copies else []
     out = _run(
-        "bench_fleet.py", "--devices", "2", "3", "--rounds", "1", "--cache", tmp_path, *extra
+        "bench.bench_fleet", "--devices", "2", "3", "--rounds", "1", "--cache", tmp_path, *extra
     )
     rows = re.findall(r"^ +([23]) +\d+ +[\d.]+ +[\d.]+ +[\d.]+x ", out, re.M)
     assert rows == ["2", "3"], out

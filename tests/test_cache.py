@@ -1,10 +1,13 @@
 """The content-keyed benchmark cache: hits give the same document, edits miss, errors are
-never cached, and it can be turned off."""
+never cached, it can be turned off; and its entries are data a planted file cannot turn into
+code, in a folder only the user writes."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import stat
 from pathlib import Path
 
 import pytest
@@ -13,21 +16,27 @@ from checker.core.errors import PolicyError
 from checker.policy import cache
 from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmark, read_benchmark
+from tests.cli.run import baseliner
 from tests.conftest import ROOT
 
 GOOD = ROOT / "tests" / "data" / "policies" / "good" / "all-references.yaml"
 
 
-def test_hit_gives_the_same_document_with_positions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _cached(key: bytes, build: int) -> int:
+    return cache.cached("k", "", key, lambda: build, lambda v: v, _int)
+
+
+def test_hit_gives_the_same_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
     first = read_benchmark(GOOD)
-    assert list((tmp_path / "benchmark").glob("*.pickle"))
+    assert list((tmp_path / "benchmark").glob("*.json"))
     second = read_benchmark(GOOD)
     assert second == first and second is not first
-    assert (second.line, second["checks"].item_lines) == (first.line, first["checks"].item_lines)
-    assert second["checks"][0].key_lines == first["checks"][0].key_lines
+    assert type(second["checks"]) is type(first["checks"])
 
 
 def test_an_edited_file_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,44 +54,136 @@ def test_errors_are_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     for _ in range(2):
         with pytest.raises(PolicyError, match="unknown key 'colour'"):
             load_benchmark(bad)
-    assert not list((tmp_path / "c").rglob("*.pickle"))
+    assert not list((tmp_path / "c").rglob("*.json"))
+
+
+def _planted(tmp_path: Path) -> dict[str, bytes]:
+    """What an attacker can put in place of each entry: it must all be a miss."""
+    marker = tmp_path / "ran"
+    code = pickle.dumps(_RunsCode(str(marker)))
+    forged = json.dumps({"id": "forged"}).encode()
+    return {
+        "garbage": b"not an entry",
+        "pickle": code,
+        "unsigned json": forged,
+        "wrongly signed json": b"0" * 64 + b"\n" + forged,
+        "signed pickle": cache._sign(b"x" * 32, code) + b"\n" + code,
+    }
+
+
+class _RunsCode:
+    """A pickle that would create a file when loaded."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (f"touch {self.path}",)
 
 
 @pytest.mark.parametrize(
-    "stored",
-    [b"not a pickle", pickle.dumps({"x": 1}), pickle.dumps(None)],
-    ids=["garbage", "another-shape", "none"],
+    "kind", ["garbage", "pickle", "unsigned json", "wrongly signed json", "signed pickle"]
 )
-def test_a_corrupt_or_foreign_entry_is_a_miss(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: bytes
+def test_a_planted_entry_is_a_miss_and_runs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    """An entry that unpickles to something else (another shape, written by hand or by a
-    tool of the same version built otherwise) was returned as it was: KeyError 'id'."""
-    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(folder))
     load_benchmark(GOOD)
-    for entry in tmp_path.rglob("*.pickle"):
-        entry.write_bytes(stored)
+    planted = _planted(tmp_path)[kind]
+    entries = list(folder.rglob("*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(planted)
+        entry.with_suffix(".pickle").write_bytes(planted)
     assert read_benchmark(GOOD)["id"] == "sample"
     assert load_benchmark(GOOD).info.id == "sample"
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_foreign_entry_of_the_right_signature_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signed data of another shape (a bug, or another version's entry) is a miss too."""
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
+    load_benchmark(GOOD)
+    key = (tmp_path / cache.SECRET).read_bytes()
+    for entry in tmp_path.rglob("*.json"):
+        body = json.dumps({"benchmark": {"checks": [{"id": 1}]}, "bases": []}).encode()
+        entry.write_bytes(cache._sign(key, body) + b"\n" + body)
+    assert load_benchmark(GOOD).info.id == "sample"
+
+
+def test_the_folder_and_secret_are_the_users_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(folder))
+    old = os.umask(0o002)
+    try:
+        load_benchmark(GOOD)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / cache.SECRET).stat().st_mode) == 0o600
+    assert all(stat.S_IMODE(p.stat().st_mode) & 0o022 == 0 for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("what", "make_unsafe", "problem"),
+    [
+        ("folder", lambda folder: folder.chmod(0o775), "the folder is writable by others"),
+        (
+            "secret",
+            lambda folder: (folder / cache.SECRET).chmod(0o640),
+            "the secret is readable by others",
+        ),
+    ],
+)
+def test_an_unsafe_cache_is_not_used_and_the_cli_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str, make_unsafe: object, problem: str
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(folder))
+    load_benchmark(GOOD)
+    make_unsafe(folder)  # type: ignore[operator]
+    for entry in folder.rglob("*.json"):
+        entry.unlink()
+    done = baseliner("policies")
+    assert problem in done.err, done.err
+    assert not list(folder.rglob("*.json"))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="gives the folder to another user")
+def test_a_folder_of_another_user_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 12345, 12345)
+    monkeypatch.setenv("BASELINER_CACHE_DIR", str(folder))
+    assert _cached(b"x", 1) == 1
+    assert not list(folder.rglob("*.json"))
+    assert any("belongs to another user (uid 12345)" in p for p in cache.problems())
 
 
 def test_no_cache_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BASELINER_NO_CACHE", "1")
     assert cache.cache_dir() is None
-    assert cache.cached("k", "", b"x", lambda: 42, int) == 42
+    assert _cached(b"x", 42) == 42
 
 
 def test_pruning_keeps_the_most_recently_used(tmp_path: Path) -> None:
     for age, name in enumerate(["new", "used", "old", "older"]):
-        entry = tmp_path / f"{name}.pickle"
+        entry = tmp_path / f"{name}.json"
         entry.write_bytes(b"x")
         os.utime(entry, (1_000_000 - age, 1_000_000 - age))
     (tmp_path / "other.txt").write_bytes(b"not an entry")
     cache.prune(tmp_path, keep=2)
     assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "new.pickle",
+        "new.json",
         "other.txt",
-        "used.pickle",
+        "used.json",
     ]
 
 
@@ -91,14 +192,14 @@ def test_a_hit_counts_as_use_and_a_write_prunes(
 ) -> None:
     monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(cache, "KEEP", 2)
-    cache.cached("k", "", b"first", lambda: 1, int)
-    cache.cached("k", "", b"second", lambda: 2, int)
+    _cached(b"first", 1)
+    _cached(b"second", 2)
     for entry in (tmp_path / "k").iterdir():
         os.utime(entry, (1, 1))  # both long unused...
-    assert cache.cached("k", "", b"first", lambda: 0, int) == 1  # ...until "first" is read
-    cache.cached("k", "", b"third", lambda: 3, int)  # a third entry: "second" goes
-    assert cache.cached("k", "", b"first", lambda: 0, int) == 1
-    assert cache.cached("k", "", b"third", lambda: 0, int) == 3
+    assert _cached(b"first", 0) == 1  # ...until "first" is read
+    _cached(b"third", 3)  # a third entry: "second" goes
+    assert _cached(b"first", 0) == 1
+    assert _cached(b"third", 0) == 3
     assert len(list((tmp_path / "k").iterdir())) == 2
 
 
@@ -135,7 +236,7 @@ def test_a_cached_compiled_benchmark_is_the_compiled_one(
     monkeypatch.delenv("BASELINER_NO_CACHE")
     monkeypatch.setenv("BASELINER_CACHE_DIR", str(tmp_path))
     load_benchmark(path)  # compiles and stores
-    assert list((tmp_path / "compiled").glob("*.pickle"))
+    assert list((tmp_path / "compiled").glob("*.json"))
     cached = load_benchmark(path)
     assert cached.info == fresh.info
     assert _verdicts(cached) == _verdicts(fresh)

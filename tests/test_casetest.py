@@ -60,7 +60,7 @@ def test_shipped_cases_pass(name: str, shipped_cases: dict[str, casetest.CasesFi
 
 
 def test_generated_cases_are_up_to_date() -> None:
-    assert make_cases.main(["--check"]) == 0, "run: python tools/make_cases.py"
+    assert make_cases.main(["--check"]) == 0, "run: python -m tools.make_cases"
 
 
 def test_baseliner_test_policies_passes() -> None:

@@ -217,7 +217,7 @@ def test_markdown_escapes_cells() -> None:
     after = _document({"A|<b>": {"C|1": "fail"}})
     after["targets"][0]["results"][0]["title"] = "line one\nline <two> | x"
     markdown = render_diff(diff(before, after), "markdown")
-    assert "| `C\\|1` | line one<br>line &lt;two> \\| x | A\\|&lt;b> |" in markdown
+    assert "| `C\\|1` | line one\\\\nline \\<two\\> \\| x | A\\|\\<b\\> |" in markdown
 
 
 # Bad input ----------------------------------------------------------------------------------

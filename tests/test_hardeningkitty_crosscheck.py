@@ -24,7 +24,7 @@ from checker.loaders import gpo_backup
 from checker.policy.compile import Check
 from checker.policy.expect import compile_expect
 from checker.policy.load import load_benchmarks
-from tools import hardeningkitty as hk
+from tools.benchgen import hardeningkitty as hk
 
 LISTS = "benchmarks/hardeningkitty/lists/finding_list_msft_security_baseline_"
 BASELINES = {

@@ -5,7 +5,7 @@ category path, and their options by the label shown in the editor; the registry 
 policy writes are only in the ADMX.  This script keeps, per policy, just what is needed to
 write those values again (see checker/loaders/admx.py for the record layout).
 
-    python tools/gen_admx_index.py ../shared/corpus/mapping/admx checker/data/admx_index.json.gz
+    python -m tools.gen_admx_index ../shared/corpus/mapping/admx checker/data/admx_index.json.gz
 """
 
 from __future__ import annotations
@@ -17,12 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from checker.core.files import read_bytes  # noqa: E402
-from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml, read_xml  # noqa: E402
+from checker.core.files import read_bytes
+from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml, read_xml
 
 _STRING_REF = re.compile(r"\$\((string|presentation)\.([^)]+)\)")
 # Windows' WindowsDefender.adml had "Definitions" replaced by "security intelligence"

@@ -12,7 +12,7 @@ Chains (see ../shared/corpus/README.md):
   (tools/mapping_curated.yaml) or an advanced audit subcategory.
 * tools/mapping_curated.yaml adds legacy profile properties.
 
-Usage: ``python tools/gen_mapping.py [--corpus DIR] [--check]``.  ``--check`` exits 1 when the
+Usage: ``python -m tools.gen_mapping [--corpus DIR] [--check]``.  ``--check`` exits 1 when the
 shipped table differs from what the corpus generates.
 """
 
@@ -32,12 +32,11 @@ from xml.etree.ElementTree import Element
 import yaml
 from defusedxml import ElementTree
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from checker.core.files import read_text
+from checker.kinds import registry_path
+from checker.targets.mapping import setting_id
 
-from checker.core.files import read_text  # noqa: E402
-from checker.kinds import registry_path  # noqa: E402
-from checker.targets.mapping import setting_id  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 OUTPUT = ROOT / "checker" / "data" / "mapping.json.gz"
 CURATED = ROOT / "tools" / "mapping_curated.yaml"
@@ -781,7 +780,7 @@ def main(argv: list[str] | None = None) -> int:
         current = OUTPUT.read_bytes() if OUTPUT.exists() else b""
         if current != data:
             print(
-                f"{OUTPUT.relative_to(ROOT)} is out of date: run tools/gen_mapping.py",
+                f"{OUTPUT.relative_to(ROOT)} is out of date: run python -m tools.gen_mapping",
                 file=sys.stderr,
             )
             return 1

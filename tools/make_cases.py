@@ -1,7 +1,7 @@
 """Writes the policy unit tests of the shipped benchmarks: policies/tests/<name>.cases.yaml.
 
-    python tools/make_cases.py            # (re)write a cases file for every policies/*.yaml
-    python tools/make_cases.py --check    # exit 1 if a committed cases file is out of date
+    python -m tools.make_cases            # (re)write a cases file for every policies/*.yaml
+    python -m tools.make_cases --check    # exit 1 if a committed cases file is out of date
 
 For every check the generator derives a value that passes it and one that fails it, with the
 value derivation of tools/make_fixtures.py (verified with the compiled check's own judge), and
@@ -25,19 +25,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from checker.core.errors import PolicyError
+from checker.core.values import JSON
+from checker.kinds import Kind
+from checker.loaders.audit_csv import SETTINGS
+from checker.policy.compile import Check
+from checker.policy.load import load_benchmark
+from checker.policy.yamlsrc import Located, LocatedList, load_yaml
+from checker.repo.casetest import GENERATED_PREFIX
+from tools import make_fixtures
 
-from checker.core.errors import PolicyError  # noqa: E402
-from checker.core.values import JSON  # noqa: E402
-from checker.kinds import Kind  # noqa: E402
-from checker.loaders.audit_csv import SETTINGS  # noqa: E402
-from checker.policy.compile import Check  # noqa: E402
-from checker.policy.load import load_benchmark  # noqa: E402
-from checker.policy.yamlsrc import Located, LocatedList, load_yaml  # noqa: E402
-from checker.repo.casetest import GENERATED_PREFIX  # noqa: E402
-from tools import make_fixtures  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 POLICIES = ROOT / "policies"
 CASES_DIR = POLICIES / "tests"
@@ -281,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in stale:
         print(f"out of date: {path.relative_to(ROOT).as_posix()}", file=sys.stderr)
     if stale:
-        print("run: python tools/make_cases.py", file=sys.stderr)
+        print("run: python -m tools.make_cases", file=sys.stderr)
     return 1 if stale else 0
 
 

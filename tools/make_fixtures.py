@@ -1,7 +1,7 @@
 """Writes the project's own GPO backup fixtures from a benchmark, and the negative inputs.
 
-    python tools/make_fixtures.py            # (re)write fixtures/gpo and fixtures/bad
-    python tools/make_fixtures.py --check    # exit 1 if the committed fixtures differ
+    python -m tools.make_fixtures            # (re)write fixtures/gpo and fixtures/bad
+    python -m tools.make_fixtures --check    # exit 1 if the committed fixtures differ
 
 ``fixtures/gpo/compliant`` satisfies every check of the benchmark (the shipped
 ``policies/msft-windows11-24h2.yaml``, or ``fixtures/policies/sample.yaml`` while that does not
@@ -33,14 +33,12 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from checker.core.values import JSON
+from checker.loaders import registry_pol
+from checker.loaders.audit_csv import HEADER, SETTINGS
+from checker.policy.expect import compile_expect
 
-from checker.core.values import JSON  # noqa: E402
-from checker.loaders import registry_pol  # noqa: E402
-from checker.loaders.audit_csv import HEADER, SETTINGS  # noqa: E402
-from checker.policy.expect import compile_expect  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SHIPPED = ROOT / "policies" / "msft-windows11-24h2.yaml"
 SAMPLE = ROOT / "fixtures" / "policies" / "sample.yaml"
@@ -763,7 +761,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in stale:
             print(f"out of date: fixtures/{path}", file=sys.stderr)
         if stale:
-            print("run: python tools/make_fixtures.py", file=sys.stderr)
+            print("run: python -m tools.make_fixtures", file=sys.stderr)
         return 1 if stale else 0
     for folder, files in trees:
         write_tree(folder, files)

@@ -18,7 +18,7 @@ that a run gives a realistic mix of pass, fail and not_configured.
 Everything is derived from the benchmark and a seed: device ``i`` of a fleet is the same
 whatever the fleet size, so a fleet of 200 is the first 200 files of a fleet of 2,000.
 
-    python tools/make_fleet.py OUT_FOLDER --devices 200 [--seed 0] [--policy PATH]
+    python -m tools.make_fleet OUT_FOLDER --devices 200 [--seed 0] [--policy PATH]
 """
 
 from __future__ import annotations
@@ -36,15 +36,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import yaml
+
+from checker.core.files import detect_encoding
+from checker.kinds import registry_path
+from checker.loaders import admx
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import yaml  # noqa: E402
-
-from checker.core.files import detect_encoding  # noqa: E402
-from checker.kinds import registry_path  # noqa: E402
-from checker.loaders import admx  # noqa: E402
 
 DEFAULT_POLICY = ROOT / "policies" / "msft-windows11-24h2.yaml"
 DEVIATION = 0.20

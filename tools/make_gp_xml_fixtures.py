@@ -1,7 +1,7 @@
 """Write the synthetic gpreport.xml / gpresult /x fixtures (UTF-16LE with BOM and CRLF, as
 Windows writes them) and two hostile XML documents.
 
-    python tools/make_gp_xml_fixtures.py
+    python -m tools.make_gp_xml_fixtures
 """
 
 from __future__ import annotations

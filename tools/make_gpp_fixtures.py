@@ -2,8 +2,8 @@
 (UTF-8 with CRLF, as GPMC writes it) under fixtures/gpp, and LGPO text (UTF-16LE with BOM and
 CRLF, as ``LGPO.exe /parse`` writes it, and hand-written UTF-8) under fixtures/lgpo.
 
-    python tools/make_gpp_fixtures.py          # write them
-    python tools/make_gpp_fixtures.py --check  # exit 1 when a fixture is out of date
+    python -m tools.make_gpp_fixtures          # write them
+    python -m tools.make_gpp_fixtures --check  # exit 1 when a fixture is out of date
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Write fixtures/intune/: small Intune exports in each layout and encoding the loader reads.
 
-Run ``python tools/make_intune_fixtures.py``; the files are rewritten byte for byte
+Run ``python -m tools.make_intune_fixtures``; the files are rewritten byte for byte
 (``--check``: exit 1 when the committed files differ).  Besides one file per layout:
 
 * ``tenant/``: an IntuneCD whole-tenant backup (objects without ``@odata.type`` or ids):

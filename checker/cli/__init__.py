@@ -21,6 +21,7 @@ from checker import __version__
 from checker.cli import check_command, history, inspect, repo
 from checker.cli.common import say
 from checker.core.errors import EXIT_ERROR, EXIT_OK, BaselinerError
+from checker.policy import cache
 
 
 @contextmanager
@@ -68,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             standalone_mode=False,
             prog_name="baseliner",
         )
+    for problem in cache.problems():
+        say(f"warning: {problem}")
     return code[0]
 
 

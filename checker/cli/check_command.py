@@ -26,7 +26,7 @@ from checker.policy.select import select, unmatched
 from checker.reporters import REPORTERS, preparations
 from checker.run.options import Progress, RunOptions
 from checker.run.orchestrate import run
-from checker.scoring.gate import gate
+from checker.scoring.gate import FAIL_ON, gate
 from checker.scoring.plans import load_plans
 from checker.scoring.waivers import load_exceptions
 
@@ -164,10 +164,11 @@ def _selected(
 @click.option(
     "--fail-on",
     multiple=True,
-    type=click.Choice(["fail", "uncertain", "none"]),
+    type=click.Choice(FAIL_ON),
     default=("fail",),
     show_default=True,
-    help="Statuses that fail the gate ('fail' includes not_configured).",
+    help="Statuses that fail the gate ('fail' includes not_configured; 'error' always does "
+    "unless 'none').",
 )
 @click.option("--soft-fail", is_flag=True, help="Report, but never fail the gate (exit 0).")
 @click.option(
@@ -230,7 +231,7 @@ def check(
         say(f"warning: {warning}")
     if report.errors:
         raise InputErrors(report.errors)
-    reasons = gate(report, fail_under, thresholds, [] if "none" in fail_on else fail_on)
+    reasons = gate(report, fail_under, thresholds, fail_on)
     if reasons and not soft_fail:
         raise GateFailed("; ".join(reasons))
 

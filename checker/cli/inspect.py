@@ -31,7 +31,7 @@ def normalize(inputs: tuple[Path, ...]) -> None:
             "meta": target.meta,
             "document": target.document(),
             "conflicts": [conflict.to_json() for conflict in target.conflicts],
-            "skipped": [skipped.to_json() for skipped in target.skipped],
+            "notes": [{"kind": note.kind.value, **note.to_json()} for note in target.notes],
         }
         for target in read_targets(list(inputs), errors)
     ]

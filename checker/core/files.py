@@ -137,16 +137,21 @@ def _where(text: str, token: str) -> tuple[int, int]:
     return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
-def parse_json(text: str, path: str) -> Any:
+MAX_DEPTH = 64
+"""Nesting an input may have: real exports nest a dozen levels; far deeper nesting only
+serves to exhaust the stack of whatever walks the data later (pickling it to a worker)."""
+
+
+def parse_json(text: str, path: str, max_depth: int | None = MAX_DEPTH) -> Any:
     """The JSON document ``text`` read from ``path``.
 
     Malformed JSON raises InputFormatError with the line and column, as do ``NaN``,
     ``Infinity`` and numbers beyond a float (``1e999``): Python's parser takes them, but JSON
     has no such values, and one read into a fact would make every JSON report and SARIF log
-    written from it invalid.
+    written from it invalid.  So does nesting deeper than ``max_depth`` (None: any).
     """
     try:
-        return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+        document = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg}"
         raise input_error(path, message, line=exc.lineno, column=exc.colno) from exc
@@ -157,6 +162,43 @@ def parse_json(text: str, path: str) -> Any:
         ) from exc
     except (ValueError, RecursionError) as exc:
         raise input_error(path, f"invalid JSON: {exc}") from exc
+    if max_depth is not None and too_deep(document, max_depth):
+        line, column = _deep_at(text, max_depth)
+        message = f"nested deeper than {max_depth} levels"
+        raise input_error(path, message, line=line, column=column)
+    return document
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether ``value`` (JSON data) nests lists and objects deeper than ``limit``; walked
+    without recursion, so it holds for any depth."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _deep_at(text: str, limit: int) -> tuple[int, int]:
+    """Line and column of the bracket that opens the ``limit + 1``-th level of ``text``."""
+    depth = 0
+    for found in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        mark = found.group()
+        if mark in "[{":
+            depth += 1
+            if depth > limit:
+                start = found.start()
+                return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+        elif mark in "]}":
+            depth -= 1
+    return 1, 1
 
 
 Rendered = str | bytes | Iterable[str | bytes]
@@ -185,13 +227,14 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: Rendered) -> None:
+def write_atomic(path: Path, data: Rendered, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new, never half.
 
     The data goes to a temporary file in the same folder, is flushed to disk, and is renamed
     over the target (atomic on POSIX and on Windows' ReplaceFile semantics of os.replace).
     A path that is not a file (``/dev/stdout``, a named pipe, a terminal) is written into:
-    renaming over it would replace the device or link with a file nobody reads.
+    renaming over it would replace the device or link with a file nobody reads.  ``mode``
+    sets the new file's permissions (default: the replaced file's, or the umask's).
     """
     kind = _kind(path)
     if kind == "directory":
@@ -209,7 +252,7 @@ def write_atomic(path: Path, data: Rendered) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, _mode(path))
+        os.chmod(temp, _mode(path) if mode is None else mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from checker.core.errors import InputError
 from checker.core.statuses import Category, Severity, Status
-from checker.core.values import JSON, Conflict, Origin, Skipped, pickled_by_fields
+from checker.core.values import JSON, Conflict, Note, Origin, pickled_by_fields
 
 
 @pickled_by_fields
@@ -105,7 +105,8 @@ class TargetReport:
     group: str | None = None
     tags: tuple[str, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
-    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[Note, ...] = ()
+    """What the target's sources say of themselves: skipped, unmapped, repaired."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,27 +169,41 @@ class Conflict:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """Something an export holds that sets no setting baseliner reads, and why: an Intune
-    script, an app protection policy, an object of another platform, an Administrative
-    Template policy that cannot be mapped.  Not an error, never silent (DESIGN §9)."""
+class NoteKind(StrEnum):
+    """What a target says of its inputs beside their facts (DESIGN §9): none is an error."""
 
+    SKIPPED = "skipped"
+    """An export object that sets no Windows device setting (a script, a role, another
+    platform's policy); ``what`` is its kind."""
+    UNMAPPED = "unmapped"
+    """A setting the export names that could not be mapped to what checks read (an
+    Administrative Template policy of an unknown, third-party or localized name)."""
+    REPAIRED = "repaired"
+    """A repair made to an input to read it (an encoding declared wrongly, a bare ``&``)."""
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One thing a source says of itself beside its facts: see :class:`NoteKind`."""
+
+    kind: NoteKind
     path: str
-    kind: str
-    """What it is: ``shell script (macOS)``, ``administrative template setting``..."""
-    reason: str
-    name: str | None = None
-    """Its display name, when it has one."""
+    what: str
     line: int | None = None
+    name: str | None = None
+    """The display name of the object noted, when it has one."""
+    reason: str | None = None
+    """Why it was skipped or could not be mapped, when there is more to say than its kind."""
     count: int = 1
-    """How many such objects the entry stands for (one file of many rows, say)."""
+    """How many such things the note stands for (Administrative Template settings given by
+    id only, say)."""
 
     def to_json(self) -> dict[str, JSON]:
         return {
             "path": self.path,
             "line": self.line,
-            "kind": self.kind,
+            "what": self.what,
             "name": self.name,
             "reason": self.reason,
             "count": self.count,
@@ -198,15 +212,15 @@ class Skipped:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One export (file or GPO backup) and the facts read from it, in file order, with what
-    it holds that baseliner passed over (a file of skipped objects only has no facts)."""
+    """One export (file or GPO backup) and the facts read from it, in file order, and what
+    it says of itself beside them (a file of skipped objects only has notes, no facts)."""
 
     path: str
     format: str
     facts: tuple[Fact, ...]
     name: str | None = None
     meta: tuple[tuple[str, JSON], ...] = ()
-    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(slots=True)
@@ -224,10 +238,14 @@ class Target:
     facts: dict[Kind, dict[str, Fact]] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     meta: dict[str, JSON] = field(default_factory=dict)
-    skipped: list[Skipped] = field(default_factory=list)
 
     def lookup(self, kind: Kind, canonical: str) -> Fact | None:
         return self.facts.get(kind, {}).get(canonical)
+
+    @property
+    def notes(self) -> tuple[Note, ...]:
+        """What the sources say of themselves, in source order."""
+        return tuple(note for source in self.sources for note in source.notes)
 
     def document(self) -> dict[str, JSON]:
         """The device document (see module docstring), sorted for deterministic output."""

@@ -124,7 +124,8 @@ class Diff:
 def read_result(path: Path) -> dict[str, JSON]:
     """A JSON result file, checked to have the shape :func:`diff` reads."""
     try:
-        document = parse_json(decode(read_bytes(path, RESULT_LIMIT), str(path)), str(path))
+        text = decode(read_bytes(path, RESULT_LIMIT), str(path))
+        document = parse_json(text, str(path), max_depth=None)
     except InputFormatError as exc:
         raise DiffInputError(exc.error) from exc
     problem = _shape_problem(document)

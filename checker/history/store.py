@@ -149,11 +149,19 @@ def _explain(exc: sqlite3.Error) -> str:
     return text
 
 
+_LAYOUT = """
+SELECT (SELECT application_id FROM pragma_application_id()),
+       (SELECT user_version FROM pragma_user_version()),
+       (SELECT count(*) FROM sqlite_master)
+"""
+
+
 def _layout(db: sqlite3.Connection, path: Path) -> int:
     """The file's schema version, after making sure the file is a baseliner history."""
-    app = db.execute("PRAGMA application_id").fetchone()[0]
-    version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    # One statement, so one snapshot: read one by one, a writer creating the file could
+    # commit between them, and its tables would be seen without its application id.
+    app, version, tables = db.execute(_LAYOUT).fetchone()
+    version = int(version)
     if app == 0 and version == 0 and tables == 0:
         return 0
     if app != APPLICATION_ID:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import decode, detect_encoding, read_bytes
+from checker.core.numbers import exported_int
 from checker.core.values import JSON, Fact, Origin, Source
 from checker.kinds import Kind
 
@@ -92,7 +93,7 @@ def _fact(row: list[str], origin: Origin) -> Fact:
         raise input_error(origin.path, "the Subcategory column is empty", line=origin.line)
     if subcategory.casefold().startswith("option:"):
         name = subcategory.partition(":")[2].strip()
-        option: JSON = int(value) if value.isdecimal() else inclusion
+        option: JSON = _number(value, origin) if value.isdecimal() else inclusion
         return Fact(
             Kind.SECURITY, f"Audit Options/{name}", option, origin, extra=(("setting", inclusion),)
         )
@@ -108,6 +109,14 @@ def _fact(row: list[str], origin: Origin) -> Fact:
     return Fact(Kind.AUDIT, name, _setting(inclusion, value, origin), origin, extra=extra)
 
 
+def _number(text: str, origin: Origin) -> int:
+    """A number of a row, at most a REG_QWORD (an input error at its line)."""
+    try:
+        return exported_int(text)
+    except ValueError as exc:
+        raise input_error(origin.path, f"number {exc}", line=origin.line) from exc
+
+
 def _setting(inclusion: str, value: str, origin: Origin) -> str:
     """The audit setting of a system row: its Setting Value, agreeing with its text."""
     named = _BY_TEXT.get(inclusion.casefold())
@@ -119,7 +128,7 @@ def _setting(inclusion: str, value: str, origin: Origin) -> str:
                 line=origin.line,
             )
         return named
-    if not value.isdecimal() or int(value) >= len(SETTINGS):
+    if not value.isdecimal() or _number(value, origin) >= len(SETTINGS):
         raise input_error(
             origin.path, f"Setting Value {value!r} is not 0, 1, 2 or 3", line=origin.line
         )

@@ -7,7 +7,7 @@ settings HKCU facts, keyed as the raw files of the same backup key them, so that
 its GPO backup normalize to the same device state:
 
 - Administrative Templates and extra registry settings: :mod:`checker.loaders.gpxml_templates`
-  (policies the ADMX index does not know are listed in ``Source.meta["unresolved"]``);
+  (policies the ADMX index does not know are noted as unmapped, ``Source.notes``);
 - security, advanced audit, Windows Firewall, Preferences registry items:
   :mod:`checker.loaders.gpxml_security`.
 
@@ -86,10 +86,17 @@ def _gpo_source(gpo: Element, path: str) -> Source:
         for extension in section_extensions(section):
             extension_facts(extension, scope, collected)
     identifier = first(gpo, "Identifier")
-    meta: list[tuple[str, JSON]] = [("unresolved", sorted(set(collected.unresolved)))]
+    meta: list[tuple[str, JSON]] = []
     if identifier is not None:
         meta += [("guid", text(identifier, "Identifier")), ("domain", text(identifier, "Domain"))]
-    return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta)))
+    return Source(
+        path,
+        FORMAT,
+        tuple(collected.facts),
+        name=name,
+        meta=tuple(sorted(meta)),
+        notes=collected.notes(),
+    )
 
 
 def section_extensions(section: Element) -> Iterator[Element]:

@@ -18,11 +18,13 @@ that did not apply with the reason, the read time, domain and site.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import detect_encoding
+from checker.core.numbers import exported_int
 from checker.core.values import JSON, Source
 from checker.loaders.gpreport import extension_facts, section_extensions
 from checker.loaders.gpxml import SCOPES, Collected, Scope
@@ -117,9 +119,11 @@ def _results_source(
         "site": text(results, "Site"),
         "applied_gpos": [name for name, denial in denials if denial is None],
         "denied_gpos": [{"name": name, "reason": denial} for name, denial in denials if denial],
-        "unresolved": sorted(set(collected.unresolved)),
     }
-    return Source(path, FORMAT, tuple(collected.facts), name=name, meta=tuple(sorted(meta.items())))
+    meta_items = tuple(sorted(meta.items()))
+    return Source(
+        path, FORMAT, tuple(collected.facts), name=name, meta=meta_items, notes=collected.notes()
+    )
 
 
 def _gpo_and_precedence(element: Element) -> tuple[Element | None, Element | None]:
@@ -145,7 +149,8 @@ def _attributed(
     """A setting's GPO name and extra fields: the GPO, and the precedence when it has one."""
     extra: tuple[tuple[str, JSON], ...] = (("gpo", gpo),)
     if precedence is not None and precedence.strip().isdecimal():
-        extra += (("precedence", int(precedence)),)
+        with contextlib.suppress(ValueError):  # beyond a REG_QWORD: no precedence to show
+            extra += (("precedence", exported_int(precedence)),)
     return gpo, extra
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import decode, detect_encoding, read_bytes
+from checker.core.numbers import exported_int
 from checker.core.principals import principal_list
 from checker.core.values import JSON, Fact, Origin, Source
 from checker.kinds import Kind, registry_path
@@ -121,13 +122,21 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _scalar(text: str) -> JSON:
-    return int(text) if _INTEGER.match(text) else _unquote(text)
+def _scalar(text: str, origin: Origin) -> JSON:
+    return _number(text, origin) if _INTEGER.match(text) else _unquote(text)
+
+
+def _number(text: str, origin: Origin) -> int:
+    """An integer of the template, at most a REG_QWORD (an input error at its line)."""
+    try:
+        return exported_int(text)
+    except ValueError as exc:
+        raise input_error(origin.path, f"number {exc}", line=origin.line) from exc
 
 
 def _numeric(section: str, line: str, origin: Origin) -> list[Fact]:
     name, value = _pair(line, origin)
-    return [Fact(Kind.SECURITY, f"{section}/{name}", _scalar(value), origin)]
+    return [Fact(Kind.SECURITY, f"{section}/{name}", _scalar(value, origin), origin)]
 
 
 def _verbatim(section: str, line: str, origin: Origin) -> list[Fact]:
@@ -165,7 +174,7 @@ def _registry(section: str, line: str, origin: Origin) -> list[Fact]:
         raise input_error(
             origin.path, f"expected 'type,data' after '=', found {value!r}", line=origin.line
         )
-    type_name = _REGISTRY_TYPES.get(int(code))
+    type_name = _REGISTRY_TYPES.get(_number(code, origin))
     if type_name is None:
         raise input_error(
             origin.path, f"unknown registry value type {code.strip()}", line=origin.line
@@ -180,7 +189,7 @@ def _registry_data(type_name: str, data: str, origin: Origin) -> JSON:
             raise input_error(
                 origin.path, f"REG_DWORD data {data!r} is not an integer", line=origin.line
             )
-        return int(data)
+        return _number(data, origin)
     if type_name == "REG_MULTI_SZ":
         return [_unquote(item) for item in _csv(data, origin) if item] if data else []
     if type_name == "REG_BINARY":
@@ -202,7 +211,7 @@ def _triple(line: str, origin: Origin) -> tuple[str, int, str]:
         raise input_error(
             origin.path, f'expected \'"Name",mode,"sddl"\', found {line!r}', line=origin.line
         )
-    return fields[0], int(fields[1]), ",".join(fields[2:])
+    return fields[0], _number(fields[1], origin), ",".join(fields[2:])
 
 
 def _service(section: str, line: str, origin: Origin) -> list[Fact]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from checker.core.values import JSON, Fact, Origin
+from checker.core.numbers import exported_int
+from checker.core.values import JSON, Fact, Note, NoteKind, Origin
 from checker.kinds import Kind, registry_path
 from checker.loaders.xmlsafe import Element, local
 
@@ -28,10 +29,14 @@ Attribution = Callable[[Element], tuple[str | None, tuple[tuple[str, JSON], ...]
 
 @dataclass(slots=True)
 class Collected:
-    """Facts read from extensions, and the policies that could not be resolved."""
+    """Facts read from extensions, and notes of the policies that could not be mapped."""
 
     facts: list[Fact] = field(default_factory=list)
-    unresolved: list[str] = field(default_factory=list)
+    unmapped: list[Note] = field(default_factory=list)
+
+    def notes(self) -> tuple[Note, ...]:
+        """The unmapped notes, each policy once, in file order."""
+        return tuple(dict.fromkeys(self.unmapped))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,10 @@ class Scope:
         """Where ``element`` is and who set it: the origin and extra fields of its facts."""
         source, extra = self.attribution(element)
         return Origin(self.path, line=element.sourceline, source=source), extra
+
+    def unmapped(self, element: Element, what: str) -> Note:
+        """A note that ``element`` names ``what``, which could not be mapped."""
+        return Note(NoteKind.UNMAPPED, self.path, what, element.sourceline)
 
     def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
         origin, extra = self.origin(element)
@@ -88,7 +97,7 @@ def child_text(found: Fields, name: str) -> str | None:
 def number(raw: str) -> JSON:
     """An integer when the text is one (as secedit reads it), else the text."""
     try:
-        return int(raw.strip())
+        return exported_int(raw)
     except ValueError:
         return raw
 

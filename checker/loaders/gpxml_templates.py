@@ -1,7 +1,7 @@
 """Administrative Templates in Group Policy settings XML: policies replayed through the ADMX
 index (:mod:`checker.loaders.admx`) to the registry values they write, and extra registry
 settings.  A policy missing from the index becomes a ``Kind.SETTING`` fact named
-``Category/Display name`` and is listed as unresolved."""
+``Category/Display name`` and is noted as unmapped."""
 
 from __future__ import annotations
 
@@ -37,11 +37,11 @@ def _policy(element: Element, scope: Scope, into: Collected) -> None:
     state = shown.get("State", "")
     resolved = _resolve(name, category, state, tuple(options), scope.admx_class, scope.hive)
     if resolved is None:
-        into.unresolved.append(f"{category}/{name}")
+        into.unmapped.append(scope.unmapped(element, f"{category}/{name}"))
         into.facts.append(scope.fact(element, Kind.SETTING, f"{category}/{name}", state))
         return
     writes, unresolved = resolved
-    into.unresolved += unresolved
+    into.unmapped += [scope.unmapped(element, option) for option in unresolved]
     origin, extra = scope.origin(element)
     into.facts += [
         Fact(Kind.REGISTRY, path, value, origin, type=rtype, deleted=deleted, extra=extra)
@@ -120,4 +120,4 @@ def _registry_setting(element: Element, scope: Scope, into: Collected) -> None:
             scope.registry(element, key, name, "REG_MULTI_SZ", [v.text or "" for v in multi])
         )
         return
-    into.unresolved.append(f"{key}\\{name}")
+    into.unmapped.append(scope.unmapped(element, f"{key}\\{name}"))

@@ -23,7 +23,7 @@ from pathlib import Path
 from checker.core.errors import input_error
 from checker.core.files import detect_encoding
 from checker.core.files import head as head_of
-from checker.core.values import JSON, Skipped, Source, freeze
+from checker.core.values import JSON, Note, NoteKind, Source, freeze
 from checker.loaders.intune_kinds import GRAPH, MARKERS, Classified, classify, odata_type, platform
 from checker.loaders.intune_read import (
     SIDECAR,
@@ -101,7 +101,7 @@ def load(path: Path) -> list[Source]:
         raise input_error(str(path), NOT_A_POLICY)
     cursor = text.cursor()
     sources: list[Source] = []
-    skipped: list[Skipped] = []
+    skipped: list[Note] = []
     archived = ARCHIVE in path.parts
     for item, kind in found:
         if archived and kind is not None and kind.reader is not None:
@@ -112,7 +112,7 @@ def load(path: Path) -> list[Source]:
         else:
             skipped.append(source)
     if skipped:
-        sources.append(Source(str(path), FORMAT, (), path.stem, skipped=_counted(skipped)))
+        sources.append(Source(str(path), FORMAT, (), path.stem, notes=_counted(skipped)))
     return sources
 
 
@@ -139,14 +139,14 @@ def _marked(item: dict[str, JSON]) -> bool:
 
 def _object(
     path: Path, item: dict[str, JSON], kind: Classified | None, cursor: Cursor
-) -> Source | Skipped:
-    """A Windows policy's source, or the entry of an object passed over."""
+) -> Source | Note:
+    """A Windows policy's source, or the note of an object passed over."""
     name = str(item.get("displayName") or item.get("name") or "")
     if kind is None or kind.reader is None:
         line = cursor.find(name) if name else None
         what = kind.kind if kind is not None else "unrecognized object"
         reason = kind.reason if kind is not None else _unknown(item)
-        return Skipped(str(path), what, reason, name or None, line)
+        return Note(NoteKind.SKIPPED, str(path), what, line, name or None, reason)
     builder = Builder(path, name or path.stem, cursor)
     odata = odata_type(item)
     READERS[kind.reader](builder, odata, item)
@@ -162,7 +162,7 @@ def _object(
         tuple(builder.facts),
         name=builder.name,
         meta=freeze(meta),
-        skipped=tuple(builder.skipped),
+        notes=tuple(builder.notes),
     )
 
 
@@ -171,10 +171,10 @@ def _unknown(item: dict[str, JSON]) -> str:
     return f"no Intune object kind baseliner knows has these keys ({keys})"
 
 
-def _counted(skipped: list[Skipped]) -> tuple[Skipped, ...]:
+def _counted(skipped: list[Note]) -> tuple[Note, ...]:
     """Objects of one kind in one file without names are the rows of one object (an
-    assignment report): one entry."""
-    rows = [entry for entry in skipped if entry.name is None]
-    if len(rows) < 2 or len({entry.kind for entry in rows}) != 1:
+    assignment report): one note."""
+    rows = [note for note in skipped if note.name is None]
+    if len(rows) < 2 or len({note.what for note in rows}) != 1:
         return tuple(skipped)
-    return (*(entry for entry in skipped if entry.name is not None), rows[0])
+    return (*(note for note in skipped if note.name is not None), rows[0])

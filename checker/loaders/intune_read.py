@@ -23,7 +23,7 @@ from pathlib import Path
 
 from checker.core.errors import InputFormatError
 from checker.core.files import contained, decode, parse_json, read_bytes
-from checker.core.values import JSON, Fact, Origin, Skipped
+from checker.core.values import JSON, Fact, Note, NoteKind, Origin
 from checker.kinds import Kind
 from checker.loaders.jsonpos import Cursor, JsonText
 
@@ -78,14 +78,14 @@ def read_document(path: Path) -> tuple[JSON, JsonText]:
 
 @dataclass(slots=True)
 class Builder:
-    """Collects the facts of one policy with their origins and repeat markers, and what the
-    policy holds that is passed over."""
+    """Collects the facts of one policy with their origins and repeat markers, and the notes
+    of what the policy holds that could not be mapped."""
 
     path: Path
     name: str
     cursor: Cursor
     facts: list[Fact] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
 
     def origin(self, find: str) -> Origin:
@@ -109,16 +109,10 @@ class Builder:
             Fact(Kind.INTUNE, key if count == 1 else f"{key}#{count}", value, origin, extra=extra)
         )
 
-    def skip(
-        self,
-        kind: str,
-        reason: str,
-        *,
-        name: str | None = None,
-        line: int | None = None,
-        count: int = 1,
-    ) -> None:
-        self.skipped.append(Skipped(str(self.path), kind, reason, name, line, count))
+    def unmapped(self, what: str, reason: str, *, line: int | None = None, count: int = 1) -> None:
+        """A note of something the policy sets that could not be mapped, and why."""
+        note = Note(NoteKind.UNMAPPED, str(self.path), what, line, reason=reason, count=count)
+        self.notes.append(note)
 
 
 Reader = Callable[[Builder, str, dict[str, JSON]], None]

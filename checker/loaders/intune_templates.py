@@ -22,7 +22,6 @@ from checker.kinds import Kind, registry_path
 from checker.loaders import admx
 from checker.loaders.intune_read import Builder
 
-KIND = "administrative template setting"
 BY_ID = "not evaluated: definition given by id only"
 PREFIX = "groupPolicyConfiguration/"
 _CLASSES = {"machine": ("Machine", "HKLM"), "user": ("User", "HKCU")}
@@ -39,7 +38,7 @@ def read_administrative_template(builder: Builder, odata: str, item: dict[str, J
         elif "definition@odata.bind" in value:
             by_id.append(builder.cursor.find("definition@odata.bind"))
     if by_id:
-        builder.skip(KIND, BY_ID, line=by_id[0], count=len(by_id))
+        builder.unmapped("Administrative Template setting", BY_ID, line=by_id[0], count=len(by_id))
 
 
 def _definition_value(
@@ -63,7 +62,7 @@ def _definition_value(
             if ingested
             else "no ADMX policy of this name under this category in the ADMX index"
         )
-        builder.skip("administrative template policy", reason, name=shown, line=origin.line)
+        builder.unmapped(shown, reason, line=origin.line)
         return
     presentations = [p for p in _list(value.get("presentationValues")) if isinstance(p, dict)]
     options = [_option(record, p) for p in presentations]
@@ -81,11 +80,8 @@ def _definition_value(
         for write in resolution.writes
     ]
     for label in resolution.unresolved:
-        builder.skip(
-            "administrative template option",
-            "its value does not fit the ADMX policy's option",
-            name=f"{shown}: {label}",
-            line=origin.line,
+        builder.unmapped(
+            f"{shown}: {label}", "its value does not fit the ADMX policy's option", line=origin.line
         )
 
 

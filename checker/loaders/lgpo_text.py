@@ -32,6 +32,7 @@ from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import decode, detect_encoding, read_bytes
+from checker.core.numbers import exported_int
 from checker.core.values import JSON, Fact, Origin, Source
 from checker.kinds import Kind, registry_path
 
@@ -166,9 +167,14 @@ _MARKERS: dict[str, Callable[[Block, Origin], Fact]] = {
 def _integer(rtype: str, data: str, path: str, line: int) -> JSON:
     text = data.strip()
     bits = _BITS[rtype[4:]]
-    number = int(text, 16 if text[:2] in ("0x", "0X") else 10) if _NUMBER.match(text) else -1
+    try:
+        base = 16 if text[:2] in ("0x", "0X") else 10
+        number = exported_int(text, base) if _NUMBER.match(text) else -1
+    except ValueError:
+        number = -1
     if not 0 <= number < 1 << bits:
-        raise input_error(path, f"{rtype} data {data!r} is not a {bits}-bit number", line=line)
+        shown = data if len(data) <= 40 else data[:40] + "..."
+        raise input_error(path, f"{rtype} data {shown!r} is not a {bits}-bit number", line=line)
     return number
 
 

@@ -69,53 +69,84 @@ class Check:
     left out of the check's hash and equality, which ``judge`` stands for)."""
 
     def __reduce__(self) -> tuple[Callable[..., Check], tuple[Any, ...]]:
-        # Judges are closures, which do not pickle: a check pickles as what compiles it, so
-        # the benchmark cache can keep whole compiled benchmarks.
-        return (
-            _recompiled,
-            (
-                self.info,
-                self.kind,
-                self.key,
-                self.query.expression if self.query is not None else None,
-                self.expect,
-                self.assertion.expression if self.assertion is not None else None,
-                self.applies_to,
-                self.absent_ok,
-            ),
-        )
+        # Judges are closures, which do not pickle: a check pickles as its data.
+        return check_from_data, (self.to_data(),)
+
+    def to_data(self) -> dict[str, Any]:
+        """The check as JSON data that compiles it again (:func:`check_from_data`): the
+        benchmark cache keeps compiled benchmarks as data, never as code."""
+        return {
+            "info": _info_data(self.info),
+            "kind": self.kind.value if self.kind is not None else None,
+            "key": self.key,
+            "query": self.query.expression if self.query is not None else None,
+            "expect": self.expect,
+            "assert": self.assertion.expression if self.assertion is not None else None,
+            "applies_to": {"os": sorted(self.applies_to.os), "role": sorted(self.applies_to.role)},
+            "absent_ok": self.absent_ok,
+        }
 
 
-def _recompiled(
-    info: CheckInfo,
-    kind: Kind | None,
-    key: str,
-    query: str | None,
-    expect: Any,
-    assertion: str | None,
-    applies_to: AppliesTo,
-    absent_ok: bool,
-) -> Check:
-    """A pickled :class:`Check` compiled again (its texts compiled before, so they do)."""
+def check_from_data(data: dict[str, Any]) -> Check:
+    """A check from :meth:`Check.to_data` compiled again (its texts compiled before, so they
+    do; anything else is a ``KeyError``, ``TypeError`` or ``ValueError``)."""
+    query, expect, assertion = data["query"], data["expect"], data["assert"]
     compiled_query = compile_expression(query) if query is not None else None
     compiled_assertion = None
     if expect is not None:
         judge, _, wants_absent = expect_ops.compile_expect(expect)
     else:
-        assert assertion is not None, "a check has an expect or an assert"
         compiled_assertion = compile_expression(assertion)
         judge, _, wants_absent = expect_ops.compile_assert(compiled_assertion, assertion)
+    scope = data["applies_to"]
     return Check(
-        info,
-        kind,
-        key,
+        _info_from_data(data["info"]),
+        _KINDS[data["kind"]] if data["kind"] is not None else None,
+        str(data["key"]),
         compiled_query,
         judge,
         wants_absent,
-        applies_to,
-        absent_ok,
+        AppliesTo(frozenset(scope["os"]), frozenset(scope["role"])),
+        bool(data["absent_ok"]),
         compiled_assertion,
         expect,
+    )
+
+
+def _info_data(info: CheckInfo) -> dict[str, Any]:
+    origin = info.origin
+    return {
+        "id": info.id,
+        "title": info.title,
+        "category": info.category.value,
+        "impact": info.impact,
+        "severity": info.severity.value,
+        "benchmark": info.benchmark,
+        "setting": info.setting,
+        "expected": info.expected,
+        "remediation": info.remediation,
+        "rationale": info.rationale,
+        "references": list(info.references),
+        "tags": list(info.tags),
+        "origin": [origin.path, origin.line, origin.offset, origin.source],
+    }
+
+
+def _info_from_data(data: dict[str, Any]) -> CheckInfo:
+    return CheckInfo(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        category=_CATEGORIES[data["category"]],
+        impact=int(data["impact"]),
+        severity=_SEVERITIES[data["severity"]],
+        benchmark=str(data["benchmark"]),
+        setting=str(data["setting"]),
+        expected=str(data["expected"]),
+        remediation=str(data["remediation"]),
+        rationale=str(data["rationale"]),
+        references=tuple(map(str, data["references"])),
+        tags=tuple(map(str, data["tags"])),
+        origin=Origin(*data["origin"]),
     )
 
 
@@ -123,6 +154,26 @@ def _recompiled(
 class Benchmark:
     info: BenchmarkInfo
     checks: tuple[Check, ...]
+
+    def to_data(self) -> dict[str, Any]:
+        """The benchmark as JSON data (see :meth:`Check.to_data`)."""
+        info = self.info
+        head = {"id": info.id, "title": info.title, "version": info.version, "path": info.path}
+        return {"info": head, "checks": [check.to_data() for check in self.checks]}
+
+
+def benchmark_from_data(data: dict[str, Any]) -> Benchmark:
+    """A benchmark from :meth:`Benchmark.to_data`, compiled again."""
+    checks = tuple(check_from_data(check) for check in data["checks"])
+    head = data["info"]
+    info = BenchmarkInfo(
+        str(head["id"]),
+        str(head["title"]),
+        str(head["version"]),
+        str(head["path"]),
+        tuple(check.info for check in checks),
+    )
+    return Benchmark(info, checks)
 
 
 def applies_to_of(raw: dict[str, Any] | None) -> AppliesTo:
@@ -198,7 +249,15 @@ def compile_check(
     )
 
 
+MAX_NESTING = 64
+"""Brackets a JMESPath expression may nest: its parser recurses, and about 450 levels end
+the process's stack."""
+
+
 def compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) -> Compiled:
+    deepest = _deepest(text)
+    if deepest is not None:
+        raise fail(f"JMESPath nested deeper than {MAX_NESTING} levels", deepest)
     try:
         return compile_expression(text)
     except jmespath.exceptions.ParseError as exc:
@@ -207,3 +266,21 @@ def compile_jmespath(text: str, fail: Callable[[str, int | None], PolicyError]) 
         raise fail(f"bad JMESPath {text!r}: {exc.msg}{token} (character {at + 1})", at) from exc
     except jmespath.exceptions.JMESPathError as exc:
         raise fail(f"bad JMESPath {text!r}: {exc}", None) from exc
+
+
+def _deepest(text: str) -> int | None:
+    """Where ``text`` opens its ``MAX_NESTING + 1``-th bracket (outside quoted strings and
+    literals), or None."""
+    depth, quote = 0, ""
+    for at, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[at - 1] != "\\" else quote
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return at
+        elif char in ")]}":
+            depth -= 1
+    return None

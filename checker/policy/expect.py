@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import operator
-import re
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
+
+import re2  # type: ignore[import-untyped]
 
 from checker.core.values import JSON
 from checker.policy.jmes import Compiled
@@ -88,13 +89,23 @@ def _contains(operand: JSON) -> Judge:
     return judge
 
 
+_RE2 = re2.Options()
+_RE2.log_errors = False  # an error is raised; libre2 would also print it to stderr
+_RE2.max_mem = 8 << 20  # a compiled pattern's memory, bounded
+
+
 def _matches(operand: JSON) -> Judge:
+    """A regular expression searched in linear time (RE2): a backtracking engine spends
+    exponential time on ``^(a+)+$`` against a 41-character value, and a pattern comes from
+    a policy repository, the value from an export.  RE2 has no look-around and no
+    back-references; a pattern that uses them is refused when the benchmark loads."""
     if not isinstance(operand, str):
         raise ExpectError("needs a regular expression string")
     try:
-        pattern = re.compile(operand)
-    except re.error as exc:
-        raise ExpectError(f"bad regular expression {operand!r}: {exc}") from exc
+        pattern = re2.compile(operand, options=_RE2)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise ExpectError(f"bad regular expression {operand!r}: {reason}") from exc
     return lambda value: isinstance(value, str) and pattern.search(value) is not None
 
 

@@ -21,19 +21,27 @@ from checker.core.results import BenchmarkInfo
 from checker.core.values import Origin
 from checker.kinds import SETTING_KEYS
 from checker.policy.cache import cached
-from checker.policy.compile import Benchmark, Check, applies_to_of, compile_check
+from checker.policy.compile import (
+    Benchmark,
+    Check,
+    applies_to_of,
+    benchmark_from_data,
+    compile_check,
+)
 from checker.policy.schemas import schema, validate
 from checker.policy.yamlsrc import (
     Located,
+    as_data,
     breadcrumb,
     classify,
     load_yaml,
+    located,
     position,
     without_positions,
     yaml_files_under,
 )
 
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 """Bump when what :func:`read_benchmark` caches changes shape."""
 
 
@@ -118,7 +126,8 @@ def load_benchmark(path: Path) -> Benchmark:
     """
     data = _read(path)
     salt = f"{CACHE_FORMAT}\0{_schema_text()}\0{path}\0{os.getcwd()}"
-    found = cached("compiled", salt, data, lambda: _compiled(path), _Compiled, _Compiled.fresh)
+    build = functools.partial(_compiled, path)
+    found = cached("compiled", salt, data, build, _Compiled.to_data, _Compiled.from_data)
     return found.benchmark
 
 
@@ -135,6 +144,16 @@ class _Compiled:
             return all(_digest(_read(Path(base))) == digest for base, digest in self.bases)
         except PolicyError:
             return False
+
+    def to_data(self) -> dict[str, Any]:
+        return {"benchmark": self.benchmark.to_data(), "bases": [list(b) for b in self.bases]}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> _Compiled | None:
+        """The cached compilation, or None when a benchmark it extends has changed."""
+        bases = tuple((str(base), str(digest)) for base, digest in data["bases"])
+        found = cls(benchmark_from_data(data["benchmark"]), bases)
+        return found if found.fresh() else None
 
 
 def _compiled(path: Path) -> _Compiled:
@@ -177,7 +196,15 @@ def read_benchmark(path: Path, chain: tuple[Path, ...] = ()) -> Located:
         result: Located = without_positions(document)
         return result
 
-    return cached("benchmark", f"{CACHE_FORMAT}\0{_schema_text()}", data, build, Located)
+    salt = f"{CACHE_FORMAT}\0{_schema_text()}"
+    found: Located = cached("benchmark", salt, data, build, as_data, _document)
+    return found
+
+
+def _document(data: Any) -> Located | None:
+    """A cached document (see :func:`as_data`), or None for data of another shape."""
+    document = located(data)
+    return document if isinstance(document, Located) else None
 
 
 @functools.cache

@@ -151,9 +151,49 @@ def load_yaml(path: Path, data: bytes | None = None) -> Any:
     return parse_yaml(text, str(path))
 
 
+MAX_DEPTH = 64
+"""Nesting a policy file may have (benchmarks nest fewer than ten levels)."""
+
+MAX_NODES = 2_000_000
+"""Values a policy file may expand to once its aliases are followed: a kilobyte of nested
+aliases expands to billions (an alias bomb), and validating or quoting that value exhausts
+the memory before any error names the file."""
+
+
+C_DEPTH = 10_000
+"""Nesting libyaml's composer is given: it recurses in C, and about 25,000 levels overflow
+the stack (the process dies).  A text that could nest deeper is composed in Python, whose
+recursion limit ends in an error instead."""
+
+
+class _DeepLoader(_Loader):
+    """:class:`_Loader` composing in Python from libyaml's events (about 50% slower)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.anchors: dict[str, yaml.Node] = {}
+
+
+_COMPOSING = ("get_single_node", "compose_document", "compose_node", "compose_scalar_node")
+for _name in (*_COMPOSING, "compose_sequence_node", "compose_mapping_node", "check_node"):
+    setattr(_DeepLoader, _name, getattr(yaml.composer.Composer, _name))
+
+
+def _depth_bound(text: str) -> int:
+    """At least the nesting ``text`` can have: each flow collection opens with a bracket, and
+    each nested block collection starts further right than its parent, within a line."""
+    widest = max(map(len, text.splitlines()), default=0)
+    return text.count("[") + text.count("{") + widest
+
+
 def parse_yaml(text: str, path: str) -> Any:
+    loader = (_Loader if _depth_bound(text) <= C_DEPTH else _DeepLoader)(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _bounded(node, path)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
@@ -162,6 +202,52 @@ def parse_yaml(text: str, path: str) -> Any:
         raise PolicyError(path, message, line, column) from exc
     except yaml.YAMLError as exc:
         raise PolicyError(path, str(exc)) from exc
+    except RecursionError as exc:
+        raise PolicyError(path, f"nested deeper than {MAX_DEPTH} levels") from exc
+    finally:
+        loader.dispose()
+
+
+def _bounded(root: yaml.Node, path: str) -> None:
+    """Refuse a document nested deeper than :data:`MAX_DEPTH`, expanding to more than
+    :data:`MAX_NODES` values, or holding itself; before anything is built from it.
+
+    Walked without recursion; each node's expanded size is counted once however many
+    aliases name it, so the walk is linear in the file."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        children = _children(node)
+        if done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
+            if sizes[id(node)] > MAX_NODES:
+                _refuse_node(node, path, f"expands to more than {MAX_NODES:,} values (aliases)")
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            _refuse_node(node, path, "an alias refers to a value that holds it")
+        if depth > MAX_DEPTH:
+            _refuse_node(node, path, f"nested deeper than {MAX_DEPTH} levels")
+        open_nodes.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _refuse_node(node: yaml.Node, path: str, message: str) -> None:
+    mark = node.start_mark
+    raise PolicyError(path, message, mark.line + 1, mark.column + 1)
 
 
 def position(
@@ -207,6 +293,37 @@ def without_positions(document: Any) -> Any:
         for value in document:
             without_positions(value)
     return document
+
+
+def as_data(document: Any) -> Any:
+    """A document kept without positions (:func:`without_positions`) as JSON data, each
+    mapping and list with the line it keeps: ``["m", line, {...}]``, ``["a", line, [...]]``
+    (see checker/policy/cache.py; :func:`located` is the inverse)."""
+    if isinstance(document, dict):
+        items = {key: as_data(value) for key, value in document.items()}
+        return ["m", getattr(document, "line", 0), items]
+    if isinstance(document, list):
+        return ["a", getattr(document, "line", 0), [as_data(value) for value in document]]
+    return document
+
+
+def located(data: Any) -> Any:
+    """:func:`as_data`'s data as the document it was; a ``ValueError`` for other data."""
+    if not isinstance(data, list):
+        return data
+    tag, line, items = data
+    if tag == "m" and isinstance(items, dict):
+        mapping = Located((str(key), located(value)) for key, value in items.items())
+        vars(mapping).pop("key_lines", None)
+        vars(mapping).pop("value_starts", None)
+        mapping.line = int(line)
+        return mapping
+    if tag == "a" and isinstance(items, list):
+        sequence = LocatedList(located(value) for value in items)
+        vars(sequence).pop("item_lines", None)
+        sequence.line = int(line)
+        return sequence
+    raise ValueError(f"not a cached document: {tag!r}")
 
 
 def breadcrumb(crumbs: list[str | int]) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from checker.core.results import Report, Score, TargetReport
 from checker.core.statuses import Status
 from checker.core.text import visible
-from checker.core.values import Conflict, Skipped
+from checker.core.values import Conflict, Note, NoteKind
 
 TOP = 10
 BAR = 20
@@ -40,7 +40,9 @@ def _target(target: TargetReport) -> list[str]:
     lines += [_score_line(category.value, s) for category, s in score.categories]
     lines.append(f"  results: {_counts(Counter(r.status for r in target.results))}")
     if low != high:
-        lines.append(f"  uncertain results could move the score between {low:.1f}% and {high:.1f}%")
+        lines.append(
+            f"  uncertain and error results could move the score between {low:.1f}% and {high:.1f}%"
+        )
     impacts = dict(score.score_impact)
     failing = sorted(
         (r for r in target.results if r.check.id in impacts),
@@ -54,27 +56,8 @@ def _target(target: TargetReport) -> list[str]:
                 f"    +{float(impacts[result.check.id]):.2f}  {result.check.id}  "
                 f"{result.check.title}  (actual {actual}, expected {result.check.expected})"
             )
-    lines += _skipped(target.skipped)
+    lines += _notes(target.notes)
     lines += [_conflict(conflict) for conflict in target.conflicts]
-    return lines
-
-
-SKIPPED_KINDS = 20
-"""Kinds of skipped objects listed per target; the JSON report lists every object."""
-
-
-def _skipped(skipped: Sequence[Skipped]) -> list[str]:
-    """What the target's exports hold that was passed over, counted by kind and reason."""
-    if not skipped:
-        return []
-    counts: Counter[tuple[str, str]] = Counter()
-    for entry in skipped:
-        counts[(entry.kind, entry.reason)] += entry.count
-    lines = [f"  skipped {sum(counts.values())} (each listed in the JSON report):"]
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    lines += [f"    {n} {kind}: {reason}" for (kind, reason), n in ordered[:SKIPPED_KINDS]]
-    if len(ordered) > SKIPPED_KINDS:
-        lines.append(f"    and {len(ordered) - SKIPPED_KINDS} more kinds")
     return lines
 
 
@@ -90,6 +73,38 @@ def _conflict(conflict: Conflict) -> str:
         f"{winner.value!r} at {winner.origin.named()} wins over "
         f"{loser.value!r} at {loser.origin.named()}"
     )
+
+
+_NOTE_WORDS = {
+    NoteKind.SKIPPED: ("export objects skipped (they set no Windows device setting)", 20),
+    NoteKind.UNMAPPED: ("policies not mapped to the settings checks read", 5),
+    NoteKind.REPAIRED: ("inputs repaired to be read", 5),
+}
+"""Per kind of note: its words, and how many of its kinds (skipped) or names are shown."""
+
+
+def _notes(notes: Sequence[Note]) -> list[str]:
+    """A line per kind of note: how many, and the first few of them, alike ones counted
+    together (16 × settings catalog policy (macOS)); the JSON report lists each."""
+    lines = []
+    for kind, (words, shown) in _NOTE_WORDS.items():
+        found: Counter[str] = Counter()
+        for note in notes:
+            if note.kind is kind:
+                found[_shown(note)] += note.count
+        if found:
+            groups = [what if n == 1 else f"{n} × {what}" for what, n in found.most_common()]
+            more = len(groups) - shown
+            tail = f"; and {more} more" if more > 0 else ""
+            lines.append(f"  {found.total()} {words}: {'; '.join(groups[:shown])}{tail}")
+    return lines
+
+
+def _shown(note: Note) -> str:
+    """A skipped object by its kind; anything else with why, when the note says."""
+    if note.kind is NoteKind.SKIPPED or not note.reason:
+        return note.what
+    return f"{note.what} ({note.reason})"
 
 
 def render(report: Report) -> str:

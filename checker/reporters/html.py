@@ -140,7 +140,7 @@ def _header(report: Report, targets: int, single: TargetReport | None) -> str:
     ]
     if low != high:
         out.append(
-            f'<p class="note">Uncertain results could move the score between {low:.1f}% '
+            f'<p class="note">Uncertain and error results could move the score between {low:.1f}% '
             f"and {high:.1f}%.</p>\n"
         )
     return "".join(out) + "</section>\n"

@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from checker.core.results import BenchmarkInfo, CheckInfo, Report, Result, TargetReport, TargetScore
 from checker.core.statuses import Status
-from checker.core.values import JSON, Origin
+from checker.core.values import JSON, NoteKind, Origin
 
 SCHEMA_VERSION = "1.0"
 
@@ -131,7 +131,7 @@ def _target_head(target: TargetReport) -> dict[str, JSON]:
         },
         "categories": {cat.value: s.to_json() for cat, s in score.categories},
         "conflicts": [conflict.to_json() for conflict in target.conflicts],
-        "skipped": [skipped.to_json() for skipped in target.skipped],
+        **{kind.value: [n.to_json() for n in target.notes if n.kind is kind] for kind in NoteKind},
     }
 
 

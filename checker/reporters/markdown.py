@@ -11,6 +11,7 @@ under GitHub's 1 MiB step-summary limit.
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,15 +86,30 @@ def render(report: Report, *, limit: int = MAX_BYTES) -> str:
     return _fit("\n".join(section for section in sections if section), limit)
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]<>|~]")
+"""What is markup inside a line (no text reaches the start of a line: breaks are escaped)."""
+_LINK = re.compile(r"(?i)\b(https?|ftp|file)://|\bwww\.")
+_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n"})
+
+
 def cell(text: str) -> str:
-    """Text safe inside a table cell: no pipe, newline or HTML."""
-    escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-    return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+    """Text as it is, inert in a table cell or a PR comment: an exported name or value could
+    otherwise open a heading, a live link, a mention or raw HTML.  Markdown characters are
+    escaped, line breaks shown as ``\\n`` and ``\\r``, links defanged (``https[:]//``,
+    ``www[.]``) and mentions broken (``@`` then a zero-width space)."""
+    defanged = _LINK.sub(_defang, text.translate(_BREAKS))
+    return _MARKUP.sub(r"\\\g<0>", defanged).replace("@", "@\u200b")
+
+
+def _defang(found: re.Match[str]) -> str:
+    scheme = found.group(1)
+    return f"{scheme}[:]//" if scheme else "www[.]"
 
 
 def code(text: str) -> str:
-    """A code span for table cells; backticks and pipes cannot be escaped inside one."""
-    return "`" + text.replace("`", "'").replace("|", "¦").replace("\n", " ") + "`"
+    """A code span, inert anywhere (no link, mention or emphasis); backticks and pipes
+    cannot be escaped inside one, and line breaks are shown as ``\\n`` and ``\\r``."""
+    return "`" + text.translate(_BREAKS).replace("`", "'").replace("|", "¦") + "`"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -113,12 +129,12 @@ def _single(report: Report) -> TargetReport | None:
 def _headline(report: Report) -> str:
     target = _single(report)
     score = target.score if target else report.fleet
-    scope = f"`{target.name}`" if target else f"fleet of {len(report.targets):,} devices"
+    scope = code(target.name) if target else f"fleet of {len(report.targets):,} devices"
     low, high = score.uncertain_range
     line = f"## baseliner: {score.overall.percent:.1f}% for {scope}\n\n"
     line += f"{_points(score.overall)} points"
     if low != high:
-        line += f"; {low:.1f}% to {high:.1f}% depending on the uncertain results"
+        line += f"; {low:.1f}% to {high:.1f}% depending on the uncertain and error results"
     return line + ".\n"
 
 

@@ -140,11 +140,13 @@ def _report(
     )
     done = 0
     numbers = array("q")  # the plan number of each collected target, in arrival order
+    repairs: list[InputError] = []
     with closing(batches), collecting_less():
         for batch in batches:
             collector.merge(batch.tally)
-            for checked, target_errors, hits in batch.outcomes:
+            for checked, target_errors, target_warnings, hits in batch.outcomes:
                 errors += target_errors
+                repairs += target_warnings
                 matched |= hits
                 if checked is not None:
                     collector.add(checked, done)
@@ -156,6 +158,7 @@ def _report(
     exemptions = Exemptions(list(options.exceptions), options.today, matched)
     targets = collector.targets(fleet)
     warnings = exemptions.warnings() + _shared_names(*collector.names(), numbers, planned.targets)
+    warnings += repairs
     plan_items: list[PlanItem] = []
     if options.plans:
         plan_items, plan_warnings = plan_states(

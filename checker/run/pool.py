@@ -27,7 +27,7 @@ from checker.core.errors import InputError
 from checker.core.results import TargetReport
 from checker.core.statuses import Status
 from checker.core.text import utf8
-from checker.core.values import Target
+from checker.core.values import NoteKind, Target
 from checker.engine import evaluate
 from checker.policy.compile import Benchmark
 from checker.policy.select import iter_checks
@@ -61,9 +61,10 @@ class Checked:
     findings: tuple[PackedResult, ...] = ()
 
 
-Outcome = tuple[Checked | None, list[InputError], set[int]]
+Outcome = tuple[Checked | None, list[InputError], list[InputError], set[int]]
 """A worker's answer for one target: the target (None when it could not be loaded), its input
-errors, and the exceptions it matched."""
+errors, the warnings of its inputs (repairs made to read them), and the exceptions it
+matched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ def report_target(
         group=target.group,
         tags=target.tags,
         conflicts=tuple(target.conflicts),
-        skipped=tuple(target.skipped),
+        notes=target.notes,
     )
 
 
@@ -189,11 +190,16 @@ def _check_batch(batch: tuple[int, Sequence[TargetPlan]]) -> Batch:
 def _check(target_plan: TargetPlan, number: int, tally: Tally) -> Outcome:
     target, errors = load_target(target_plan)
     if target is None:
-        return None, errors, set()
+        return None, errors, [], set()
     _STATE.exemptions.matched.clear()
     report = report_target(_STATE.benchmarks, target, _STATE.exemptions)
     tally.add(report.results, report.name)
-    return _hand_over(report, number), errors, set(_STATE.exemptions.matched)
+    repairs = [
+        InputError(note.path, f"repaired: {note.what}", line=note.line)
+        for note in target.notes
+        if note.kind is NoteKind.REPAIRED
+    ]
+    return _hand_over(report, number), errors, repairs, set(_STATE.exemptions.matched)
 
 
 def _hand_over(report: TargetReport, number: int) -> Checked:
@@ -263,7 +269,7 @@ def check_batches(
         # A worker died (killed, out of memory, a crash in a C library): the pool stops the
         # others.  The targets not handed over yet are reported as not checked.
         lost = [target for _, batch in batches[done:] for target in batch]
-        yield Batch(tuple((None, [not_checked(target)], set()) for target in lost), (0, ()))
+        yield Batch(tuple((None, [not_checked(target)], [], set()) for target in lost), (0, ()))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -40,7 +40,7 @@ def pack(report: TargetReport, index: dict[str, int]) -> Packed:
         report.group,
         report.tags,
         report.conflicts,
-        report.skipped,
+        report.notes,
     )
 
 
@@ -53,7 +53,7 @@ def pack_result(result: Result, index: dict[str, int]) -> PackedResult:
 
 
 def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
-    name, sources, results, score, group, tags, conflicts, skipped = packed
+    name, sources, results, score, group, tags, conflicts, notes = packed
     return TargetReport(
         name=name,
         sources=sources,
@@ -62,7 +62,7 @@ def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
         group=group,
         tags=tags,
         conflicts=conflicts,
-        skipped=skipped,
+        notes=notes,
     )
 
 

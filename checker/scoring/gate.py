@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from checker.core.results import Report
 from checker.core.statuses import FAILING, Category, Status
 
+FAIL_ON = ("fail", "uncertain", "error", "none")
+"""What ``--fail-on`` takes: ``fail`` (and not_configured), ``uncertain``, ``error`` (always,
+unless ``none``: fail closed), ``none``."""
+
 
 def gate(
     report: Report,
@@ -15,9 +19,15 @@ def gate(
     category_thresholds: dict[Category, float],
     fail_on: Sequence[str],
 ) -> list[str]:
-    """Reasons the run fails its gate (empty: it passes)."""
+    """Reasons the run fails its gate (empty: it passes).  ``fail_on`` names the statuses
+    that fail it (:data:`FAIL_ON`); ``error`` results fail it unless ``none`` is named."""
     reasons: list[str] = []
-    statuses = {"fail": tuple(sorted(FAILING)), "uncertain": (Status.UNCERTAIN,)}
+    statuses = {
+        "fail": tuple(sorted(FAILING)),
+        "uncertain": (Status.UNCERTAIN,),
+        "error": (Status.ERROR,),
+    }
+    fail_on = [] if "none" in fail_on else list(dict.fromkeys([*fail_on, "error"]))
     counts: dict[Status, int] = {}
     for fleet_check in report.fleet.checks:  # the fleet's tallies: no pass over the targets
         for status, number in fleet_check.statuses:

@@ -7,7 +7,8 @@ For check c with impact w and applicable targets T::
     overall        = the same over all checks;  points = sum(w * r) out of sum(w)
 
 ``uncertain``, ``not_applicable`` and ``error`` results leave both sums; ``uncertain_range``
-gives the overall percent if every uncertain result failed, and if every one passed.
+gives the overall percent if every uncertain (or error) result failed, and if every one
+passed.
 ``not_configured`` counts as failing.  Exemptions justified by a third-party control or an
 alternate mitigation are credited; risk acceptance and planned remediation are not credited
 (they count as failing here) but do not gate CI.
@@ -60,6 +61,10 @@ class _CheckTally:
         if result.status is Status.UNCERTAIN:
             self.uncertain += 1
             self.uncertain_passing += result.lean is Status.PASS
+        elif result.status is Status.ERROR:
+            # A check that could not judge might have passed or failed: outside the score,
+            # inside the range it could take (fail closed: the gate fails on it too).
+            self.uncertain += 1
         elif result.status in SCORED:
             self.applicable += 1
             self.complying += complies(result)
@@ -235,7 +240,7 @@ def target_score(results: Iterable[Result]) -> TargetScore:
     exposed_weights: list[tuple[str, int]] = []
     for result in results:
         weight = result.check.impact
-        if result.status is Status.UNCERTAIN:
+        if result.status is Status.UNCERTAIN or result.status is Status.ERROR:
             uncertain += weight
         elif result.status in SCORED:
             category = sums.setdefault(result.check.category, [0, 0])

@@ -53,16 +53,12 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
             errors.append(InputError(str(planned.path), f"cannot read: {exc.strerror or exc}"))
     if errors:
         return None, errors
-    skipped = [entry for source in sources for entry in source.skipped]
-    # A file that holds only skipped objects (a script, an iOS policy) is no source of the
-    # target: it is listed as skipped.
-    sources = [with_translations(s) for s in sources if s.facts or not s.skipped]
+    sources = [with_translations(source) for source in sources]
     name = target_plan.name
     if target_plan.named_by_content:
         device = next((s for s in sources if is_device(s.format) and s.name), None)
         name = device.name if device is not None and device.name else name
     target = build_target(name, sources, group=target_plan.group, tags=target_plan.tags)
-    target.skipped = skipped
     for source in sources:
         for key, value in source.meta:
             target.meta.setdefault(key, value)

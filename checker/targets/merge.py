@@ -19,17 +19,43 @@ def merge_facts(
     (see :func:`_place`)."""
     table: dict[Kind, dict[str, Fact]] = into if into is not None else {}
     for fact in facts:
-        _place(table.setdefault(fact.kind, {}), fact, fact.canonical)
+        bucket = table.get(fact.kind)
+        if bucket is None:
+            bucket = table[fact.kind] = Bucket()
+        _place(bucket, fact, fact.canonical)
     return table
+
+
+class Bucket(dict[str, Fact]):
+    """The facts of one kind by canonical key, and, once a ``**delvals.`` fact has been
+    placed, the keys of each registry key's values: deleting a key's values is then one
+    lookup, not a scan of every value placed before (20,000 deletions took 36 s)."""
+
+    values_of: dict[str, set[str]] | None = None
+
+    def index(self) -> dict[str, set[str]]:
+        if self.values_of is None:
+            self.values_of = {}
+            for canonical in self:
+                self.values_of.setdefault(canonical.rpartition("!")[0], set()).add(canonical)
+        return self.values_of
 
 
 def _place(bucket: dict[str, Fact], fact: Fact, canonical: str) -> None:
     """Record ``fact`` under ``canonical``.  A registry ``**delvals.`` fact (key ending
     ``!**delvals.``) first removes every value of its key set by earlier facts."""
+    values_of = bucket.values_of if isinstance(bucket, Bucket) else None
     if canonical.endswith("!**delvals.") and fact.kind is Kind.REGISTRY:
-        prefix = canonical[: -len("**delvals.")]
-        for key in [k for k in bucket if k.startswith(prefix)]:
-            del bucket[key]
+        values_of = bucket.index() if isinstance(bucket, Bucket) else None
+        key = canonical[: -len("!**delvals.")]
+        if values_of is None:
+            for old in [k for k in bucket if k.rpartition("!")[0] == key]:
+                del bucket[old]
+        else:
+            for old in values_of.pop(key, ()):
+                del bucket[old]
+    if values_of is not None and canonical not in bucket:
+        values_of.setdefault(canonical.rpartition("!")[0], set()).add(canonical)
     bucket[canonical] = fact
 
 
@@ -121,7 +147,7 @@ def build_target(
             if fact.via is None:
                 bucket = table.get(fact.kind)
                 if bucket is None:
-                    bucket = table[fact.kind] = {}
+                    bucket = table[fact.kind] = Bucket()
                 _place(bucket, fact, canonical)
                 continue
             found = intune.get((fact.kind, canonical))
@@ -151,7 +177,7 @@ def _meet(
         mdm, disagreement = settings.outcome(kind, canonical)
         if disagreement is not None:
             conflicts.append(((kind.value, canonical, 0), disagreement))
-        bucket = table.setdefault(kind, {})
+        bucket = table.setdefault(kind, Bucket())
         gp = bucket.get(canonical)
         if gp is None:
             bucket[canonical] = mdm

@@ -268,3 +268,25 @@ def test_a_manifest_without_targets_is_an_error(tmp_path: Path) -> None:
     done = baseliner("check", "--targets", manifest, "--policy", POLICY)
     assert (done.code, done.out) == (2, "")
     assert done.err == f"policy error: {manifest}:1:10: [] should be non-empty at targets\n"
+
+
+def test_unmapped_policies_are_reported_in_the_console_and_json() -> None:
+    report = FIXTURES / "gpreport" / "small-gpreport.xml"
+    console = baseliner("check", report, "--policy", POLICY, "--soft-fail")
+    assert (
+        "  1 policies not mapped to the settings checks read: "
+        "Custom/Somewhere/A policy no ADMX defines\n"
+    ) in console.out
+    done = baseliner("check", report, "--policy", POLICY, "--soft-fail", "-o", "json")
+    (target,) = _json(done.out)["targets"]
+    assert target["unmapped"] == [
+        {
+            "path": str(report),
+            "line": 112,
+            "what": "Custom/Somewhere/A policy no ADMX defines",
+            "name": None,
+            "reason": None,
+            "count": 1,
+        }
+    ]
+    assert (target["skipped"], target["repaired"]) == ([], [])

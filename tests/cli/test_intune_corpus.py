@@ -45,8 +45,8 @@ def test_every_json_file_is_read_or_listed_as_skipped_with_its_kind(corpus: Path
                 continue
             for source in sources:
                 accounted |= {source.path} | {fact.origin.path for fact in source.facts}
-                accounted |= {entry.path for entry in source.skipped}
-                assert all(entry.kind and entry.reason for entry in source.skipped)
+                accounted |= {note.path for note in source.notes}
+                assert all(note.what and note.reason for note in source.notes)
     assert errors == []
     files = {str(path) for path in (corpus / "intune").rglob("*.json")}
     assert sorted(files - accounted) == []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -16,22 +14,9 @@ from checker.loaders import gpo_backup, gpreport, registry_pol
 from checker.policy.expect import compile_expect
 from checker.targets.merge import build_target
 from tests.conftest import FIXTURES, ROOT
+from tools import make_fixtures
 
 POL = registry_pol.write([registry_pol.make_entry(r"Software\Policies\T", "V", 1)])
-
-
-def _tools() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_fixtures", ROOT / "tools" / "make_fixtures.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
-make_fixtures = _tools()
 
 
 def put(root: Path, relative: str, data: bytes = POL) -> Path:
@@ -148,7 +133,8 @@ def test_hostile_backup_xml_is_an_input_error(tmp_path: Path) -> None:
 
 def test_fixtures_are_up_to_date() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "make_fixtures.py"), "--check"],
+        [sys.executable, "-m", "tools.make_fixtures", "--check"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,

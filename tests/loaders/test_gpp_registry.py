@@ -3,10 +3,8 @@ the same items to the same facts; GPO backups read it in order; bad input; prope
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from xml.sax.saxutils import quoteattr
 
 import pytest
@@ -18,7 +16,8 @@ from checker.core.files import head
 from checker.core.values import Confidence, Fact
 from checker.loaders import FORMATS, gpo_backup, gpp_registry, gpreport
 from checker.loaders.registry_pol import make_entry, write
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tools import make_gpp_fixtures
 
 GPP = FIXTURES / "gpp"
 MACHINE = GPP / "Machine" / "Preferences" / "Registry" / "Registry.xml"
@@ -27,18 +26,6 @@ BASE = "SOFTWARE\\Policies\\Baseliner"
 TARGETING = "FilterGroup EXAMPLE\\Servers OR NOT (FilterOs)"
 SETTINGS = "http://www.microsoft.com/GroupPolicy/Settings"
 
-
-def _tools() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_gpp_fixtures", ROOT / "tools" / "make_gpp_fixtures.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_gpp_fixtures = _tools()
 
 Row = tuple[int | None, str, object, str | None, bool, tuple[tuple[str, object], ...]]
 

@@ -94,8 +94,10 @@ def test_small_report_facts_exactly() -> None:
     assert dict(source.meta) == {
         "domain": "example.test",
         "guid": "{11111111-2222-3333-4444-555555555555}",
-        "unresolved": ["Custom/Somewhere/A policy no ADMX defines"],
     }
+    assert [(n.kind.value, n.what, n.line) for n in source.notes] == [
+        ("unmapped", "Custom/Somewhere/A policy no ADMX defines", 112)
+    ]
 
 
 def test_audit_fact_keeps_its_guid() -> None:

@@ -43,8 +43,8 @@ def test_meta_lists_applied_and_denied_gpos() -> None:
         "domain": "example.test",
         "read_time": "2024-01-02T03:04:05Z",
         "site": "Lab",
-        "unresolved": [],
     }
+    assert computer.notes == ()
 
 
 @pytest.mark.parametrize(

@@ -268,11 +268,14 @@ def test_sniff(path: str, expected: bool) -> None:
     assert intune.sniff(target, target.read_bytes()[:4096]) is expected
 
 
-def _skipped(path: str) -> list[tuple[str, str, str | None, int | None, int]]:
+Noted = tuple[str, str, str | None, str | None, int | None, int]
+
+
+def _notes(path: str) -> list[Noted]:
     return [
-        (entry.kind, entry.reason, entry.name, entry.line, entry.count)
+        (note.kind.value, note.what, note.reason, note.name, note.line, note.count)
         for source in intune.load(INTUNE / path)
-        for entry in source.skipped
+        for note in source.notes
     ]
 
 
@@ -350,7 +353,8 @@ TEMPLATES = "Administrative Templates/Win - Templates.json"
 def test_objects_that_set_no_windows_setting_are_skipped_with_their_kind(
     path: str, expected: tuple[str, str, str | None, int | None]
 ) -> None:
-    assert _skipped(f"{B}{path}") == [(*expected, 1)]
+    what, reason, name, line = expected
+    assert _notes(f"{B}{path}") == [("skipped", what, reason, name, line, 1)]
     assert [source.facts for source in intune.load(INTUNE / B / path)] == [()]
 
 
@@ -359,25 +363,32 @@ def test_objects_that_set_no_windows_setting_are_skipped_with_their_kind(
     [
         (
             "graph_response.json",
-            [("device configuration profile (iOS)", OTHER, "Fixture - iOS restrictions", 36, 1)],
+            [
+                (
+                    "skipped",
+                    "device configuration profile (iOS)",
+                    OTHER,
+                    "Fixture - iOS restrictions",
+                    36,
+                    1,
+                )
+            ],
         ),
         (
             "import-body/Edge Version 85 - Computer.json",
-            [("administrative template setting", BY_ID, None, 3, 3)],
+            [("unmapped", "Administrative Template setting", BY_ID, None, 3, 3)],
         ),
         (
             f"{B}{TEMPLATES}",
             [
-                ("administrative template policy", NOT_INDEXED, "LAPS/Password Settings", 122, 1),
-                ("administrative template policy", INGESTED, f"{CHROME}/{EXTENSIONS}", 134, 1),
+                ("unmapped", "LAPS/Password Settings", NOT_INDEXED, None, 122, 1),
+                ("unmapped", f"{CHROME}/{EXTENSIONS}", INGESTED, None, 134, 1),
             ],
         ),
     ],
 )
-def test_what_a_policy_file_holds_besides_its_policies(
-    path: str, expected: list[tuple[str, str, str | None, int | None, int]]
-) -> None:
-    assert _skipped(path) == expected
+def test_what_a_policy_file_holds_besides_its_policies(path: str, expected: list[Noted]) -> None:
+    assert _notes(path) == expected
 
 
 def _registry(path: str) -> dict[str, tuple[object, bool, int | None]]:

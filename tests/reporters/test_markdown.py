@@ -19,15 +19,23 @@ def test_golden(case: str, golden: Golden) -> None:
     [
         ("a | b", "a \\| b"),
         ("HKLM\\Software", "HKLM\\\\Software"),
-        ("<script>", "&lt;script>"),
-        ("one\r\ntwo\nthree", "one<br>two<br>three"),
+        ("<script>", "\\<script\\>"),
+        ("one\r\ntwo\nthree", "one\\\\r\\\\ntwo\\\\nthree"),
+        ("lone\rcarriage return", "lone\\\\rcarriage return"),
+        ("`tick` *em* _u_ ~s~", "\\`tick\\` \\*em\\* \\_u\\_ \\~s\\~"),
+        ("see [x](https://evil.example/a)", "see \\[x\\](https\\[:\\]//evil.example/a)"),
+        ("www.evil.example", "www\\[.\\]evil.example"),
+        ("ping @team", "ping @\u200bteam"),
     ],
 )
 def test_cell_escaping(text: str, expected: str) -> None:
     assert markdown.cell(text) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [("HKLM\\X!Y", "`HKLM\\X!Y`"), ("a`b|c", "`a'b¦c`")])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("HKLM\\X!Y", "`HKLM\\X!Y`"), ("a`b|c", "`a'b¦c`"), ("x\r\n## y", "`x\\r\\n## y`")],
+)
 def test_code_spans(text: str, expected: str) -> None:
     assert markdown.code(text) == expected
 

@@ -1,12 +1,12 @@
 """Generate a DISA STIG benchmark from HardeningKitty finding lists (machine and user).
 
-A front end of :mod:`tools.gen_benchmark`: the rows are read and translated to Group Policy
-facts by :mod:`checker.hardeningkitty`; areas, categories, rationale, ids and the YAML come
-from the shared generator.  Rows whose method reads live system state (per-process exploit
+The rows are read and translated to Group Policy facts by
+:mod:`tools.benchgen.hardeningkitty`; areas, categories, rationale, ids and the YAML come from
+the shared rules.  Rows whose method reads live system state (per-process exploit
 protection, WMI, ...) cannot be checked from a Group Policy export: they are left out and
-listed, with the reason, on standard output and in a comment at the top of the benchmark.
+listed, with the reason, on standard output and in a comment at the top of the benchmark.  ::
 
-    python tools/gen_stig_benchmark.py \\
+    python -m tools.benchgen stig \\
         ../shared/corpus/benchmarks/hardeningkitty/lists/\\
 finding_list_dod_microsoft_windows_10_stig_v2r1_machine.csv \\
         ../shared/corpus/benchmarks/hardeningkitty/lists/\\
@@ -27,41 +27,28 @@ import argparse
 import csv
 import io
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from checker.core.files import read_text
+from checker.core.values import JSON, Fact, Origin
+from checker.kinds import Kind, canonical_key, registry_path
+from checker.loaders import gpo_backup
+from checker.targets.mapping import load_mapping
+from tools.benchgen import hardeningkitty
+from tools.benchgen.admx import AdmxIndex
+from tools.benchgen.backup import backup_facts
+from tools.benchgen.check import Check
+from tools.benchgen.cli import benchmark_options, meta_of, write
+from tools.benchgen.hardeningkitty import Rule, Unsupported
+from tools.benchgen.ids import assign_ids, slug, unique_titles
+from tools.benchgen.resolve import gpo_path_of, leaf_of
+from tools.benchgen.rules import RULES, area_of, expect_of
+from tools.benchgen.sources import FindingIndex, IntuneIndex, Sources
+from tools.benchgen.words import expected_words
 
-import hardeningkitty  # noqa: E402
-
-from checker.core.files import read_text  # noqa: E402
-from checker.core.values import JSON, Fact, Origin  # noqa: E402
-from checker.kinds import Kind, canonical_key, registry_path  # noqa: E402
-from checker.loaders import gpo_backup  # noqa: E402
-from checker.targets.mapping import load_mapping  # noqa: E402
-from tools import gen_benchmark  # noqa: E402
-from tools.gen_benchmark import (  # noqa: E402
-    SEVERITY_IMPACT,
-    AdmxIndex,
-    Check,
-    FindingIndex,
-    IntuneIndex,
-    Meta,
-    Report,
-    Sources,
-    _area_of,
-    admx_policy_path,
-    expected_words,
-    resolve,
-    slug,
-    unique_titles,
-    write,
-)
-from tools.hardeningkitty import Rule, Unsupported  # noqa: E402
+SOURCE = "DISA Security Technical Implementation Guide"
 
 NOTICE_TEXT = re.compile(r"\\policies\\system!legalnoticetext$")
 """The logon banner: GptTmpl writes it as REG_MULTI_SZ (one item per line), a hand-set
@@ -73,7 +60,7 @@ def registry_types(folders: Iterable[Path]) -> dict[str, str]:
     types: dict[str, str] = {}
     for folder in folders:
         for backup in gpo_backup.find_backups(folder):
-            for fact in gpo_backup.load_backup(backup).facts:
+            for fact in backup_facts(backup):
                 if fact.kind is Kind.REGISTRY and fact.type and not fact.deleted:
                     types.setdefault(fact.canonical, fact.type)
         for path in sorted(folder.rglob("SecurityBaseline_*.csv")):
@@ -105,7 +92,7 @@ def _expect(rule: Rule, fact: Fact) -> tuple[dict[str, JSON], str | None]:
     """The list's assertion; an exact number the shared rules know as a bound (a longer
     password, a larger log) becomes that bound, as in the Microsoft benchmarks."""
     if set(rule.expect) == {"equals"} and isinstance(_value(rule), int):
-        return gen_benchmark._expect(fact)
+        return expect_of(fact)
     return dict(rule.expect), None
 
 
@@ -116,19 +103,13 @@ def build_check(rule: Rule, sources: Sources, list_name: str, types: dict[str, s
         rule.kind, rule.key, _value(rule), Origin(list_name, finding.line),
         type=types.get(rule.canonical), deleted="absent" in rule.expect,
     )  # fmt: skip
-    resolved = resolve(fact, Report(""), sources) if rule.kind is not Kind.REGISTRY else None
-    gpo_path = resolved.gpo_path if resolved else admx_policy_path(fact, sources)
+    gpo_path = gpo_path_of(fact, sources)
     severity = finding.severity.casefold()
-    severity = severity if severity in SEVERITY_IMPACT else "medium"
+    severity = severity if severity in RULES.impact else "medium"
     expect, note = _expect(rule, fact)
-    leaf = (
-        rule.key.rpartition("!")[0].rpartition("\\")[2]
-        if rule.kind is Kind.REGISTRY
-        else rule.kind.value
-    )
     return Check(
-        fact, list_name, finding.name, gpo_path, expected_words(expect), _area_of(fact),
-        severity, SEVERITY_IMPACT[severity], expect, note, None, leaf, finding.name,
+        fact, list_name, finding.name, gpo_path, expected_words(expect), area_of(fact),
+        severity, RULES.impact[severity], expect, note, None, leaf_of(fact), finding.name,
         assertion=_assertion(rule), remediation_text=_remediation(rule, expect, gpo_path),
         references=tuple(hardeningkitty.stig_ids(finding) or [f"HardeningKitty:{finding.id}"]),
     )  # fmt: skip
@@ -163,7 +144,7 @@ def assign_stig_ids(checks: Sequence[Check], prefix: str) -> None:
         check.id = heads[id(check)]
     for head in {head for head, count in shared.items() if count > 1}:
         same = [check for check in checks if heads[id(check)] == head]
-        gen_benchmark.assign_ids(same, head, area=False)
+        assign_ids(same, head, area=False)
 
 
 def build(
@@ -204,26 +185,21 @@ def left_out_summary(left_out: Sequence[Unsupported]) -> list[str]:
     return lines
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.benchgen stig", description=(__doc__ or "").splitlines()[0]
+    )
     parser.add_argument("lists", nargs="+", type=Path, help="HardeningKitty finding list CSVs")
-    parser.add_argument("--id", required=True)
-    parser.add_argument("--check-prefix", required=True)
-    parser.add_argument("--title", required=True)
-    parser.add_argument("--version", required=True)
-    parser.add_argument("--source", default="DISA Security Technical Implementation Guide")
-    parser.add_argument("--description", default="")
-    parser.add_argument("--os", action="append", default=[])
-    parser.add_argument("--role", action="append", default=[])
-    parser.add_argument("--reference", required=True)
-    parser.add_argument("--admx", type=Path)
-    parser.add_argument("--types", type=Path, action="append", default=[])
-    parser.add_argument("-o", "--output", type=Path, required=True)
+    benchmark_options(parser, SOURCE)
+    parser.add_argument(
+        "--types", type=Path, action="append", default=[], help="folder of GPO backups and "
+        "OSConfig CSVs that tell registry value types (repeatable)",
+    )  # fmt: skip
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     # The first list names the user rights and services (the user lists hold registry rows).
     findings = FindingIndex(args.lists[0])
     sources = Sources(AdmxIndex(args.admx), findings, IntuneIndex(load_mapping()))
@@ -236,22 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     listed = ", ".join(path.name for path in args.lists)
     header = (
-        f"Generated by tools/gen_stig_benchmark.py from the HardeningKitty finding lists {listed}",
+        f"Generated by tools.benchgen stig from the HardeningKitty finding lists {listed}",
         f"(an independent transcription of the {args.title}).",
         f"{len(left_out)} rows are left out: their method reads live system state that no Group",
         "Policy export carries.",
         *left_out_summary(left_out),
     )
-    meta = Meta(
-        args.id, args.title, args.version, args.source, description, tuple(args.os),
-        args.reference, tuple(args.role), header,
-    )  # fmt: skip
-    write(meta, checks, sources, args.output)
+    write(meta_of(args, description, header), checks, sources, args.output)
     print(f"left out: {len(left_out)}")
     for line in left_out_summary(left_out):
         print(line)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,4 +1,5 @@
-"""tools.hardeningkitty: reading finding lists and translating rows to Group Policy facts."""
+"""tools.benchgen.hardeningkitty: reading finding lists and translating rows to Group Policy
+facts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from checker.core.errors import InputFormatError
 from checker.kinds import Kind
-from tools import hardeningkitty as hk
+from tools.benchgen import hardeningkitty as hk
 
 HEADER = ",".join(hk.COLUMNS)
 

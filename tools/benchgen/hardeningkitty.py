@@ -8,7 +8,7 @@ transcriptions of the Microsoft baselines and DISA STIGs made independently of o
 serve twice: as the source of the STIG benchmarks, and as a cross-check of the Microsoft ones.
 
 :func:`translate` turns a row into a :class:`Rule` -- the fact key in the project's
-conventions (``checker.model``) and an ``expect`` mapping -- or an :class:`Unsupported` with
+conventions (:mod:`checker.kinds`) and an ``expect`` mapping -- or an :class:`Unsupported` with
 the reason when the method reads live system state that no Group Policy export carries
 (per-process exploit protection, WMI, a value somewhere in a list).
 """
@@ -26,6 +26,7 @@ from checker.core.errors import input_error
 from checker.core.files import decode, read_bytes
 from checker.core.values import JSON
 from checker.kinds import Kind, canonical_key, registry_path
+from tools.benchgen import vocabulary
 
 COLUMNS: tuple[str, ...] = (
     "ID", "Category", "Name", "Method", "MethodArgument", "RegistryPath", "RegistryItem",
@@ -76,7 +77,7 @@ class Unsupported:
 
 
 def read_findings(path: Path) -> tuple[Finding, ...]:
-    """The rows of a finding list file (any encoding ``checker.loaders.text`` reads)."""
+    """The rows of a finding list file (any encoding :func:`checker.core.files.decode` reads)."""
     return parse_findings(read_bytes(path), str(path))
 
 
@@ -198,7 +199,10 @@ WELL_KNOWN_SIDS: dict[str, str] = {
 }
 """Domain-relative principals (Domain Admins, Guest) have no fixed SID and keep their name."""
 
-SERVICE_MODES: dict[str, int] = {"automatic": 2, "manual": 3, "disabled": 4}
+SERVICE_MODES: dict[str, int] = {
+    name.casefold(): mode for mode, name in vocabulary.SERVICE_MODES.items()
+}
+"""A service start mode as finding lists write it (any case) -> as GptTmpl writes it."""
 
 ASR_RULES_KEY = (
     "HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Windows Defender Exploit Guard"
