@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from checker.core.errors import InputFormatError
 from checker.core.values import Source
 from checker.kinds import Kind
 from checker.loaders import intune
-from tests.conftest import FIXTURES, first_set
+from tests.conftest import FIXTURES, ROOT, first_set
 
 INTUNE = FIXTURES / "intune"
 CATALOG = "device_vendor_msft_policy_config_"
@@ -451,6 +453,17 @@ def test_escaped_and_non_ascii_names_get_their_lines(tmp_path: Path) -> None:
     (source,) = intune.load(path)
     found = {f.key.rpartition(".")[2]: f.origin.line for f in source.facts}
     assert found == {"it's": 3, "café": 4, "日本": 5, "x": 6, "y": 7}
+
+
+def test_the_fixtures_are_what_their_generator_writes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.make_intune_fixtures", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")
