@@ -274,7 +274,7 @@ def test_file_that_disappears_after_planning(
     write_fleet(tmp_path, 3)
     doomed = tmp_path / "gpresult-00001.xml"
 
-    def plan_then_delete(paths: list[Path], manifest: Path | None = None) -> Plan:
+    def plan_then_delete(paths: list[Path], manifest: Path | None = None, *more: object) -> Plan:
         result = plan(paths, manifest)
         doomed.unlink()
         return result

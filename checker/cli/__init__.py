@@ -11,7 +11,9 @@ below by hand:
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -20,7 +22,14 @@ import click
 from checker import __version__
 from checker.cli import check_command, history, inspect, repo
 from checker.cli.common import say
-from checker.core.errors import EXIT_ERROR, EXIT_OK, BaselinerError
+from checker.core.errors import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    BaselinerError,
+    Interrupted,
+    Terminated,
+)
 from checker.policy import cache
 
 
@@ -39,9 +48,9 @@ def exit_codes() -> Iterator[list[int]]:
     except click.ClickException as exc:
         exc.show()
         code[0] = EXIT_ERROR
-    except click.exceptions.Abort:
-        say("aborted")
-        code[0] = EXIT_ERROR
+    except (click.exceptions.Abort, KeyboardInterrupt):  # a Ctrl-C before the handler is set
+        say("interrupted")
+        code[0] = EXIT_INTERRUPTED
     except OSError as exc:
         say(f"error: {exc}")
         code[0] = EXIT_ERROR
@@ -63,7 +72,7 @@ def _tolerant_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    with exit_codes() as code:
+    with exit_codes() as code, _terminating():
         cli.main(
             args=list(argv) if argv is not None else None,
             standalone_mode=False,
@@ -72,6 +81,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in cache.problems():
         say(f"warning: {problem}")
     return code[0]
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Terminated if signum == signal.SIGTERM else Interrupted
+
+
+@contextmanager
+def _terminating() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` and :class:`Terminated` while a command
+    runs, from the main thread only (a library caller's thread cannot set handlers); a
+    signal ignored when the process started (a shell's background job) stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    for number, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(number, _interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def entry() -> None:

@@ -8,23 +8,30 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from checker.cli.common import CATEGORIES, OutputSpec, parse_output, say, selection
+from checker.cli.common import (
+    CATEGORIES,
+    OutputSpec,
+    allow_outside_option,
+    parse_output,
+    say,
+    selection,
+)
 from checker.core.errors import GateFailed, InputErrors
 from checker.core.files import chunks, write_atomic
-from checker.core.results import Report
+from checker.core.results import Report, RunSummary
 from checker.core.statuses import Category
-from checker.history.store import record, runs
+from checker.history.store import HistoryError, record, runs, summary
 from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmarks
 from checker.policy.select import select, unmatched
 from checker.reporters import REPORTERS, preparations
-from checker.run.options import Progress, RunOptions
+from checker.run.options import TARGET_TIMEOUT, Progress, RunOptions
 from checker.run.orchestrate import run
 from checker.scoring.gate import FAIL_ON, gate
 from checker.scoring.plans import load_plans
@@ -51,6 +58,31 @@ def _outputs(values: Sequence[str]) -> list[OutputSpec]:
     if sum(spec.path is None for spec in specs) > 1:
         raise click.BadParameter("only one output can go to stdout", param_hint="-o/--output")
     return specs
+
+
+def _refuse_overwriting(specs: Sequence[OutputSpec], read: dict[str, Path | None]) -> None:
+    """An output must not replace a file the run reads (an input, the history, a manifest,
+    exceptions or plan) or another output: ``-o json=in.xml`` lost the export."""
+    seen: dict[str, str] = {}
+    for what, path in read.items():
+        if path is not None:  # the history may not exist yet: it will be written
+            seen[os.path.realpath(path)] = what
+    for spec in specs:
+        if spec.path is None or _kind_of(spec.path) == "special":
+            continue
+        where = os.path.realpath(spec.path)
+        if where in seen:
+            message = f"{spec.format}={spec.path} would overwrite {seen[where]}"
+            raise click.BadParameter(message, param_hint="-o/--output")
+        seen[where] = f"the {spec.format} output"
+
+
+def _kind_of(path: Path) -> str:
+    """ "special" for a device or pipe (``/dev/stdout``), which outputs may share."""
+    try:
+        return "file" if path.is_file() or not path.exists() else "special"
+    except OSError:
+        return "special"
 
 
 class _Percent(click.FloatRange):
@@ -183,6 +215,15 @@ def _selected(
     "draws the score over time from it.",
 )
 @click.option("--label", default=None, help="Label stored with the run in --history (a git sha).")
+@allow_outside_option
+@click.option(
+    "--target-timeout",
+    type=click.FloatRange(0),
+    default=TARGET_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up a target that takes longer to load and check (an input error; 0: no limit).",
+)
 def check(
     inputs: tuple[Path, ...],
     policies: tuple[str, ...],
@@ -202,11 +243,17 @@ def check(
     progress: bool | None,
     history_file: Path | None,
     label: str | None,
+    allow_outside: tuple[Path, ...],
+    target_timeout: float,
 ) -> None:
     """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
     if not inputs and manifest is None:
         raise click.UsageError("give INPUT paths or a --targets manifest")
     specs = _outputs(outputs)
+    read: dict[str, Path | None] = {f"the input {path}": path for path in inputs}
+    read |= {"the --history file": history_file, "the --targets manifest": manifest}
+    read |= {"the --exceptions file": exceptions_file, "the --plan file": plan_file}
+    _refuse_overwriting(specs, read)
     thresholds = _thresholds(category_thresholds)
     benchmarks = _selected(load_benchmarks(policies), checks, categories, skips)
     prepare, line = preparations([spec.format for spec in specs], history_file is not None)
@@ -216,24 +263,53 @@ def check(
         plans=tuple(load_plans(plan_file)) if plan_file else (),
         plans_path=str(plan_file or ""),
         manifest=manifest,
+        allow_outside=allow_outside,
         today=today.date() if today else date.today(),
         prepare=prepare,
         line=line,
+        target_timeout=target_timeout or None,
     )
     show = sys.stderr.isatty() if progress is None else progress
     with _progress_bar(show) as bar:
         report = run(benchmarks, list(inputs), options, bar)
+    when = datetime.now(UTC)
     if history_file is not None:
-        record(history_file, report, label=label)
-        report = replace(report, history=tuple(runs(history_file)))
+        report = replace(report, history=_with_earlier_runs(report, history_file, label, when))
     _emit(report, specs)
+    history_error = _record(history_file, report, label, when) if history_file else None
     for warning in report.warnings:
         say(f"warning: {warning}")
     if report.errors:
+        for message in history_error.lines() if history_error else ():
+            say(message)
         raise InputErrors(report.errors)
+    if history_error is not None:
+        raise history_error
     reasons = gate(report, fail_under, thresholds, fail_on)
     if reasons and not soft_fail:
         raise GateFailed("; ".join(reasons))
+
+
+def _with_earlier_runs(
+    report: Report, path: Path, label: str | None, when: datetime
+) -> tuple[RunSummary, ...]:
+    """The runs recorded before this one and this one, for the HTML report: the history is
+    written after the reports, so that a history that cannot be written loses no report."""
+    try:
+        earlier = tuple(runs(path)) if path.is_file() else ()
+    except HistoryError:
+        earlier = ()  # said when recording fails the same way
+    this = summary(report, label=label, at=when, run=earlier[-1].id + 1 if earlier else 1)
+    return (*earlier, this)
+
+
+def _record(path: Path, report: Report, label: str | None, when: datetime) -> HistoryError | None:
+    """Record the run, last; the error, for the caller to raise once the reports are out."""
+    try:
+        record(path, report, label=label, at=when)
+    except HistoryError as exc:
+        return exc
+    return None
 
 
 class _ProgressBar:

@@ -30,6 +30,16 @@ policy_option = click.option(
 )
 
 
+allow_outside_option = click.option(
+    "--allow-outside",
+    "allow_outside",
+    multiple=True,
+    metavar="PATH",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder out of the repository that manifests and test cases may name (repeatable).",
+)
+
+
 def selection(function: Any) -> Any:
     """The benchmarks and which of their checks run: ``--policy``, ``--check``, ``--skip``,
     ``--category``."""

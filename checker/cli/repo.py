@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from checker.cli.common import parse_output
+from checker.cli.common import allow_outside_option, parse_output
 from checker.core.errors import EXIT_ERROR, EXIT_GATE, Failed, PolicyError
 from checker.core.files import write_atomic
 from checker.core.text import visible
@@ -68,6 +68,7 @@ class CasesFailed(Failed):
     show_default=True,
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@allow_outside_option
 def lint_command(
     paths: tuple[Path, ...],
     policies: tuple[str, ...],
@@ -75,12 +76,15 @@ def lint_command(
     today: datetime | None,
     output_format: str,
     strict: bool,
+    allow_outside: tuple[Path, ...],
 ) -> None:
     """Lint a policy repository: benchmarks, exceptions, plans, targets and test cases.
 
     PATHS are files or folders; YAML files are recognised by their content.
     """
-    options = Options(policies, expiring_days, today.date() if today else date.today())
+    options = Options(
+        policies, expiring_days, today.date() if today else date.today(), allow_outside
+    )
     result = lint.lint(list(paths), options)
     text = RENDERERS[output_format](result)
     click.echo(visible(text) if output_format == "text" else text, nl=False)
@@ -102,7 +106,13 @@ def lint_command(
     help="Also write a JUnit XML report (repeatable; no path or '-' is stdout).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
-def test_command(paths: tuple[Path, ...], outputs: tuple[str, ...], verbose: bool) -> None:
+@allow_outside_option
+def test_command(
+    paths: tuple[Path, ...],
+    outputs: tuple[str, ...],
+    verbose: bool,
+    allow_outside: tuple[Path, ...],
+) -> None:
     """Run policy unit tests: every *.cases.yaml under PATHS [default: policies/tests]."""
     try:
         specs = [parse_output(value, ["junit"]) for value in outputs]
@@ -112,7 +122,7 @@ def test_command(paths: tuple[Path, ...], outputs: tuple[str, ...], verbose: boo
     if not files:
         raise PolicyError(", ".join(map(str, paths or (DEFAULT_CASES,))), "no *.cases.yaml found")
     loaded: dict[Path, Benchmark] = {}
-    results = casetest.run([casetest.load_cases(path, loaded) for path in files])
+    results = casetest.run([casetest.load_cases(path, loaded, allow_outside) for path in files])
     click.echo(visible(_report(results, verbose)), nl=False, err=any(s.path is None for s in specs))
     for spec in specs:
         xml = cases_report.junit(results)

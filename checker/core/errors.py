@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+"""128 + SIGINT and 128 + SIGTERM, as shells report a process those signals ended."""
 
 
 class BaselinerError(Exception):
@@ -154,3 +156,22 @@ class Failed(BaselinerError):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class Interrupted(BaselinerError):
+    """SIGINT (Ctrl-C): raised in the main thread, so the run stops as an error does (no
+    temporary files left, workers stopped) and says so in one line."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def lines(self) -> Iterator[str]:
+        yield "interrupted"
+
+
+class Terminated(Interrupted):
+    """SIGTERM, as :class:`Interrupted`."""
+
+    exit_code = EXIT_TERMINATED
+
+    def lines(self) -> Iterator[str]:
+        yield "terminated"

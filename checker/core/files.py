@@ -15,9 +15,9 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from checker.core.errors import input_error
 from checker.core.text import utf8
@@ -26,15 +26,33 @@ MAX_BYTES = 64 * 1024 * 1024
 """The largest export read; real ones are under 2 MB.  Larger files are refused, not read."""
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, refusing anything but a regular file (OSError): a FIFO
+    or device swapped in for an export would block the reader forever.  Opened without
+    blocking, then checked on the open file, so a file swapped in after a check cannot
+    get through."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of ``path``, refusing files above ``limit`` without reading them."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise input_error(
-                str(path), f"file is {size:,} bytes, over the {limit:,}-byte limit for an export"
-            )
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise input_error(
+                    str(path),
+                    f"file is {size:,} bytes, over the {limit:,}-byte limit for an export",
+                )
             # Asking for ``limit + 1`` bytes at once would allocate (and release) 64 MB a
             # file, four times the cost of reading a 300 KB export; a file that grew since
             # ``stat`` is read on, up to the limit.
@@ -49,9 +67,10 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
 
 
 def head(path: Path, size: int = 4096) -> bytes:
-    """The first ``size`` bytes of a file, or ``b""`` when it cannot be read (for sniffing)."""
+    """The first ``size`` bytes of a file, or ``b""`` when it cannot be read or is not a
+    regular file (for sniffing)."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             return handle.read(size)
     except OSError:
         return b""
@@ -75,6 +94,30 @@ def contained(found: Path, folder: Path, what: str) -> Path:
     if not resolved.is_file():
         raise input_error(str(found), "not a file")
     return found
+
+
+def repository_of(file: Path) -> Path:
+    """The repository a policy-repository file belongs to: the nearest folder above it that
+    holds ``.git``; out of git, the working folder when the file is in it (commands run at
+    the top of a policy repository), else the file's own folder."""
+    folder = file.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    here = Path.cwd().resolve()
+    return here if folder.is_relative_to(here) else folder
+
+
+def outside(found: Path, file: Path, allowed: Sequence[Path] = ()) -> bool:
+    """Whether ``found``, a path that ``file`` names, leads out of ``file``'s repository and
+    out of every ``allowed`` folder (an absolute path, ``..``, a link): a test case or a
+    manifest from a pull request must not read the runner's home folder."""
+    try:
+        where = found.resolve()
+    except (OSError, ValueError):  # a NUL byte, a link loop: nothing to read there either
+        return False
+    roots = [repository_of(file), *(folder.resolve() for folder in allowed)]
+    return not any(where.is_relative_to(root) for root in roots)
 
 
 def detect_encoding(data: bytes) -> tuple[str, int]:
@@ -254,6 +297,11 @@ def write_atomic(path: Path, data: Rendered, mode: int | None = None) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, _mode(path) if mode is None else mode)
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        if exc.filename is None:  # a full disk says "[Errno 28]" and names no file
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -146,6 +146,10 @@ def _explain(exc: sqlite3.Error) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return f"not a readable history file ({text})"
+    if "disk is full" in text or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+        return f"the disk is full: nothing of this run was recorded ({text})"
+    if "locked" in text:
+        return f"locked by another writer for over {BUSY_TIMEOUT_MS // 1000} s ({text})"
     return text
 
 
@@ -266,6 +270,24 @@ def _insert(db: sqlite3.Connection, report: Report, label: str | None, at: datet
     return run
 
 
+def summary(report: Report, *, label: str | None, at: datetime, run: int) -> RunSummary:
+    """The run ``record`` would store for ``report``, as :func:`runs` reads it back (``run``
+    is the id it would get): so reports drawing the history can be written before the
+    history is."""
+    fleet = report.fleet
+    return RunSummary(
+        id=run,
+        at=datetime.fromisoformat(timestamp(at)),
+        label=None if label is None else storable(label),
+        tool_version=report.tool_version,
+        targets=len(report.targets),
+        overall=fleet.overall.percent,
+        categories=tuple((category, score.percent) for category, score in fleet.categories),
+        uncertain_range=fleet.uncertain_range,
+        exposed=sum(check.exposed for check in fleet.checks),
+    )
+
+
 def record(
     path: Path, report: Report, *, label: str | None = None, at: datetime | None = None
 ) -> int:
@@ -283,7 +305,10 @@ def record(
             run = _insert(db, report, label, when)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            # SQLite has rolled back already after some errors (a full disk): rolling back
+            # again would raise "no transaction is active" and hide the error.
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
     return run
 

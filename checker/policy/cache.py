@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from checker import __version__
-from checker.core.files import write_atomic
+from checker.core.files import open_regular, write_atomic
 
 T = TypeVar("T")
 
@@ -99,7 +99,8 @@ def cached(
 def _read(entry: Path, key: bytes, decode: Callable[[Any], T | None]) -> T | None:
     """The entry's value, or None: missing, partial, unsigned, forged, foreign or stale."""
     try:
-        signature, _, body = entry.read_bytes().partition(b"\n")
+        with open_regular(entry) as handle:
+            signature, _, body = handle.read().partition(b"\n")
         if not hmac.compare_digest(signature, _sign(key, body)):
             return None
         found = decode(json.loads(body))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.core.errors import PolicyError
+from checker.core.files import open_regular
 from checker.core.results import BenchmarkInfo
 from checker.core.values import Origin
 from checker.kinds import SETTING_KEYS
@@ -30,6 +31,7 @@ from checker.policy.compile import (
 )
 from checker.policy.schemas import schema, validate
 from checker.policy.yamlsrc import (
+    MAX_POLICY_BYTES,
     Located,
     as_data,
     breadcrumb,
@@ -174,7 +176,8 @@ def _digest(data: bytes) -> str:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        with open_regular(path) as handle:
+            return handle.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from checker.core.errors import InputFormatError, PolicyError
-from checker.core.files import decode
+from checker.core.files import decode, open_regular
 
 
 class _NoPositions(dict[Any, Any]):
@@ -137,7 +137,8 @@ def load_yaml(path: Path, data: bytes | None = None) -> Any:
     errors become :class:`PolicyError`."""
     if data is None:
         try:
-            data = path.read_bytes()
+            with open_regular(path) as handle:
+                data = handle.read(MAX_POLICY_BYTES + 1)
         except OSError as exc:
             raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
     if len(data) > MAX_POLICY_BYTES:

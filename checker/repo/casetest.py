@@ -16,11 +16,12 @@ does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker.core.errors import InputError, PolicyError
+from checker.core.files import outside
 from checker.core.statuses import Status
 from checker.core.values import JSON, Fact, Origin, Source, Target
 from checker.engine import evaluate
@@ -131,7 +132,9 @@ def find_cases(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def load_cases(path: Path, loaded: dict[Path, Benchmark] | None = None) -> CasesFile:
+def load_cases(
+    path: Path, loaded: dict[Path, Benchmark] | None = None, allowed: Sequence[Path] = ()
+) -> CasesFile:
     """Parse, validate and compile a cases file; ``loaded`` caches benchmarks across files."""
     document = load_yaml(path)
     if not isinstance(document, Located):
@@ -146,7 +149,7 @@ def load_cases(path: Path, loaded: dict[Path, Benchmark] | None = None) -> Cases
             message = f"duplicate case name {raw['name']!r} (first at line {names[raw['name']]})"
             raise PolicyError(str(path), message, line, column, f"cases[{index}].name")
         names[raw["name"]] = raw.line
-        cases.append(_case(raw, path, document, index))
+        cases.append(_case(raw, path, document, index, allowed))
     return CasesFile(str(path), benchmark, tuple(cases))
 
 
@@ -165,7 +168,7 @@ def _benchmark(document: Located, path: Path, loaded: dict[Path, Benchmark]) -> 
     return loaded[key]
 
 
-def _case(raw: Located, path: Path, document: Located, index: int) -> Case:
+def _case(raw: Located, path: Path, document: Located, index: int, allowed: Sequence[Path]) -> Case:
     expect = tuple(
         Expectation(check, Status(status), raw["expect"].value_starts[check][0])
         for check, status in raw["expect"].items()
@@ -174,9 +177,14 @@ def _case(raw: Located, path: Path, document: Located, index: int) -> Case:
     export: Path | None = None
     if "export" in raw:
         export = path.parent / raw["export"]
-        if not export.exists():
+        problem = None
+        if outside(export, path, allowed):
+            problem = "leads out of the repository (--allow-outside PATH permits a folder)"
+        elif not export.exists():
+            problem = "does not exist (paths are relative to the file)"
+        if problem is not None:
             line, column = position(document, ["cases", index, "export"])
-            message = f"export {raw['export']!r} does not exist (paths are relative to the file)"
+            message = f"export {raw['export']!r} {problem}"
             raise PolicyError(str(path), message, line, column, f"cases[{index}].export")
     state = None
     if "state" in raw:

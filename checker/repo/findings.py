@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 
 from checker.core.errors import PolicyError
 from checker.core.values import JSON
@@ -126,6 +127,8 @@ class Options:
     benchmarks, else the shipped ones)."""
     expiring_days: int = 30
     today: date = field(default_factory=date.today)
+    allow_outside: tuple[Path, ...] = ()
+    """Folders out of the repository that manifests and test cases may name."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,9 +72,10 @@ def lint(paths: Sequence[Path], options: Options) -> Result:
     for path, _ in documents.get("plans", []):
         findings += _guarded(plan_findings, path, known)
     for path, _ in documents.get("targets", []):
-        findings += _guarded(manifest_findings, path)
+        findings += _guarded(manifest_findings, path, options.allow_outside)
     compiled = {path.resolve(): benchmark for path, benchmark in benchmarks}
-    cases = loaded_cases([path for path, _ in documents.get("cases", [])], findings, compiled)
+    named = [path for path, _ in documents.get("cases", [])]
+    cases = loaded_cases(named, findings, compiled, options.allow_outside)
     for cases_file in cases:
         findings += case_findings(cases_file)
     findings += untested(benchmarks, cases)

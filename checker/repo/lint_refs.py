@@ -75,8 +75,8 @@ def plan_findings(path: Path, known: frozenset[str]) -> list[Finding]:
     ]
 
 
-def manifest_findings(path: Path) -> list[Finding]:
-    planned = plan([], manifest=path)
+def manifest_findings(path: Path, allowed: Sequence[Path] = ()) -> list[Finding]:
+    planned = plan([], manifest=path, allowed=allowed)
     return [
         Finding(error.path, error.line, error.column, "missing-source", error.message)
         for error in planned.errors
@@ -84,13 +84,16 @@ def manifest_findings(path: Path) -> list[Finding]:
 
 
 def loaded_cases(
-    paths: list[Path], findings: list[Finding], loaded: dict[Path, Benchmark]
+    paths: list[Path],
+    findings: list[Finding],
+    loaded: dict[Path, Benchmark],
+    allowed: Sequence[Path] = (),
 ) -> list[CasesFile]:
     """The cases files that load; ``loaded`` holds the benchmarks compiled already."""
     out = []
     for path in paths:
         try:
-            out.append(load_cases(path, loaded))
+            out.append(load_cases(path, loaded, allowed))
         except PolicyError as exc:
             findings.append(from_error(exc))
     return out

@@ -17,6 +17,10 @@ SPOOL_ABOVE = 100
 
 Progress = Callable[[int, int], None]
 
+TARGET_TIMEOUT = 60.0
+"""Seconds a target may take by default: a real export loads and checks in milliseconds, so
+a minute is only ever reached by input made to exhaust the tool."""
+
 
 class Prepared(StrEnum):
     """What the workers of a spooled fleet prepare, as they check, for the reporters after the
@@ -39,12 +43,17 @@ class RunOptions:
     plans: tuple[Located, ...] = ()
     plans_path: str = ""
     manifest: Path | None = None
+    allow_outside: tuple[Path, ...] = ()
+    """Folders out of the manifest's repository that it may name (``--allow-outside``)."""
     today: date = field(default_factory=date.today)
     prepare: frozenset[Prepared] = frozenset({Prepared.REPORTS})
     """What the reporters of the run will read of a spooled fleet; without LINES or DIGEST
     they still work, from the reports."""
     line: Callable[[TargetReport], str] | None = None
     """A target's JSON line, rendered by the workers when LINES is prepared."""
+    target_timeout: float | None = TARGET_TIMEOUT
+    """Seconds one target may take to load and check before it is given up as an input
+    error (None or 0: no limit); the other targets are still checked and reported."""
 
 
 def preparing(options: RunOptions, spooled: bool) -> frozenset[Prepared]:

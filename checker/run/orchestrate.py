@@ -109,7 +109,7 @@ def run(
     """Check every target found under ``paths`` (or named by the manifest) against
     ``benchmarks``; see the module docstring."""
     options = options or RunOptions()
-    planned = plan(paths, options.manifest)
+    planned = plan(paths, options.manifest, options.allow_outside)
     spooled = len(planned.targets) > SPOOL_ABOVE
     prepare = preparing(options, spooled)
     infos = [check.info for check in iter_checks(benchmarks)]

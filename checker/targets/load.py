@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,11 +17,12 @@ from checker.targets.merge import build_target
 from checker.targets.plans import Plan, TargetPlan
 
 
-def plan(paths: list[Path], manifest: Path | None = None) -> Plan:
-    """Targets for the input paths (see module docstring) and those a manifest names."""
+def plan(paths: list[Path], manifest: Path | None = None, allowed: Sequence[Path] = ()) -> Plan:
+    """Targets for the input paths (see module docstring) and those a manifest names (its
+    paths inside its repository or the ``allowed`` folders)."""
     result = Plan()
     if manifest is not None:
-        plan_manifest(manifest, result)
+        plan_manifest(manifest, result, allowed)
     for path in paths:
         if not path.exists():
             result.errors.append(InputError(str(path), "no such file or folder"))

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from checker.core.errors import InputError, PolicyError
+from checker.core.files import outside
 from checker.policy.schemas import validate
 from checker.policy.yamlsrc import load_yaml
 from checker.targets.discover import walk
 from checker.targets.plans import Plan, Planned, TargetPlan
 
 
-def plan_manifest(manifest: Path, result: Plan) -> None:
+def plan_manifest(manifest: Path, result: Plan, allowed: Sequence[Path] = ()) -> None:
     """Targets from a ``targets.yaml`` manifest (schema ``targets``); paths are relative to it.
 
     An entry with ``sources`` is one target whose exports apply in the order listed (a later
     source wins).  An entry with ``devices`` makes each device export under that path a
     target, with the entry's ``sources`` applied first (shared GPOs or Intune policies).
+    A path out of the manifest's repository (and of the ``allowed`` folders) is an error.
     """
     document = load_yaml(manifest)
     if not isinstance(document, dict):
@@ -28,8 +31,9 @@ def plan_manifest(manifest: Path, result: Plan) -> None:
         missing = False
         for source in raw.get("sources", []):
             path = base / source
-            if not path.exists():
-                message = f"source {source!r} of the manifest does not exist"
+            problem = _problem(path, manifest, allowed)
+            if problem is not None:
+                message = f"source {source!r} of the manifest {problem}"
                 result.errors.append(InputError(str(manifest), message, line=raw.line))
                 missing = True
                 continue
@@ -43,9 +47,23 @@ def plan_manifest(manifest: Path, result: Plan) -> None:
         if "devices" not in raw:
             result.targets.append(TargetPlan(raw["name"], tuple(shared), **common))
             continue
+        problem = _problem(base / raw["devices"], manifest, allowed)
+        if problem is not None:
+            message = f"devices {raw['devices']!r} of the manifest {problem}"
+            result.errors.append(InputError(str(manifest), message, line=raw.line))
+            continue
         devices = [p for p in walk(base / raw["devices"], result.errors)]
         for device in devices:
             sources = (*shared, device)
             result.targets.append(
                 TargetPlan(device.path.stem, sources, named_by_content=True, **common)
             )
+
+
+def _problem(path: Path, manifest: Path, allowed: Sequence[Path]) -> str | None:
+    """Why the manifest cannot name ``path``, or None."""
+    if outside(path, manifest, allowed):
+        return "leads out of its repository (--allow-outside PATH permits a folder)"
+    if not path.exists():
+        return "does not exist"
+    return None

@@ -252,7 +252,10 @@ def test_a_manifest_target_with_a_missing_source_is_an_error_not_an_empty_device
         f"targets:\n  - name: good\n    sources: [{GPO / 'compliant'}]\n"
         "  - name: typo\n    sources: ['exports/ws-*']\n"
     )
-    done = baseliner("check", "--targets", manifest, "--policy", POLICY, "-o", "json")
+    done = baseliner(
+        "check", "--targets", manifest, "--policy", POLICY, "-o", "json",
+        "--allow-outside", FIXTURES,
+    )  # fmt: skip
     assert done.code == 2
     assert [target["name"] for target in _json(done.out)["targets"]] == ["good"]
     assert (
@@ -290,3 +293,13 @@ def test_unmapped_policies_are_reported_in_the_console_and_json() -> None:
         }
     ]
     assert (target["skipped"], target["repaired"]) == ([], [])
+
+
+def test_a_manifest_naming_a_path_out_of_its_repository_is_refused(tmp_path: Path) -> None:
+    """A manifest from a pull request must not make the runner read its home folder."""
+    manifest = tmp_path / "targets.yaml"
+    manifest.write_text(f"targets:\n  - name: outside\n    sources: [{GPO / 'compliant'}]\n")
+    done = baseliner("check", "--targets", manifest, "--policy", POLICY, "-o", "json")
+    assert done.code == 2
+    assert _json(done.out)["targets"] == []
+    assert "of the manifest leads out of its repository (--allow-outside PATH" in done.err
