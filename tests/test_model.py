@@ -38,53 +38,96 @@ def test_canonical_audit_key_drops_audit_prefix() -> None:
     assert canonical_key(Kind.AUDIT, "Audit Credential Validation") == "credential validation"
 
 
-def _rtp(value: int, via: str | None, path: str) -> Fact:
-    return Fact(Kind.REGISTRY, "HKLM\\Software\\X!Rtp", value, Origin(path), via=via)
+def _rtp(value: int, via: str | None, path: str, policy: str | None = None) -> Fact:
+    origin = Origin(path, line=value + 10, source=policy)
+    return Fact(Kind.REGISTRY, "HKLM\\Software\\X!Rtp", value, origin, via=via)
 
 
 MDM_WINS = Fact(Kind.INTUNE, MDM_WINS_OVER_GP, f"{MDM_WINS_OVER_GP}_1", Origin("mdm.json"))
+GP_RULE = "Group Policy wins over MDM (MDMWinsOverGP not set)"
+INTUNE_RULE = "Intune policies disagree: Intune applies neither"
+PARENT = "c_system_bootstartdriverinitialization"
+CHILD = f"{PARENT}_selectdriverloadpolicy"
+
+
+def _intune(value: int, via: str = "c_rtp", policy: str = "A") -> Fact:
+    return _rtp(value, via, f"{policy.lower()}.json", policy)
 
 
 @pytest.mark.parametrize(
-    ("facts", "value", "confidence", "rule"),
+    ("sources", "value", "confidence", "conflicts"),
     [
+        # Group Policy and MDM, by Windows' rule, in either order
+        ([[_rtp(0, None, "gpo")], [_intune(1)]], 0, Confidence.EXACT, [(GP_RULE, 0, 1)]),
+        ([[_intune(1)], [_rtp(0, None, "gpo")]], 0, Confidence.EXACT, [(GP_RULE, 0, 1)]),
         (
-            [_rtp(0, None, "gpo"), _rtp(1, "intune.rtp", "mdm")],
-            0,
-            Confidence.EXACT,
-            "Group Policy wins over MDM (MDMWinsOverGP not set)",
-        ),
-        (
-            [_rtp(1, "intune.rtp", "mdm"), _rtp(0, None, "gpo")],
-            0,
-            Confidence.EXACT,
-            "Group Policy wins over MDM (MDMWinsOverGP not set)",
-        ),
-        (
-            [MDM_WINS, _rtp(0, None, "gpo"), _rtp(1, "intune.rtp", "mdm")],
+            [[MDM_WINS, _rtp(0, None, "gpo")], [_intune(1)]],
             1,
             Confidence.EXACT,
-            "MDMWinsOverGP",
+            [("MDMWinsOverGP", 1, 0)],
         ),
+        ([[_rtp(0, None, "gpo")], [_intune(0)]], 0, Confidence.EXACT, []),
+        # Intune policies: the same value agrees, different values conflict (later, earlier)
+        ([[_intune(1, policy="A")], [_intune(1, policy="B")]], 1, Confidence.EXACT, []),
         (
-            [_rtp(0, "intune.a", "a"), _rtp(1, "intune.b", "b")],
+            [[_intune(0, policy="A")], [_intune(1, policy="B")]],
             1,
             Confidence.PARTIAL,
-            "Intune policies disagree: Intune applies neither",
+            [(INTUNE_RULE, 1, 0)],
+        ),
+        # a third policy agreeing with either side does not settle it
+        (
+            [[_intune(1, policy="A")], [_intune(2, policy="B")], [_intune(2, policy="C")]],
+            2,
+            Confidence.PARTIAL,
+            [(INTUNE_RULE, 2, 1)],
+        ),
+        (
+            [[_intune(1, policy="A")], [_intune(2, policy="B")], [_intune(1, policy="C")]],
+            1,
+            Confidence.PARTIAL,
+            [(INTUNE_RULE, 2, 1)],
+        ),
+        # a setting and its child in one policy are one setting: the child decides
+        ([[_intune(1, PARENT), _intune(3, CHILD)]], 3, Confidence.EXACT, []),
+        # two different settings of one policy that disagree
+        (
+            [[_intune(1, "c_a"), _intune(3, "c_b")]],
+            3,
+            Confidence.PARTIAL,
+            [("settings of one Intune policy disagree: which one applies is unknown", 3, 1)],
+        ),
+        # Group Policy wins over Intune policies in conflict: both conflicts are reported
+        (
+            [[_rtp(0, None, "gpo")], [_intune(1, policy="A")], [_intune(2, policy="B")]],
+            0,
+            Confidence.EXACT,
+            [(INTUNE_RULE, 2, 1), (GP_RULE, 0, 2)],
         ),
     ],
 )
-def test_co_management(facts: list[Fact], value: int, confidence: Confidence, rule: str) -> None:
-    target = build_target("dev", [Source("s", "test", tuple(facts))])
+def test_merge(
+    sources: list[list[Fact]],
+    value: int,
+    confidence: Confidence,
+    conflicts: list[tuple[str, int, int]],
+) -> None:
+    target = build_target("dev", [Source(f"s{i}", "test", tuple(f)) for i, f in enumerate(sources)])
     fact = target.lookup(Kind.REGISTRY, "hklm\\software\\x!rtp")
     assert fact is not None and (fact.value, fact.confidence) == (value, confidence)
-    (conflict,) = target.conflicts
-    assert conflict.rule == rule
+    found = [(c.rule, c.winner.value, c.loser.value) for c in target.conflicts]
+    assert found == conflicts
 
 
-def test_agreeing_sources_are_no_conflict() -> None:
-    facts = (_rtp(0, None, "gpo"), _rtp(0, "intune.rtp", "mdm"), _rtp(0, "intune.b", "b"))
-    assert build_target("dev", [Source("s", "test", facts)]).conflicts == []
+def test_intune_disagreement_names_both_values_and_origins() -> None:
+    target = build_target(
+        "dev", [Source("a", "t", (_intune(6, policy="L2"),)), Source("b", "t", (_intune(2),))]
+    )
+    fact = target.lookup(Kind.REGISTRY, "hklm\\software\\x!rtp")
+    assert fact is not None and fact.reason == (
+        "Intune policies disagree: Intune applies neither: 6 at l2.json:16 ('L2') through c_rtp;"
+        " 2 at a.json:12 ('A') through c_rtp"
+    )
 
 
 @pytest.mark.parametrize(

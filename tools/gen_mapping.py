@@ -43,8 +43,6 @@ CURATED = ROOT / "tools" / "mapping_curated.yaml"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 SCHEMA_VERSION = 1
 AUDIT_VALUES = {"0": "No Auditing", "1": "Success", "2": "Failure", "3": "Success and Failure"}
-NEGATIVE = ("disable", "turnoff", "donot", "dont", "prevent", "deny", "block", "no")
-POSITIVE = ("allow", "enable", "turnon", "configure")
 
 Entry = dict[str, Any]
 
@@ -151,7 +149,9 @@ def _element(node: Element, policy_key: str) -> AdmxElement | None:
         )
     if kind == "boolean":
         true = reg_value(_first(node, "trueValue")) or RegValue("REG_DWORD", 1)
-        false = reg_value(_first(node, "falseValue")) or RegValue("REG_DWORD", 0)
+        # An unchecked check box without falseValue deletes its value (as checker/loaders/admx.py
+        # replays it and registry.pol of the Microsoft baseline shows: **del.).
+        false = reg_value(_first(node, "falseValue")) or RegValue("REG_NONE", None)
         lossy = _first(node, "trueList") is not None or _first(node, "falseList") is not None
         return AdmxElement(kind, ident, key, name, (("1", true), ("0", false)), lossy, true.type)
     if kind == "decimal":
@@ -239,6 +239,17 @@ class DdfNode:
     enum: tuple[str, ...]
     admx: tuple[str, str] | None
     gp: tuple[str, str, str | None] | None
+    labels: tuple[str, ...] = ()
+    """The ValueDescription of each enum value (same order)."""
+
+    def configured_enum(self) -> tuple[str, ...]:
+        """The enum without values whose description says "Not configured" (65535, 2...):
+        Intune sends them to leave the setting to the user, so they have no GP value."""
+        return tuple(
+            v
+            for v, label in zip(self.enum, self.labels or ("",) * len(self.enum), strict=True)
+            if not label.casefold().startswith("not configured")
+        )
 
 
 def _ddf_node(node: Element, parent: str) -> Iterator[DdfNode]:
@@ -261,13 +272,16 @@ def _leaf(path: str, props: Element) -> DdfNode:
     fmt_node = _first(props, "DFFormat")
     fmt = _local(fmt_node[0].tag) if fmt_node is not None and len(fmt_node) else ""
     enum: list[str] = []
+    labels: list[str] = []
     admx = gp = None
     for child in props.iter():
         tag = _local(child.tag)
         if tag == "Enum":
             value = _first(child, "Value")
+            label = _first(child, "ValueDescription")
             if value is not None and value.text is not None:
                 enum.append(value.text.strip())
+                labels.append(" ".join((label.text or "").split()) if label is not None else "")
         elif tag == "AdmxBacked":
             admx = (child.get("File", ""), child.get("Name", ""))
         elif tag == "GpMapping":
@@ -276,7 +290,7 @@ def _leaf(path: str, props: Element) -> DdfNode:
                 child.get("GpAreaPath", ""),
                 child.get("GpElement"),
             )
-    return DdfNode(path, fmt, tuple(enum), admx, gp)
+    return DdfNode(path, fmt, tuple(enum), admx, gp, tuple(labels))
 
 
 def load_ddf(folder: Path) -> list[DdfNode]:
@@ -349,10 +363,13 @@ def admx_entries(ident: str, hive: str, policy: AdmxPolicy) -> dict[str, Entry]:
     targets: list[dict[str, Any]] = []
     if policy.value_name:
         reg_type = (policy.enabled or policy.disabled or RegValue("REG_DWORD", 1)).type
-        values = {
-            f"{ident}_1": _gp_data(policy.enabled, 1),
-            f"{ident}_0": _gp_data(policy.disabled, 0),
-        }
+        # Disabled without disabledValue deletes the value.  When an element writes the
+        # policy's own value, that element (a child setting) decides the data when enabled:
+        # the parent gives no value for _1, so parent and child never disagree.
+        values: dict[str, Any] = {}
+        if not shadowed(policy):
+            values[f"{ident}_1"] = _gp_data(policy.enabled, 1)
+        values[f"{ident}_0"] = policy.disabled.data if policy.disabled else None
         targets.append(_reg_target(hive, policy.key, policy.value_name, reg_type, values=values))
     for key, name, on, off in policy.lists:
         values = {}
@@ -388,6 +405,11 @@ def admx_entries(ident: str, hive: str, policy: AdmxPolicy) -> dict[str, Entry]:
     return entries
 
 
+def shadowed(policy: AdmxPolicy) -> bool:
+    """Whether an element of ``policy`` writes the policy's own registry value."""
+    return any(_same_value(e, policy.key, policy.value_name or "") for e in policy.elements)
+
+
 def element_entry(ident: str, hive: str, element: AdmxElement) -> Entry | None:
     if not element.value_name:
         return None
@@ -408,72 +430,217 @@ def element_entry(ident: str, hive: str, element: AdmxElement) -> Entry | None:
     return {"confidence": "exact", "targets": [target]}
 
 
-def _polarity(name: str) -> tuple[bool | None, str]:
-    lowered = name.casefold()
-    for prefix in NEGATIVE:
-        if lowered.startswith(prefix):
-            return False, lowered[len(prefix) :]
-    for prefix in POSITIVE:
-        if lowered.startswith(prefix):
-            return True, lowered[len(prefix) :]
-    return None, lowered
-
-
 def native_admx_entry(
-    ident: str, node: DdfNode, policy: AdmxPolicy, element_id: str | None
+    ident: str,
+    node: DdfNode,
+    policy: AdmxPolicy,
+    element_id: str | None,
+    polarity: dict[str, int],
 ) -> Entry:
-    """A native Policy CSP setting whose GP equivalent is an ADMX policy (GpMapping)."""
+    """A native Policy CSP setting whose GP equivalent is an ADMX policy (GpMapping).
+
+    The values come from the ADMX, never from the CSP's numbers alone: an element's items
+    and check box values, or the policy's enabled/disabled data picked by what CSP value 1
+    means (:func:`_relation`).  Where neither gives a value, the entry gives none and says
+    why (``values: {}``: the setting yields no GP fact)."""
     hive = _hive(node.path, policy.cls)
     where = {"admx": f"{policy.file}:{policy.name}"}
     if element_id is not None or not policy.value_name:
-        element = _pick_element(policy, element_id)
-        if element is None or not element.value_name:
-            return {
-                "confidence": "partial",
-                "reason": "no registry value of the ADMX policy corresponds",
-                "targets": [],
-                **where,
-            }
-        values = {f"{ident}_{v}": _typed(v, element.reg_type) for v in node.enum}
-        covered = {suffix for suffix, _ in element.items}
-        rule: dict[str, Any] = {"values": values} if node.enum else {"transform": "identity"}
-        target = _reg_target(hive, element.key, element.value_name, element.reg_type, **rule)
-        exact = len(policy.elements) == 1 and (not element.items or set(node.enum) <= covered)
-        if exact:
-            return {"confidence": "exact", "targets": [target], **where}
-        return {
-            "confidence": "partial",
-            "reason": "maps to one element of a multi-value ADMX policy",
-            "targets": [target],
-            **where,
+        return {**_element_setting(ident, node, policy, element_id, hive), **where}
+    return {**_policy_value_setting(ident, node, policy, hive, polarity), **where}
+
+
+def _partial(reason: str, targets: list[dict[str, Any]]) -> Entry:
+    return {"confidence": "partial", "reason": reason, "targets": targets}
+
+
+def _item_values(
+    ident: str, enum: tuple[str, ...], element: AdmxElement
+) -> tuple[dict[str, Any], list[str]]:
+    """The element data of each CSP value, and the CSP values that have none.
+
+    An item's data is the drop-down value or the check box's true/false value (a deletion
+    when the ADMX has no falseValue).  A CSP value 0 that is no item stands for the policy
+    disabled, which deletes the element's value: the only other thing the ADMX writes there.
+    An element without items (a number or text box) takes the CSP value as its data."""
+    data_of = dict(element.items)
+    values: dict[str, Any] = {}
+    foreign: list[str] = []
+    for value in enum:
+        if value.casefold() in data_of:
+            values[f"{ident}_{value}"] = data_of[value.casefold()].data
+        elif not element.items:
+            values[f"{ident}_{value}"] = _typed(value, element.reg_type)
+        elif value == "0":
+            values[f"{ident}_{value}"] = None
+        else:
+            foreign.append(value)
+    return values, foreign
+
+
+def _element_setting(
+    ident: str, node: DdfNode, policy: AdmxPolicy, element_id: str | None, hive: str
+) -> Entry:
+    element = _pick_element(policy, element_id)
+    if element is None or not element.value_name:
+        named = f" (element {element_id})" if element_id else ""
+        return _partial(f"the ADMX policy {policy.name}{named} has no registry value to map to", [])
+    enum = node.configured_enum()
+    values, foreign = _item_values(ident, enum, element)
+    rule: dict[str, Any] = {"values": values} if enum else {"transform": "identity"}
+    target = _reg_target(hive, element.key, element.value_name, element.reg_type, **rule)
+    if foreign:
+        items = ", ".join(suffix for suffix, _ in element.items)
+        return _partial(
+            f"CSP values {', '.join(foreign)} are not values of the ADMX element {element.id}"
+            f" ({items})",
+            [target],
+        )
+    others = sorted(
+        {e.value_name for e in policy.elements if e is not element and e.value_name}
+        - {element.value_name}
+    )
+    if not others:
+        return {"confidence": "exact", "targets": [target]}
+    return _partial(
+        f"sets only the option {element.value_name} of the ADMX policy {policy.name}; its other"
+        f" options ({', '.join(others)}) are not set by this setting",
+        [target],
+    )
+
+
+def _policy_value_setting(
+    ident: str, node: DdfNode, policy: AdmxPolicy, hive: str, polarity: dict[str, int]
+) -> Entry:
+    """A CSP setting mapped to the policy's own registry value (see native_admx_entry)."""
+    name = policy.value_name or ""
+    enum = node.configured_enum()
+    owner = next((e for e in policy.elements if e.items and _same_value(e, policy.key, name)), None)
+    if owner is not None and enum:
+        # The policy's value is written by its drop-down: the CSP enum is the drop-down's.
+        values, foreign = _item_values(ident, enum, owner)
+        if not foreign:
+            target = _reg_target(hive, owner.key, owner.value_name, owner.reg_type, values=values)
+            return {"confidence": "exact", "targets": [target]}
+    on = policy.enabled or RegValue("REG_DWORD", 1)
+    states = {_truth(on.data): on.data}
+    off_truth = _truth(policy.disabled.data) if policy.disabled else None
+    if policy.disabled is None and states.keys() <= {0, 1}:
+        off_truth = 1 - _truth(on.data)  # type: ignore[operator]
+    states[off_truth] = policy.disabled.data if policy.disabled else None
+    leaf = node.path.rpartition("/")[2]
+    sign = polarity.get(ident, _relation(leaf, name))
+    reg_type = on.type
+    extra = [v for v in enum if v not in ("0", "1")]
+    binary = set(states) == {0, 1} and len(extra) < len(enum or "01")
+    if binary and sign is not None:
+        values = {
+            f"{ident}_{v}": states[int(v) if sign > 0 else 1 - int(v)]
+            for v in enum or ("0", "1")
+            if v in ("0", "1")
         }
-    reg_type = (policy.enabled or RegValue("REG_DWORD", 1)).type
-    key, name = policy.key, policy.value_name
-    csp_sign, csp_rest = _polarity(ident.rpartition("_")[2])
-    gp_sign, gp_rest = _polarity(name)
-    binary = set(node.enum) <= {"0", "1"} and reg_type == "REG_DWORD"
-    if binary and csp_rest == gp_rest and csp_sign is not None and gp_sign is not None:
-        flip = csp_sign != gp_sign
-        values = {f"{ident}_{v}": (1 - int(v)) if flip else int(v) for v in node.enum or ("0", "1")}
-        return {
-            "confidence": "exact",
-            "targets": [_reg_target(hive, key, name, reg_type, values=values)],
-            **where,
-        }
-    if node.enum:
-        values = {f"{ident}_{v}": _typed(v, reg_type) for v in node.enum}
-        rule = {"values": values}
+        target = _reg_target(hive, policy.key, name, reg_type, values=values)
+        if not extra:
+            return {"confidence": "exact", "targets": [target]}
+        labels = dict(zip(node.enum, node.labels, strict=True))
+        said = "; ".join(f"{v}: {labels.get(v, '')[:60]}" for v in extra)
+        return _partial(f"CSP value(s) without a Group Policy equivalent ({said})", [target])
+    written = {on.data} | ({policy.disabled.data} if policy.disabled else set())
+    if enum and {_typed(v, reg_type) for v in enum} == written and not written <= {0, 1}:
+        # The CSP's values are the very data the policy writes (and not a 0/1 whose sense
+        # could be either way): DisableWebBrowserSettingSync 2 / 0.
+        values = {f"{ident}_{v}": _typed(v, reg_type) for v in enum}
+        target = _reg_target(hive, policy.key, name, reg_type, values=values)
+        return {"confidence": "exact", "targets": [target]}
+    if binary:
+        reason = (
+            f"neither the names ({leaf} / {name}) nor a curated entry say whether CSP value 1"
+            f" means {name} = {states[1]} or {states[0]}"
+        )
     else:
-        rule = {"transform": "identity"}
-    return {
-        "confidence": "partial",
-        "reason": (
-            "the CSP and the ADMX policy name the value differently;"
-            " data is assumed to pass through unchanged"
-        ),
-        "targets": [_reg_target(hive, key, name, reg_type, **rule)],
-        **where,
-    }
+        shown = ", ".join(str(d) for d in sorted(written, key=str))
+        reason = (
+            f"the CSP values ({', '.join(enum) or 'any integer'}) are not the data the ADMX"
+            f" policy writes ({shown}{'' if policy.disabled else ' / deleted'})"
+        )
+    # No value table can be derived: no value is guessed (the setting gives no GP fact).
+    return _partial(reason, [_reg_target(hive, policy.key, name, reg_type, values={})])
+
+
+def _same_value(element: AdmxElement, key: str, name: str) -> bool:
+    return (
+        element.value_name.casefold() == name.casefold()
+        and element.key.casefold() == key.casefold()
+    )
+
+
+def _truth(data: Any) -> int | None:
+    """1 or 0 for data that says yes or no (1, "yes", "true"...), else None."""
+    text = str(data).casefold()
+    return 1 if text in ("1", "yes", "true") else 0 if text in ("0", "no", "false") else None
+
+
+_NEGATIVE_WORDS = (
+    "Disallow",
+    "Disable",
+    "TurnOff",
+    "DoNot",
+    "Dont",
+    "Prevent",
+    "Hide",
+    "Block",
+    "Deny",
+    "Exclude",
+    "No",
+)
+_POSITIVE_WORDS = (
+    "Allow",
+    "Enable",
+    "TurnOn",
+    "Show",
+    "Always",
+    "Require",
+    "Use",
+    "Publish",
+    "Upload",
+    "Send",
+    "Sync",
+    "Unlock",
+)
+
+
+def _word_polarity(name: str) -> int:
+    """+1 for a name saying "allow/enable X", -1 for "disable/hide/no X", 0 when it says neither."""
+    name = name.replace(" ", "")
+    if name.endswith("Lockdown"):
+        return -1
+    for words, sign in ((_NEGATIVE_WORDS, -1), (_POSITIVE_WORDS, 1)):
+        for word in words:
+            rest = name[len(word) :]
+            if name.startswith(word) and (
+                not rest or rest[0].isupper() or rest[0] in "_0123456789"
+            ):
+                return sign
+    return 1 if name.endswith(("Enabled", "Allowed")) else 0
+
+
+POLARITY = {"same": 1, "inverted": -1}
+"""The words of tools/mapping_curated.yaml ``polarity``: CSP value 1 is a yes, or a no, in the
+registry."""
+
+
+def _relation(leaf: str, value_name: str) -> int | None:
+    """Whether CSP value 1 of ``leaf`` means a yes (1, "yes") in the registry value ``value_name``
+    (+1) or a no (-1), by the words the names start with ("Allow..." against "Disable...");
+    None when the names do not tell.  tools/mapping_curated.yaml ``polarity`` overrides it where
+    the names mislead (checked by hand against the DDF's value descriptions)."""
+    a, b = _word_polarity(leaf), _word_polarity(value_name)
+    if a and b:
+        return a * b
+    plain_leaf, plain_name = leaf.casefold(), value_name.casefold().replace(" ", "")
+    if plain_name in plain_leaf or plain_leaf in plain_name:
+        return 1
+    return None
 
 
 def _pick_element(policy: AdmxPolicy, element_id: str | None) -> AdmxElement | None:
@@ -523,12 +690,13 @@ def gp_entry(
     admx: dict[tuple[str, str], AdmxPolicy],
     options: dict[str, SecurityOption],
     rights: dict[str, str],
+    polarity: dict[str, int],
 ) -> Entry | None:
     assert node.gp is not None
     name, area, element = node.gp
     if "~AT~" in area:
         policy = admx.get((area.partition("~AT~")[0].casefold(), name.casefold()))
-        return native_admx_entry(ident, node, policy, element) if policy else None
+        return native_admx_entry(ident, node, policy, element, polarity) if policy else None
     if area.endswith("Security Options"):
         option = options.get(_norm(name))
         return security_entry(ident, node, option) if option else None
@@ -553,6 +721,7 @@ def build(corpus: Path) -> dict[str, Any]:
     options = load_security_options(mapping / "SecurityOptionData.psd1")
     curated = yaml.safe_load(CURATED.read_text(encoding="utf-8"))
     rights: dict[str, str] = curated["user_rights"]
+    polarity = {key: POLARITY[rel] for key, rel in curated["polarity"].items()}
     settings: dict[str, Entry] = {}
     equivalent: set[str] = set()
     for node in load_ddf(mapping / "ddf"):
@@ -566,7 +735,7 @@ def build(corpus: Path) -> dict[str, Any]:
                 settings.update(admx_entries(ident, _hive(node.path, policy.cls), policy))
                 settings[ident]["csp"] = node.path
             continue
-        entry = gp_entry(ident, node, admx, options, rights)
+        entry = gp_entry(ident, node, admx, options, rights, polarity)
         if entry is not None:
             settings[ident] = {**entry, "csp": node.path}
     for key, spec in curated["legacy"].items():

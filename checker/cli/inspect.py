@@ -9,10 +9,9 @@ from typing import Any
 import click
 
 from checker.cli.common import policy_option
-from checker.core.errors import InputError, InputErrors, InputFormatError
+from checker.core.errors import InputError, InputErrors
 from checker.core.text import visible
 from checker.engine import evaluate
-from checker.loaders import intune
 from checker.policy.load import load_benchmarks, shipped_dir, shipped_names
 from checker.policy.select import iter_checks, select
 from checker.reporters.mapping import render_mapping
@@ -127,13 +126,9 @@ def mapping(
     table = load_mapping()
     out: dict[str, Any] = {"entries": len(table.entries)}
     if coverage_paths:
-        sources, errors = [], []
-        for path in coverage_paths:
-            try:
-                sources += intune.load(path)
-            except InputFormatError as exc:
-                errors.append(exc.error)
-        found = coverage(sources, table)
+        errors: list[InputError] = []
+        targets = read_targets(list(coverage_paths), errors)
+        found = coverage([source for target in targets for source in target.sources], table)
         out["coverage"] = {
             "settings": found.total,
             "exact": found.exact,

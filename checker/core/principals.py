@@ -2,14 +2,29 @@
 
 GptTmpl.inf and gpreport.xml name principals by SID (``*S-1-5-32-544``); gpresult /x often
 gives only the name (``Administrators``), and old templates use names for built-in groups.
+Intune writes user rights either way, ``Administrators``, ``BUILTIN\\Administrators`` or
+``*S-1-5-32-544``, sometimes wrapped in ``<![CDATA[...]]>`` and separated by U+F000.
 Checks compare SIDs, so a well-known name becomes its SID; any other name is kept as written.
 Names are matched case-insensitively, with or without ``BUILTIN\\`` / ``NT AUTHORITY\\``.
+
+A list of principals (:func:`principal_list`) is compared as a set: sorted, each principal
+once, and without the Null SID (``S-1-0-0``, "Nobody"): no logon token carries it, so a right
+granted to it alone is granted to no one.  CIS writes "No One" that way in Intune, where the
+User Rights CSP takes no empty list, and GptTmpl.inf writes it as an empty list.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
+from checker.core.values import JSON
+
+NULL_SID = "S-1-0-0"
+
 WELL_KNOWN: dict[str, str] = {
-    "nobody": "S-1-0-0",
+    "nobody": NULL_SID,
+    "null sid": NULL_SID,
     "everyone": "S-1-1-0",
     "local": "S-1-2-0",
     "console logon": "S-1-2-1",
@@ -75,3 +90,28 @@ def principal(text: str) -> str:
     for prefix in _PREFIXES:
         key = key.removeprefix(prefix)
     return WELL_KNOWN.get(key, item)
+
+
+_CDATA = re.compile(r"^\s*<!\[CDATA\[(.*)\]\]>\s*$", re.S)
+_SEPARATORS = re.compile("[\uf000,]")
+
+
+def principal_list(items: Iterable[str]) -> list[str]:
+    """The principals of a right or group as checks compare them (see module docstring):
+    resolved by :func:`principal`, sorted, each once (names case-insensitively), no Null SID."""
+    seen: dict[str, str] = {}
+    for item in items:
+        if item.strip():
+            found = principal(item)
+            seen.setdefault(found.casefold(), found)
+    return sorted(value for value in seen.values() if value != NULL_SID)
+
+
+def split_principals(value: JSON) -> list[str]:
+    """The items of an Intune user-rights value: a list, or one text whose items are
+    separated by U+F000 (the CSP's separator) or commas, perhaps inside ``<![CDATA[...]]>``."""
+    if isinstance(value, list):
+        return [str(item) for item in value if item is not None]
+    text = str(value)
+    match = _CDATA.match(text)
+    return _SEPARATORS.split(match.group(1) if match else text)

@@ -94,6 +94,10 @@ class Origin:
             where += f"@{self.offset}"
         return where
 
+    def named(self) -> str:
+        """The origin with the GPO or policy it is in, for messages: ``file:line ('Name')``."""
+        return f"{self} ({self.source!r})" if self.source else str(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:
@@ -139,7 +143,9 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """Two sources of one target that set the same setting to different values."""
+    """Two sources of one target that set the same setting to different values: the
+    ``winner`` applied by ``rule`` and the ``loser``, or two Intune facts of which neither
+    applies (:attr:`applied`; then ``winner`` is the later one)."""
 
     kind: Kind
     key: str
@@ -147,12 +153,19 @@ class Conflict:
     loser: Fact
     rule: str
 
+    @property
+    def applied(self) -> bool:
+        """Whether the winner's value is the one the device gets: not when two Intune
+        policies disagree (both facts came through Intune), as Intune then applies neither."""
+        return self.winner.via is None or self.loser.via is None
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "setting": f"{self.kind.value}:{self.key}",
             "winner": {"value": self.winner.value, "origin": self.winner.origin.to_json()},
             "loser": {"value": self.loser.value, "origin": self.loser.origin.to_json()},
             "rule": self.rule,
+            "applied": self.applied,
         }
 
 
@@ -178,19 +191,29 @@ class Note:
     path: str
     what: str
     line: int | None = None
+    name: str | None = None
+    """The display name of the object noted, when it has one."""
     reason: str | None = None
-    """Why it is noted, when ``what`` does not say (why a policy could not be mapped)."""
+    """Why it was skipped or could not be mapped, when there is more to say than its kind."""
+    count: int = 1
+    """How many such things the note stands for (Administrative Template settings given by
+    id only, say)."""
 
     def to_json(self) -> dict[str, JSON]:
-        found: dict[str, JSON] = {"path": self.path, "line": self.line, "what": self.what}
-        if self.reason is not None:
-            found["reason"] = self.reason
-        return found
+        return {
+            "path": self.path,
+            "line": self.line,
+            "what": self.what,
+            "name": self.name,
+            "reason": self.reason,
+            "count": self.count,
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One export (file or GPO backup) and the facts read from it, in file order."""
+    """One export (file or GPO backup) and the facts read from it, in file order, and what
+    it says of itself beside them (a file of skipped objects only has notes, no facts)."""
 
     path: str
     format: str

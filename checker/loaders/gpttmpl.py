@@ -6,7 +6,8 @@ section becomes facts by the device-document conventions (checker/core/values.py
 - ``[System Access]``, ``[Kerberos Policy]``, ``[Event Audit]``, ``[System Log]``,
   ``[Security Log]``, ``[Application Log]``: Kind.SECURITY ``Section/Name``, value int when
   the text is an integer, else the text without surrounding quotes.
-- ``[Privilege Rights]``: Kind.PRIVILEGE, the sorted principals (``*`` dropped from SIDs).
+- ``[Privilege Rights]``: Kind.PRIVILEGE, the principals (sorted SIDs without ``*``, see
+  checker/core/principals.py).
 - ``[Registry Values]``: Kind.REGISTRY (``MACHINE\\...\\Name=4,1`` -> ``HKLM\\...!Name``).
 - ``[Service General Setting]``: Kind.SERVICE, the start mode; ``extra`` sddl when present.
 - ``[Group Membership]``: Kind.SECURITY ``Group Membership/<group>__Members`` (and
@@ -27,7 +28,7 @@ from pathlib import Path
 from checker.core.errors import input_error
 from checker.core.files import decode, detect_encoding, read_bytes
 from checker.core.numbers import exported_int
-from checker.core.principals import principal
+from checker.core.principals import principal_list
 from checker.core.values import JSON, Fact, Origin, Source
 from checker.kinds import Kind, registry_path
 
@@ -144,9 +145,9 @@ def _verbatim(section: str, line: str, origin: Origin) -> list[Fact]:
 
 
 def principals(text: str) -> list[str]:
-    """The sorted principals of a rights or membership list: SIDs lose their ``*``."""
-    items = (_unquote(item.strip()) for item in text.split(","))
-    return sorted(principal(item) for item in items if item)
+    """The principals of a rights or membership list, as checks compare them
+    (:func:`~checker.core.principals.principal_list`): SIDs lose their ``*``."""
+    return principal_list(_unquote(item.strip()) for item in text.split(","))
 
 
 def _privilege(section: str, line: str, origin: Origin) -> list[Fact]:

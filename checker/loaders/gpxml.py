@@ -62,7 +62,7 @@ class Scope:
 
     def unmapped(self, element: Element, what: str, reason: str | None = None) -> Note:
         """A note that ``element`` names ``what``, which could not be mapped (``reason``)."""
-        return Note(NoteKind.UNMAPPED, self.path, what, element.sourceline, reason)
+        return Note(NoteKind.UNMAPPED, self.path, what, element.sourceline, reason=reason)
 
     def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
         origin, extra = self.origin(element)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from checker.core.principals import principal
+from checker.core.principals import principal_list
 from checker.core.values import JSON, Fact
 from checker.kinds import Kind
 from checker.loaders import gpp_registry
@@ -93,11 +93,8 @@ def _security_option(element: Element, scope: Scope) -> list[Fact]:
 
 def _principals(element: Element) -> list[str]:
     """Members by SID, or by name when the report has no SID (RSoP of built-in groups)."""
-    out = []
-    for member in kids(element, "Member"):
-        sid = text(member, "SID")
-        out.append(principal(sid if sid else text(member, "Name") or ""))
-    return sorted(out)
+    members = ((text(member, "SID"), text(member, "Name")) for member in kids(element, "Member"))
+    return principal_list(sid or name or "" for sid, name in members)
 
 
 def _user_right(element: Element, scope: Scope) -> list[Fact]:

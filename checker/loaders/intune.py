@@ -1,389 +1,180 @@
-"""Intune policy exports (Microsoft Graph JSON) -> one Source per policy of Kind.INTUNE facts.
+"""Intune exports (Microsoft Graph JSON) -> one Source per Windows policy, of Kind.INTUNE facts.
 
-Layouts read: IntuneManagement (one JSON per policy; endpoint-security intents keep their
-settings in a ``<name>_Settings.json`` sibling), IntuneBackupAndRestore and IntuneCD (folders of
-JSON per policy), a raw Graph response ``{"value": [...]}`` and a plain JSON array.
+Layouts read: IntuneManagement (one JSON per object; endpoint-security intents keep their
+settings in a ``<name>_Settings.json`` sibling, an object or the same as a JSON string),
+IntuneCD and IntuneBackupAndRestore (folders of JSON per object, whole tenants; IntuneCD
+drops ``@odata.type`` and ids), a raw Graph response ``{"value": [...]}``, a plain JSON array,
+and Graph import bodies (Administrative Templates as a bare array of ``definitionValues``).
+UTF-8 or UTF-16, with or without OData annotations.
 
-Fact keys:
-
-* settings catalog: the ``settingDefinitionId``; value the choice option id, the integer or
-  string, or a list for collections.  Children of choices and groups are facts of their own
-  with ``extra`` ``path`` (parent ids joined by ``/``).  When one id occurs again in a policy
-  (a group collection with several items) the later occurrences are keyed ``<id>#2``, ``#3``...
-* legacy profiles and intents: ``<odata type>.<property>[.<nested>]``, e.g.
-  ``windows10EndpointProtectionConfiguration.bitLockerSystemDrivePolicy.encryptionMethod``;
-  intent ``definitionId`` ``deviceConfiguration--<type>_<property>`` reads the same way.
-  Null properties are not configured and give no fact.
-* custom profiles: the OMA-URI; administrative templates: ``groupPolicyConfiguration/<definition>``;
-  compliance policies: ``compliance/<property>``.
+Each object is classified by its content (checker/loaders/intune_kinds.py): Windows settings
+catalog policies, endpoint-security intents, legacy device configuration and custom
+profiles, compliance policies and Administrative Templates are read (intune_read.py,
+intune_templates.py); everything else a tenant holds (scripts, assignments, roles, app
+protection, other platforms...) is passed over and listed as skipped with its kind.  A file
+of such objects only is no error.  Broken JSON is (with its position), and so are duplicate
+keys in one object (checker/loaders/jsonpos.py).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.core.errors import InputFormatError, input_error
-from checker.core.files import contained, decode, detect_encoding, parse_json, read_bytes
+from checker.core.errors import input_error
+from checker.core.files import detect_encoding
 from checker.core.files import head as head_of
-from checker.core.values import JSON, Fact, Origin, Source, freeze
-from checker.kinds import Kind
+from checker.core.values import JSON, Note, NoteKind, Source, freeze
+from checker.loaders.intune_kinds import GRAPH, MARKERS, Classified, classify, odata_type, platform
+from checker.loaders.intune_read import (
+    SIDECAR,
+    Builder,
+    Reader,
+    read_catalog,
+    read_compliance,
+    read_device_configuration,
+    read_document,
+    read_intent,
+)
+from checker.loaders.intune_templates import read_administrative_template
+from checker.loaders.jsonpos import Cursor
 
 FORMAT = "intune"
 DESCRIPTION = "Intune export (Microsoft Graph JSON)"
-READS = "settings catalog, templates, legacy profiles, intents, compliance policies"
+READS = (
+    "settings catalog, endpoint security, legacy and custom profiles, compliance policies, "
+    "Administrative Templates; what else a tenant backup holds is listed as skipped"
+)
 """What baseliner reads from such an export, for the docs."""
 FOLDER = False
 """Reads a folder (else a file)."""
 DEVICE = False
 """Each export is one device, named by its content."""
 NOT_A_POLICY = "not an Intune policy export"
-SIDECAR = "_Settings.json"
-_GRAPH = "#microsoft.graph."
-_MARKERS = ("#microsoft.graph.", "settingDefinitionId", "deviceManagement", "omaSettings")
-_METADATA = frozenset(
-    {
-        "id",
-        "displayName",
-        "name",
-        "description",
-        "createdDateTime",
-        "lastModifiedDateTime",
-        "version",
-        "roleScopeTagIds",
-        "assignments",
-        "supportsScopeTags",
-        "scheduledActionsForRule",
-        "settings",
-        "settingCount",
-        "isAssigned",
-        "templateId",
-        "templateReference",
-        "creationSource",
-        "priorityMetaData",
-        "platforms",
-        "technologies",
-        "omaSettings",
-        "definitionValues",
-        "deviceStatusOverview",
-        "userStatusOverview",
-    }
-)
-_PLATFORMS = (
-    ("windows", "windows"),
-    ("ios", "ios"),
-    ("macos", "macos"),
-    ("android", "android"),
-    ("aosp", "android"),
-    ("linux", "linux"),
-)
+ARCHIVE = "__archive__"
+ARCHIVED = "IntuneCD keeps here what is no longer in the tenant"
+"""IntuneCD moves the objects a tenant no longer has into ``__archive__/<date>/``: read as
+policies, they would apply again (and conflict with their own newer versions)."""
+
+READERS: dict[str, Reader] = {
+    "settings_catalog": read_catalog,
+    "intent": read_intent,
+    "custom": read_device_configuration,
+    "administrative_template": read_administrative_template,
+    "compliance": read_compliance,
+    "device_configuration": read_device_configuration,
+}
+"""How each kind of Windows policy becomes facts (see intune_kinds.classify)."""
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A JSON file (not an intent's settings sidecar) or a folder of them that looks like
-    a Graph export by content."""
-    if path.is_dir():
-        return any(sniff(p, head_of(p)) for p in sorted(path.rglob("*.json"))[:50])
-    if path.name.endswith(SIDECAR):
-        return False
+    """A JSON object or array whose start holds Graph's or Intune's vocabulary; not an
+    intent's settings file, which its intent reads."""
     encoding, bom = detect_encoding(head)
     text = head[bom:].decode(encoding, errors="ignore").lstrip()
-    return text[:1] in ("{", "[") and any(marker in text for marker in _MARKERS)
+    if text[:1] not in ("{", "[", '"') or not any(marker in text for marker in MARKERS):
+        return False
+    return _intent_of(path) is None
+
+
+def _intent_of(path: Path) -> Path | None:
+    """The intent whose settings ``path`` holds (IntuneManagement writes ``<name>.json`` and
+    ``<name>_Settings.json``), known by the intent's content; None for any other file."""
+    if not path.name.endswith(SIDECAR):
+        return None
+    intent = path.with_name(path.name[: -len(SIDECAR)] + ".json")
+    if not intent.is_file():
+        return None
+    encoding, bom = detect_encoding(first := head_of(intent))
+    return intent if "deviceManagementIntent" in first[bom:].decode(encoding, "ignore") else None
 
 
 def load(path: Path) -> list[Source]:
-    """The policies of a file or of every JSON file under a folder (non-policy files in a
-    folder and intent sidecars are skipped; a non-policy file given alone is an error)."""
-    if not path.is_dir():
-        return _load_file(path)
-    sources: list[Source] = []
-    for file in sorted(path.rglob("*.json")):
-        if file.name.endswith(SIDECAR):
-            continue
-        try:
-            sources += _load_file(file)
-        except InputFormatError as exc:
-            if not exc.error.message.startswith(NOT_A_POLICY):
-                raise
-    return sources
-
-
-def _load_file(path: Path) -> list[Source]:
-    if (
-        path.name.endswith(SIDECAR)
-        and path.with_name(path.name[: -len(SIDECAR)] + ".json").exists()
-    ):
-        raise input_error(str(path), f"{NOT_A_POLICY}: the settings of the intent beside it")
-    text, document = _read_json(path)
-    sources = [s for item in _items(document) if (s := _policy(path, text, item)) is not None]
-    if not sources:
+    """One source per Windows policy of the file, and one holding what the file has that
+    is passed over; an error when nothing in it is an Intune object."""
+    intent = _intent_of(path)
+    if intent is not None:
+        raise input_error(str(path), f"{NOT_A_POLICY}: the settings of the intent {intent.name}")
+    document, text = read_document(path)
+    items = _items(document, path)
+    found = [(item, classify(item)) for item in items if isinstance(item, dict)]
+    if not any(kind is not None or _marked(item) for item, kind in found):
         raise input_error(str(path), NOT_A_POLICY)
+    cursor = text.cursor()
+    sources: list[Source] = []
+    skipped: list[Note] = []
+    archived = ARCHIVE in path.parts
+    for item, kind in found:
+        if archived and kind is not None and kind.reader is not None:
+            kind = Classified(f"{kind.kind} (archived)", reason=ARCHIVED)
+        source = _object(path, item, kind, cursor)
+        if isinstance(source, Source):
+            sources.append(source)
+        else:
+            skipped.append(source)
+    if skipped:
+        sources.append(Source(str(path), FORMAT, (), path.stem, notes=_counted(skipped)))
     return sources
 
 
-def _read_json(path: Path) -> tuple[str, JSON]:
-    text = decode(read_bytes(path), str(path))
-    document: JSON = parse_json(text, str(path))
-    return text, document
-
-
-def _items(document: JSON) -> list[JSON]:
+def _items(document: JSON, path: Path) -> list[JSON]:
     if isinstance(document, dict) and isinstance(document.get("value"), list):
         return list(document["value"])
-    if isinstance(document, list):
-        if document and all(isinstance(i, dict) and "definition" in i for i in document):
-            return [
-                {"@odata.type": f"{_GRAPH}groupPolicyConfiguration", "definitionValues": document}
-            ]
-        return document
-    return [document]
+    if not isinstance(document, list):
+        return [document]
+    if document and all(isinstance(i, dict) and _is_definition_value(i) for i in document):
+        # Administrative Template definition values, as IntuneManagement exports them or as
+        # a Graph import body: one policy, named after the file.
+        policy = {"@odata.type": f"{GRAPH}groupPolicyConfiguration", "definitionValues": document}
+        return [{"displayName": path.stem, **policy}]
+    return document
 
 
-@dataclass(slots=True)
-class _Locator:
-    """Finds successive JSON keys or values in the text to give facts a line cheaply: facts
-    come in document order, so each search starts where the last one ended."""
-
-    text: str
-    pos: int = 0
-    line: int = 1
-
-    def find(self, token: str) -> int | None:
-        needle = json.dumps(token)
-        found = self.text.find(needle, self.pos)
-        if found < 0:
-            return None
-        self.line += self.text.count("\n", self.pos, found)
-        self.pos = found
-        return self.line
+def _is_definition_value(item: dict[str, JSON]) -> bool:
+    return "definition" in item or "definition@odata.bind" in item
 
 
-@dataclass(slots=True)
-class _Builder:
-    """Collects the facts of one policy with their origins and repeat markers."""
-
-    path: Path
-    name: str
-    locator: _Locator
-    facts: list[Fact] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
-
-    def add(self, key: str, value: JSON, *, find: str | None = None, path: str = "") -> None:
-        count = self.seen[key] = self.seen.get(key, 0) + 1
-        origin = Origin(str(self.path), line=self.locator.find(find or key), source=self.name)
-        extra = (("path", path),) if path else ()
-        self.facts.append(
-            Fact(Kind.INTUNE, key if count == 1 else f"{key}#{count}", value, origin, extra=extra)
-        )
+def _marked(item: dict[str, JSON]) -> bool:
+    return any(marker in key for key in item for marker in MARKERS)
 
 
-def _policy(path: Path, text: str, item: JSON) -> Source | None:
-    if not isinstance(item, dict):
-        return None
-    odata = str(item.get("@odata.type") or "").removeprefix("#").removeprefix("microsoft.graph.")
-    kind = _kind(odata, item)
-    if kind is None:
-        return None
-    name = str(item.get("displayName") or item.get("name") or path.stem)
-    builder = _Builder(path, name, _Locator(text))
-    READERS[kind](builder, odata, item)
-    meta = {"kind": kind, "odata_type": odata or None, "platform": _platform(odata, item)}
+def _object(
+    path: Path, item: dict[str, JSON], kind: Classified | None, cursor: Cursor
+) -> Source | Note:
+    """A Windows policy's source, or the note of an object passed over."""
+    name = str(item.get("displayName") or item.get("name") or "")
+    if kind is None or kind.reader is None:
+        line = cursor.find(name) if name else None
+        what = kind.kind if kind is not None else "unrecognized object"
+        reason = kind.reason if kind is not None else _unknown(item)
+        return Note(NoteKind.SKIPPED, str(path), what, line, name or None, reason)
+    builder = Builder(path, name or path.stem, cursor)
+    odata = odata_type(item)
+    READERS[kind.reader](builder, odata, item)
+    meta = {"kind": kind.reader, "odata_type": odata or None, "platform": platform(odata, item)}
     if isinstance(item.get("templateReference"), dict):
         meta["template"] = item["templateReference"].get("templateDisplayName")
     if item.get("templateId"):
         meta["template"] = item["templateId"]
-    return Source(str(path), FORMAT, tuple(builder.facts), name=name, meta=freeze(meta))
-
-
-def _kind(odata: str, item: dict[str, JSON]) -> str | None:
-    settings = item.get("settings")
-    if isinstance(settings, list) and any(
-        isinstance(s, dict) and "settingInstance" in s for s in settings
-    ):
-        return "settings_catalog"
-    if odata == "deviceManagementConfigurationPolicy":
-        return "settings_catalog"
-    if odata == "deviceManagementIntent" or "settingsDelta" in item:
-        return "intent"
-    if "omaSettings" in item:
-        return "custom"
-    if "definitionValues" in item or odata == "groupPolicyConfiguration":
-        return "administrative_template"
-    if odata.endswith("CompliancePolicy"):
-        return "compliance"
-    if odata.endswith(("Configuration", "Profile")) and odata[:1].islower():
-        return "device_configuration"
-    return None
-
-
-def _platform(odata: str, item: dict[str, JSON]) -> str:
-    hint = str(item.get("platforms") or odata).casefold()
-    return next(
-        (name for prefix, name in _PLATFORMS if hint.startswith(prefix)),
-        "windows" if "windows" in hint else "unknown",
+    # An intent read from its sidecar leaves the builder there: the file's cursor goes on.
+    return Source(
+        str(path),
+        FORMAT,
+        tuple(builder.facts),
+        name=builder.name,
+        meta=freeze(meta),
+        notes=tuple(builder.notes),
     )
 
 
-def _read_catalog(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
-    for setting in _list(item.get("settings")):
-        if isinstance(setting, dict):
-            _instance(builder, setting.get("settingInstance"), "")
+def _unknown(item: dict[str, JSON]) -> str:
+    keys = ", ".join(sorted(item)[:6])
+    return f"no Intune object kind baseliner knows has these keys ({keys})"
 
 
-def _instance(builder: _Builder, instance: JSON, parent: str) -> None:
-    """One setting instance and its children, depth first in document order."""
-    if not isinstance(instance, dict) or not isinstance(instance.get("settingDefinitionId"), str):
-        return
-    ident = instance["settingDefinitionId"]
-    here = f"{parent}/{ident}" if parent else ident
-    for field_name, reader in _INSTANCE_VALUES:
-        if field_name in instance:
-            reader(builder, ident, parent, here, instance[field_name])
-            return
-
-
-def _choice(builder: _Builder, ident: str, parent: str, here: str, value: JSON) -> None:
-    if isinstance(value, dict):
-        builder.add(ident, value.get("value"), path=parent)
-        for child in _list(value.get("children")):
-            _instance(builder, child, here)
-
-
-def _simple(builder: _Builder, ident: str, parent: str, here: str, value: JSON) -> None:
-    if isinstance(value, dict):
-        builder.add(ident, value.get("value"), path=parent)
-
-
-def _collection(builder: _Builder, ident: str, parent: str, here: str, values: JSON) -> None:
-    items = [v for v in _list(values) if isinstance(v, dict)]
-    builder.add(ident, [v.get("value") for v in items], path=parent)
-    for item in items:
-        for child in _list(item.get("children")):
-            _instance(builder, child, here)
-
-
-def _group(builder: _Builder, ident: str, parent: str, here: str, values: JSON) -> None:
-    groups = values if isinstance(values, list) else [values]
-    for group in groups:
-        if isinstance(group, dict):
-            for child in _list(group.get("children")):
-                _instance(builder, child, here)
-
-
-_INSTANCE_VALUES = (
-    ("choiceSettingValue", _choice),
-    ("simpleSettingValue", _simple),
-    ("choiceSettingCollectionValue", _collection),
-    ("simpleSettingCollectionValue", _collection),
-    ("groupSettingCollectionValue", _group),
-    ("groupSettingValue", _group),
-)
-
-
-def _read_intent(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
-    settings = _list(item.get("settingsDelta")) or _list(item.get("settings"))
-    sidecar = builder.path.with_name(builder.path.stem + SIDECAR)
-    if sidecar.exists() or sidecar.is_symlink():
-        text, document = _read_json(contained(sidecar, builder.path.parent, "the export's folder"))
-        if isinstance(document, dict) and isinstance(document.get("settings"), list):
-            settings = document["settings"]
-            builder.path, builder.locator = sidecar, _Locator(text)
-    for setting in settings:
-        if isinstance(setting, dict) and isinstance(setting.get("definitionId"), str):
-            key = _intent_key(setting["definitionId"])
-            _properties(builder, key, _intent_value(setting), setting["definitionId"])
-
-
-def _intent_key(definition: str) -> str:
-    """``deviceConfiguration--windows10GeneralConfiguration_usbBlocked`` ->
-    ``windows10GeneralConfiguration.usbBlocked``."""
-    tail = definition.rpartition("--")[2]
-    head, sep, prop = tail.partition("_")
-    return f"{head}.{prop}" if sep else tail
-
-
-def _intent_value(setting: dict[str, JSON]) -> JSON:
-    raw = setting.get("valueJson")
-    if isinstance(raw, str):
-        try:
-            value: JSON = parse_json(raw, "valueJson")
-        except InputFormatError:
-            return raw  # not JSON after all: the text is the value
-        return value
-    return setting.get("value")
-
-
-def _properties(builder: _Builder, key: str, value: JSON, find: str | None = None) -> None:
-    """A property and, for an object, each nested property; nulls are not configured."""
-    if value is None:
-        return
-    if isinstance(value, dict):
-        for name, inner in value.items():
-            if "@odata" not in name:
-                _properties(builder, f"{key}.{name}", inner, find)
-        return
-    builder.add(key, value, find=find or key.rpartition(".")[2])
-
-
-def _read_device_configuration(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
-    for name, value in item.items():
-        if _is_property(name):
-            _properties(builder, f"{odata}.{name}", value, name)
-
-
-def _read_compliance(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
-    for name, value in item.items():
-        if _is_property(name):
-            _properties(builder, f"compliance/{name}", value, name)
-
-
-def _read_custom(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
-    _read_device_configuration(builder, odata, item)
-    for setting in _list(item.get("omaSettings")):
-        if isinstance(setting, dict) and isinstance(setting.get("omaUri"), str):
-            builder.add(setting["omaUri"], setting.get("value"))
-
-
-def _read_administrative_template(builder: _Builder, odata: str, item: dict[str, JSON]) -> None:
-    for value in _list(item.get("definitionValues")):
-        if not isinstance(value, dict):
-            continue
-        raw = value.get("definition")
-        definition: dict[str, JSON] = raw if isinstance(raw, dict) else {}
-        label = str(definition.get("displayName") or definition.get("id") or value.get("id") or "")
-        key = f"groupPolicyConfiguration/{label}"
-        builder.add(key, "enabled" if value.get("enabled") else "disabled", find=label)
-        for presentation in _iter_presentations(value):
-            builder.add(f"{key}/{presentation[0]}", presentation[1], find=presentation[0])
-
-
-def _iter_presentations(value: dict[str, JSON]) -> Iterator[tuple[str, JSON]]:
-    for presentation in _list(value.get("presentationValues")):
-        if isinstance(presentation, dict):
-            info = presentation.get("presentation")
-            label = info.get("label") if isinstance(info, dict) else None
-            yield (
-                str(label or presentation.get("id") or ""),
-                presentation.get("value", presentation.get("values")),
-            )
-
-
-def _is_property(name: str) -> bool:
-    return name not in _METADATA and "@odata" not in name and not name.startswith("#")
-
-
-def _list(value: JSON) -> list[JSON]:
-    return value if isinstance(value, list) else []
-
-
-READERS = {
-    "settings_catalog": _read_catalog,
-    "intent": _read_intent,
-    "custom": _read_custom,
-    "administrative_template": _read_administrative_template,
-    "compliance": _read_compliance,
-    "device_configuration": _read_device_configuration,
-}
-"""How each kind of policy becomes facts."""
+def _counted(skipped: list[Note]) -> tuple[Note, ...]:
+    """Objects of one kind in one file without names are the rows of one object (an
+    assignment report): one note."""
+    rows = [note for note in skipped if note.name is None]
+    if len(rows) < 2 or len({note.what for note in rows}) != 1:
+        return tuple(skipped)
+    return (*(note for note in skipped if note.name is not None), rows[0])

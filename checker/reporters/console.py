@@ -1,4 +1,6 @@
-"""The default human summary: scores per category, status counts, top recommendations."""
+"""The default human summary: scores per category, status counts, top recommendations, what
+the exports hold that was skipped, and conflicts.  Input errors are not listed: the command
+prints each on stderr, once."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Sequence
 from checker.core.results import Report, Score, TargetReport
 from checker.core.statuses import Status
 from checker.core.text import visible
-from checker.core.values import Note, NoteKind
+from checker.core.values import Conflict, Note, NoteKind
 
 TOP = 10
 BAR = 20
@@ -57,35 +59,54 @@ def _target(target: TargetReport) -> list[str]:
                 f"{result.check.title}  (actual {actual}, expected {result.check.expected})"
             )
     lines += _notes(target.notes)
-    for conflict in target.conflicts:
-        lines.append(
-            f"  conflict {conflict.kind.value}:{conflict.key}: {conflict.winner.value!r} "
-            f"({conflict.winner.origin}) wins over {conflict.loser.value!r} "
-            f"({conflict.loser.origin}) by {conflict.rule}"
-        )
+    lines += [_conflict(conflict) for conflict in target.conflicts]
     return lines
 
 
-NOTES_SHOWN = 5
-"""Notes of one kind listed by name per target before the count of the rest."""
+def _conflict(conflict: Conflict) -> str:
+    winner, loser = conflict.winner, conflict.loser
+    head = f"  conflict {conflict.kind.value}:{conflict.key}: {conflict.rule}: "
+    if not conflict.applied:
+        return head + (
+            f"{loser.value!r} at {loser.origin.named()} against "
+            f"{winner.value!r} at {winner.origin.named()}"
+        )
+    return head + (
+        f"{winner.value!r} at {winner.origin.named()} wins over "
+        f"{loser.value!r} at {loser.origin.named()}"
+    )
+
 
 _NOTE_WORDS = {
-    NoteKind.SKIPPED: "export objects skipped (they set no Windows device setting)",
-    NoteKind.UNMAPPED: "policies not mapped to the settings checks read",
-    NoteKind.REPAIRED: "inputs repaired to be read",
+    NoteKind.SKIPPED: ("export objects skipped (they set no Windows device setting)", 20),
+    NoteKind.UNMAPPED: ("policies not mapped to the settings checks read", 5),
+    NoteKind.REPAIRED: ("inputs repaired to be read", 5),
 }
+"""Per kind of note: its words, and how many of its kinds (skipped) or names are shown."""
 
 
 def _notes(notes: Sequence[Note]) -> list[str]:
-    """A line per kind of note: how many, and the first few."""
+    """A line per kind of note: how many, and the first few of them, alike ones counted
+    together (16 × settings catalog policy (macOS)); the JSON report lists each."""
     lines = []
-    for kind, words in _NOTE_WORDS.items():
-        found = [note.what for note in notes if note.kind is kind]
+    for kind, (words, shown) in _NOTE_WORDS.items():
+        found: Counter[str] = Counter()
+        for note in notes:
+            if note.kind is kind:
+                found[_shown(note)] += note.count
         if found:
-            shown = "; ".join(found[:NOTES_SHOWN])
-            more = f"; and {len(found) - NOTES_SHOWN} more" if len(found) > NOTES_SHOWN else ""
-            lines.append(f"  {len(found)} {words}: {shown}{more}")
+            groups = [what if n == 1 else f"{n} × {what}" for what, n in found.most_common()]
+            more = len(groups) - shown
+            tail = f"; and {more} more" if more > 0 else ""
+            lines.append(f"  {found.total()} {words}: {'; '.join(groups[:shown])}{tail}")
     return lines
+
+
+def _shown(note: Note) -> str:
+    """A skipped object by its kind; anything else with why, when the note says."""
+    if note.kind is NoteKind.SKIPPED or not note.reason:
+        return note.what
+    return f"{note.what} ({note.reason})"
 
 
 def render(report: Report) -> str:
@@ -106,8 +127,7 @@ def render(report: Report) -> str:
                     f"{check.exposed}/{check.total} devices exposed"
                 )
         lines.append("")
-    for error in report.errors:
-        lines.append(f"error: {error}")
-    if not report.targets and not report.errors:
+    # Input errors are not repeated here: the command prints each on stderr.
+    if not report.targets:
         lines.append("no targets")
     return visible("\n".join(lines).rstrip("\n") + "\n")

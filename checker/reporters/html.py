@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from checker.core.results import Report, Result, Score, TargetReport
 from checker.core.statuses import FAILING, Category, Status
-from checker.core.values import Conflict, Origin
+from checker.core.values import Conflict, Fact, Origin
 from checker.reporters import findings
 from checker.reporters.html_chart import chart
 from checker.reporters.html_page import band, bar, esc, note, page
@@ -274,13 +274,17 @@ def _uncertain(survey: _Survey) -> str:
     )
 
 
+def _side(fact: Fact) -> str:
+    return f"{esc(findings.show(fact.value))}<br>{note(fact.origin.named())}"
+
+
 def _conflicts(survey: _Survey) -> str:
     if not survey.conflicts:
         return ""
     rows = (
         f'<tr><td class="id">{esc(name)}</td><td><code>{esc(c.kind.value)}:{esc(c.key)}</code></td>'
-        f"<td>{esc(findings.show(c.winner.value))}<br>{note(c.winner.origin)}</td>"
-        f"<td>{esc(findings.show(c.loser.value))}<br>{note(c.loser.origin)}</td>"
+        f"<td>{_side(c.winner) if c.applied else 'neither'}</td>"
+        f"<td>{_side(c.loser) if c.applied else _side(c.loser) + '<br>' + _side(c.winner)}</td>"
         f"<td>{esc(c.rule)}</td></tr>\n"
         for name, c in survey.conflicts
     )

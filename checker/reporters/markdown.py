@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from checker.core.results import Report, Result, Score, TargetReport
 from checker.core.statuses import Status
 from checker.core.text import utf8
-from checker.core.values import Conflict
+from checker.core.values import Conflict, Fact
 from checker.reporters import findings
 
 MAX_BYTES = 1024 * 1024
@@ -227,8 +227,12 @@ def _conflicts(survey: _Survey) -> str:
         (
             code(name),
             code(f"{conflict.kind.value}:{conflict.key}"),
-            cell(f"{findings.show(conflict.winner.value)} ({conflict.winner.origin})"),
-            cell(f"{findings.show(conflict.loser.value)} ({conflict.loser.origin})"),
+            cell(_side(conflict.winner) if conflict.applied else "neither"),
+            cell(
+                _side(conflict.loser)
+                if conflict.applied
+                else _side(conflict.loser, conflict.winner)
+            ),
             cell(conflict.rule),
         )
         for name, conflict in survey.conflicts
@@ -236,6 +240,10 @@ def _conflicts(survey: _Survey) -> str:
     header = ("Device", "Setting", "Applied", "Overridden", "Rule")
     text = "### Conflicts between sources\n\n" + _table(header, rows)
     return text + _more(len(rows), survey.conflict_count, "conflicts")
+
+
+def _side(*facts: Fact) -> str:
+    return " and ".join(f"{findings.show(fact.value)} at {fact.origin.named()}" for fact in facts)
 
 
 def _errors(report: Report) -> str:

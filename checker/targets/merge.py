@@ -1,13 +1,15 @@
-"""Sources into one device: later Group Policy wins over earlier, MDM and Group Policy by
-Windows' rule (MDMWinsOverGP), and every disagreement between them kept as a conflict."""
+"""Sources into one device: later Group Policy wins over earlier, Intune policies agree or
+conflict, MDM and Group Policy meet by Windows' rule (MDMWinsOverGP), and every disagreement
+is kept as a conflict."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from checker.core.values import Confidence, Conflict, Fact, Source, Target
 from checker.kinds import Kind
+from checker.targets.mapping import setting_id
 
 
 def merge_facts(
@@ -60,6 +62,11 @@ def _place(bucket: dict[str, Fact], fact: Fact, canonical: str) -> None:
 MDM_WINS_OVER_GP = "device_vendor_msft_policy_config_controlpolicyconflict_mdmwinsovergp"
 """The Intune (Policy CSP ControlPolicyConflict) setting that makes MDM win over Group Policy."""
 
+INTUNE_DISAGREES = "Intune policies disagree: Intune applies neither"
+ONE_POLICY_DISAGREES = "settings of one Intune policy disagree: which one applies is unknown"
+GP_WINS = "Group Policy wins over MDM (MDMWinsOverGP not set)"
+MDM_WINS = "MDMWinsOverGP"
+
 
 def mdm_wins(sources: Iterable[Source]) -> bool:
     """Whether any source sets MDMWinsOverGP (choice ``..._1`` or the integer 1)."""
@@ -70,17 +77,49 @@ def mdm_wins(sources: Iterable[Source]) -> bool:
     return False
 
 
-def _mdm_disagreement(
-    old: Fact, new: Fact, canonical: str, conflicts: dict[tuple[Kind, str], Conflict]
-) -> Fact:
-    """Two Intune policies setting one setting differently: Intune applies neither and marks
-    the setting in conflict, so the value on the device is unknown and the fact is partial."""
-    if old.value == new.value and old.deleted == new.deleted:
-        return new
-    rule = "Intune policies disagree: Intune applies neither"
-    conflicts[(new.kind, canonical)] = Conflict(new.kind, new.key, new, old, rule)
-    reason = f"{rule} ({old.via} = {old.value!r} at {old.origin}, {new.via} = {new.value!r})"
-    return replace(new, confidence=Confidence.PARTIAL, reason=reason)
+def _one_setting(a: str, b: str) -> bool:
+    """Whether two Intune settings are instances of one: equal, or a setting and its child
+    (``..._bootstartdriverinitialization`` and ``..._selectdriverloadpolicy`` under it)."""
+    a, b = setting_id(a), setting_id(b)
+    return a == b or b.startswith(a + "_") or a.startswith(b + "_")
+
+
+def _same(a: Fact, b: Fact) -> bool:
+    return a.value == b.value and a.deleted == b.deleted
+
+
+@dataclass(slots=True)
+class _Intune:
+    """What the Intune policies of a target set one Group Policy setting to: each policy's
+    fact (source number, fact) in order.  A policy sets a setting once: a later instance of
+    the same setting or of its child replaces the earlier (the child is the more specific)."""
+
+    facts: list[tuple[int, Fact]]
+
+    def add(self, number: int, fact: Fact) -> None:
+        for index, (other, earlier) in enumerate(self.facts):
+            if other == number and _one_setting(earlier.via or "", fact.via or ""):
+                self.facts[index] = (number, fact)
+                return
+        self.facts.append((number, fact))
+
+    def outcome(self, kind: Kind, canonical: str) -> tuple[Fact, Conflict | None]:
+        """The fact Intune gives, and the conflict when the policies disagree: then Intune
+        applies none of them, so the value on the device is unknown and the fact partial."""
+        number, first = self.facts[0]
+        last = self.facts[-1][1]
+        other = next(((n, f) for n, f in self.facts if not _same(f, first)), None)
+        if other is None:
+            return last, None
+        rule = INTUNE_DISAGREES if other[0] != number else ONE_POLICY_DISAGREES
+        values = "; ".join(
+            f"{fact.value!r} at {fact.origin.named()} through {fact.via}"
+            for fact in (first, other[1])
+        )
+        more = len(self.facts) - 2
+        values += f"; and {more} more" if more > 0 else ""
+        fact = replace(last, confidence=Confidence.PARTIAL, reason=f"{rule}: {values}")
+        return fact, Conflict(kind, other[1].key, other[1], first, rule)
 
 
 def build_target(
@@ -92,39 +131,61 @@ def build_target(
 ) -> Target:
     """A target whose facts are its sources' facts applied in order.
 
-    Within Group Policy (and within MDM) a later fact replaces an earlier one.  Between the
-    two channels Windows decides by MDMWinsOverGP: without it a Group Policy value wins over
-    the MDM (Intune-translated) value of the same setting, with it MDM wins.  Every such
-    meeting with different values is recorded as a :class:`Conflict`.
+    Within Group Policy a later fact replaces an earlier one.  The Group Policy facts that
+    Intune settings translate to (``via`` set) are gathered per setting: instances of one
+    setting in one policy are one, equal values in several policies agree, and different
+    values are a conflict (:class:`_Intune`).  Between the two channels Windows decides by
+    MDMWinsOverGP: without it a Group Policy value wins over the MDM value of the same
+    setting, with it MDM wins.  Every such meeting with different values is a
+    :class:`Conflict` too.
     """
-    prefer_mdm = mdm_wins(sources)
-    rule = "MDMWinsOverGP" if prefer_mdm else "Group Policy wins over MDM (MDMWinsOverGP not set)"
     table: dict[Kind, dict[str, Fact]] = {}
-    conflicts: dict[tuple[Kind, str], Conflict] = {}
-    for source in sources:
+    intune: dict[tuple[Kind, str], _Intune] = {}
+    for number, source in enumerate(sources):
         for fact in source.facts:
-            bucket = table.get(fact.kind)
-            if bucket is None:
-                bucket = table[fact.kind] = Bucket()
             canonical = fact.canonical  # computed once: it is most of the merge's cost
-            old = bucket.get(canonical)
-            if old is not None and old.via is not None and fact.via is not None:
-                fact = _mdm_disagreement(old, fact, canonical, conflicts)
-            if old is None or (old.via is None) == (fact.via is None):
+            if fact.via is None:
+                bucket = table.get(fact.kind)
+                if bucket is None:
+                    bucket = table[fact.kind] = Bucket()
                 _place(bucket, fact, canonical)
                 continue
-            fact_is_mdm = fact.via is not None
-            winner, loser = (fact, old) if fact_is_mdm == prefer_mdm else (old, fact)
-            _place(bucket, winner, canonical)
-            if winner.value != loser.value or winner.deleted != loser.deleted:
-                conflicts[(fact.kind, canonical)] = Conflict(
-                    fact.kind, fact.key, winner, loser, rule
-                )
+            found = intune.get((fact.kind, canonical))
+            if found is None:
+                intune[(fact.kind, canonical)] = _Intune([(number, fact)])
+            else:
+                found.add(number, fact)
+    conflicts = _meet(table, intune, mdm_wins(sources)) if intune else []
     return Target(
         name=name,
         sources=sources,
         group=group,
         tags=tags,
         facts=table,
-        conflicts=[conflicts[key] for key in sorted(conflicts)],
+        conflicts=[conflict for _, conflict in sorted(conflicts, key=lambda c: c[0])],
     )
+
+
+def _meet(
+    table: dict[Kind, dict[str, Fact]], intune: dict[tuple[Kind, str], _Intune], prefer_mdm: bool
+) -> list[tuple[tuple[str, str, int], Conflict]]:
+    """Put the Intune facts into ``table`` beside the Group Policy ones, by Windows' rule;
+    the conflicts, each with its sort key."""
+    rule = MDM_WINS if prefer_mdm else GP_WINS
+    conflicts = []
+    for (kind, canonical), settings in intune.items():
+        mdm, disagreement = settings.outcome(kind, canonical)
+        if disagreement is not None:
+            conflicts.append(((kind.value, canonical, 0), disagreement))
+        bucket = table.setdefault(kind, Bucket())
+        gp = bucket.get(canonical)
+        if gp is None:
+            bucket[canonical] = mdm
+            continue
+        winner, loser = (mdm, gp) if prefer_mdm else (gp, mdm)
+        bucket[canonical] = winner
+        if not _same(winner, loser):
+            conflicts.append(
+                ((kind.value, canonical, 1), Conflict(kind, mdm.key, winner, loser, rule))
+            )
+    return conflicts

@@ -278,7 +278,7 @@ def test_unmapped_policies_are_reported_in_the_console_and_json() -> None:
     console = baseliner("check", report, "--policy", POLICY, "--soft-fail")
     assert (
         "  1 policies not mapped to the settings checks read: "
-        "Custom/Somewhere/A policy no ADMX defines\n"
+        "Custom/Somewhere/A policy no ADMX defines (no ADMX policy of this name is known)\n"
     ) in console.out
     done = baseliner("check", report, "--policy", POLICY, "--soft-fail", "-o", "json")
     (target,) = _json(done.out)["targets"]
@@ -287,7 +287,9 @@ def test_unmapped_policies_are_reported_in_the_console_and_json() -> None:
             "path": str(report),
             "line": 112,
             "what": "Custom/Somewhere/A policy no ADMX defines",
+            "name": None,
             "reason": "no ADMX policy of this name is known",
+            "count": 1,
         }
     ]
     assert (target["skipped"], target["repaired"]) == ([], [])

@@ -42,6 +42,10 @@ CASES = {
                    "--exceptions", "fixtures/exceptions/exceptions.yaml",
                    "--plan", "fixtures/exceptions/plans.yaml", *SLICE],
     "comanaged": ["fixtures/comanaged/mdm-wins", "--check", "*-defender-*"],
+    # an Intune tenant backup: user rights by name, templates, what it skips, a conflict
+    "tenant": ["fixtures/intune/tenant", "fixtures/intune/conflicts",
+               "--check", "*user-rights-se[bdir]*", "--check", "*powershell-*",
+               "--check", "*winrm-*", "--check", "*behaviormonitoring"],
 }  # fmt: skip
 
 

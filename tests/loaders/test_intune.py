@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from checker.core.errors import InputFormatError
 from checker.core.values import Source
 from checker.kinds import Kind
 from checker.loaders import intune
-from tests.conftest import FIXTURES, first_set
+from tests.conftest import FIXTURES, ROOT, first_set
 
 INTUNE = FIXTURES / "intune"
 CATALOG = "device_vendor_msft_policy_config_"
@@ -34,23 +36,25 @@ def facts(sources: list[Source], name: str) -> dict[str, object]:
         ("intunemanagement/bitlocker_intent.json", ["Fixture - BitLocker intent"]),
         (
             "graph_response.json",
-            [
-                "Fixture - Device restrictions",
-                "Fixture - Custom OMA-URI",
-                "Fixture - Compliance",
-                "Fixture - iOS restrictions",
-            ],
+            ["Fixture - Device restrictions", "Fixture - Custom OMA-URI", "Fixture - Compliance"],
         ),
         ("array.json", ["Fixture - Endpoint protection"]),
-        ("backupandrestore", ["Fixture - Autoplay", "Fixture - Settings Catalog"]),
-        ("intunemanagement", ["Fixture - BitLocker intent", "Fixture - Settings Catalog"]),
+        (
+            "backupandrestore/Administrative Templates/Fixture - Autoplay.json",
+            ["Fixture - Autoplay"],
+        ),
+        ("tenant/Backup/Settings Catalog/Win - Hardening_mdm.json", ["Win - Hardening"]),
+        # a real Windows policy whose file name ends like an intent's settings file
+        ("tenant/Backup/Device Configurations/NCSC_-_Custom_Settings.json", ["NCSC - Custom"]),
+        ("powershell/Defender.json", ["Contoso's Defender"]),
+        ("powershell/Account Protection.json", ["Contoso's Account Protection"]),
     ],
 )
 def test_layouts_give_one_source_per_policy(path: str, names: list[str]) -> None:
-    sources = intune.load(INTUNE / path)
+    sources = [s for s in intune.load(INTUNE / path) if s.facts]
     assert [s.name for s in sources] == names
     assert {s.format for s in sources} == {"intune"}
-    assert all(f.kind is Kind.INTUNE for s in sources for f in s.facts)
+    assert all(f.kind is Kind.INTUNE or f.via for s in sources for f in s.facts)
 
 
 @pytest.mark.parametrize(
@@ -124,10 +128,33 @@ def test_layouts_give_one_source_per_policy(path: str, names: list[str]) -> None
             "allowed",
         ),
         (
-            "backupandrestore",
+            "backupandrestore/Administrative Templates/Fixture - Autoplay.json",
             "Fixture - Autoplay",
-            "groupPolicyConfiguration/Turn off Autoplay/Turn off Autoplay on:",
-            "255",
+            "groupPolicyConfiguration/Windows Components/AutoPlay Policies/Turn off Autoplay",
+            "enabled",
+        ),
+        (
+            "tenant/Backup/Settings Catalog/Win - Hardening_mdm.json",
+            "Win - Hardening",
+            "device_vendor_msft_policy_config_userrights_impersonateclient",
+            [
+                "Administrators",
+                "NT AUTHORITY\\LOCAL SERVICE",
+                "NT AUTHORITY\\Network Service",
+                "SERVICE",
+            ],
+        ),
+        (
+            "tenant/Backup/Device Configurations/NCSC_-_Custom_Settings.json",
+            "NCSC - Custom",
+            "./Device/Vendor/MSFT/Policy/Config/UserRights/DenyRemoteDesktopServicesLogOn",
+            "<![CDATA[Local account\uf000BUILTIN\\Guests]]>",
+        ),
+        (
+            "powershell/Account Protection.json",
+            "Contoso's Account Protection",
+            "windows10EndpointProtectionConfiguration.localSecurityOptionsMachineInactivityLimit",
+            15,
         ),
     ],
 )
@@ -168,7 +195,7 @@ def test_intent_facts_point_into_the_sidecar() -> None:
 
 def test_platform_meta() -> None:
     sources = intune.load(INTUNE / "graph_response.json")
-    assert [dict(s.meta)["platform"] for s in sources] == ["windows", "windows", "windows", "ios"]
+    assert [dict(s.meta).get("platform") for s in sources] == ["windows"] * 3 + [None]
 
 
 def test_repeated_ids_in_group_collections_get_markers(tmp_path: Path) -> None:
@@ -216,7 +243,9 @@ def test_errors(
 
 
 def test_sidecar_alone_is_not_a_policy() -> None:
-    with pytest.raises(InputFormatError, match="not an Intune policy export"):
+    with pytest.raises(
+        InputFormatError, match=r"the settings of the intent bitlocker_intent\.json"
+    ):
         intune.load(INTUNE / "intunemanagement/bitlocker_intent_Settings.json")
 
 
@@ -227,14 +256,214 @@ def test_sidecar_alone_is_not_a_policy() -> None:
         ("graph_response.json", True),
         ("array.json", True),
         ("intunemanagement/bitlocker_intent_Settings.json", False),
+        ("powershell/Account Protection_Settings.json", False),
+        ("tenant/Backup/Device Configurations/NCSC_-_Custom_Settings.json", True),
+        ("tenant/Backup/Scope Tags/Default.json", True),
+        ("tenant/Backup/Assignment Report/report.json", True),
+        ("tenant/Backup/Device Management Settings/settings.json", True),
+        ("import-body/Edge Version 85 - Computer.json", True),
         ("not_a_policy.json", False),
-        ("backupandrestore", True),
     ],
 )
 def test_sniff(path: str, expected: bool) -> None:
     target = INTUNE / path
-    head = b"" if target.is_dir() else target.read_bytes()[:4096]
-    assert intune.sniff(target, head) is expected
+    assert intune.sniff(target, target.read_bytes()[:4096]) is expected
+
+
+Noted = tuple[str, str, str | None, str | None, int | None, int]
+
+
+def _notes(path: str) -> list[Noted]:
+    return [
+        (note.kind.value, note.what, note.reason, note.name, note.line, note.count)
+        for source in intune.load(INTUNE / path)
+        for note in source.notes
+    ]
+
+
+SCRIPT = "a script: what it changes is not known until it runs"
+NOT_DEVICE = "sets no Windows device setting"
+OTHER = "a policy for another platform"
+SERVICE = "applied by an Intune or Windows Update service, not a device policy"
+B = "tenant/Backup/"
+
+
+BY_ID = "not evaluated: definition given by id only"
+NOT_INDEXED = "no ADMX policy of this name under this category in the ADMX index"
+INGESTED = "an ingested (third-party) ADMX policy: its registry values are not known"
+CHROME = "Google/Google Chrome/Extensions"
+EXTENSIONS = "Configure allowed app/extension types"
+
+
+ARCHIVED = "IntuneCD keeps here what is no longer in the tenant"
+DFCI = "Device Configurations/Surface - DFCI_windows10DeviceFirmwareConfigurationInterface.json"
+ESP = "Enrollment Configurations/ESP_windows10EnrollmentCompletionPageConfiguration.json"
+TEMPLATES = "Administrative Templates/Win - Templates.json"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("Scripts/Powershell/Win - Setup.json", ("PowerShell script", SCRIPT, "Win - Setup", 2)),
+        ("Scripts/Shell/Mac - Dock.json", ("shell script (macOS)", SCRIPT, "Mac - Dock", 2)),
+        ("Assignment Report/report.json", ("assignment report", NOT_DEVICE, None, None)),
+        ("Scope Tags/Default.json", ("scope tag", NOT_DEVICE, "Default", 2)),
+        (
+            "Roles/Helpdesk_deviceAndAppManagementRoleDefinition.json",
+            ("role", NOT_DEVICE, "Helpdesk", 3),
+        ),
+        (
+            "Conditional Access/Require compliant device.json",
+            ("Conditional Access policy", NOT_DEVICE, "Require compliant device", 2),
+        ),
+        (
+            "App Protection/iOS - Protect_iosManagedAppProtection.json",
+            ("app protection policy (iOS)", NOT_DEVICE, "iOS - Protect", 3),
+        ),
+        (
+            "Compliance Policies/Message Templates/Alert.json",
+            ("notification message template", NOT_DEVICE, "Alert", 2),
+        ),
+        (
+            "Compliance Policies/Policies/iOS - Compliance_iosCompliancePolicy.json",
+            ("compliance policy (iOS)", OTHER, "iOS - Compliance", 3),
+        ),
+        (
+            "Settings Catalog/Mac - FileVault_appleRemoteManagement.json",
+            ("settings catalog policy (macOS)", OTHER, "Mac - FileVault", 4),
+        ),
+        (
+            DFCI,
+            ("firmware (DFCI) profile", "UEFI settings, not Windows policy", "Surface - DFCI", 3),
+        ),
+        (
+            "Feature Updates/Windows 11 24H2.json",
+            ("feature update profile", SERVICE, "Windows 11 24H2", 2),
+        ),
+        (
+            "Filters/Corporate devices.json",
+            ("assignment filter", NOT_DEVICE, "Corporate devices", 3),
+        ),
+        (ESP, ("enrollment configuration", SERVICE, "ESP", 3)),
+        ("Device Management Settings/settings.json", ("tenant settings", NOT_DEVICE, None, None)),
+        (
+            "__archive__/2024-01-05_10-00-00/Settings Catalog/Win - Hardening_mdm.json",
+            ("settings catalog policy (archived)", ARCHIVED, "Win - Hardening", 4),
+        ),
+    ],
+)
+def test_objects_that_set_no_windows_setting_are_skipped_with_their_kind(
+    path: str, expected: tuple[str, str, str | None, int | None]
+) -> None:
+    what, reason, name, line = expected
+    assert _notes(f"{B}{path}") == [("skipped", what, reason, name, line, 1)]
+    assert [source.facts for source in intune.load(INTUNE / B / path)] == [()]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "graph_response.json",
+            [
+                (
+                    "skipped",
+                    "device configuration profile (iOS)",
+                    OTHER,
+                    "Fixture - iOS restrictions",
+                    36,
+                    1,
+                )
+            ],
+        ),
+        (
+            "import-body/Edge Version 85 - Computer.json",
+            [("unmapped", "Administrative Template setting", BY_ID, None, 3, 3)],
+        ),
+        (
+            f"{B}{TEMPLATES}",
+            [
+                ("unmapped", "LAPS/Password Settings", NOT_INDEXED, None, 122, 1),
+                ("unmapped", f"{CHROME}/{EXTENSIONS}", INGESTED, None, 134, 1),
+            ],
+        ),
+    ],
+)
+def test_what_a_policy_file_holds_besides_its_policies(path: str, expected: list[Noted]) -> None:
+    assert _notes(path) == expected
+
+
+def _registry(path: str) -> dict[str, tuple[object, bool, int | None]]:
+    (source,) = [s for s in intune.load(INTUNE / path) if s.facts]
+    return {
+        f.key.rpartition("\\")[2]: (f.value, f.deleted, f.origin.line)
+        for f in source.facts
+        if f.kind is Kind.REGISTRY
+    }
+
+
+def test_administrative_templates_are_replayed_through_the_admx_index() -> None:
+    # one display name, two policies: the category tells them apart (WinRM Client and
+    # Service; File Explorer and legacy Edge SmartScreen); a drop-down's value is the item's
+    assert _registry(f"{B}{TEMPLATES}") == {
+        "Explorer!NoDriveTypeAutoRun": (255, False, 13),
+        "Client!AllowBasic": (0, False, 44),
+        "Service!AllowBasic": (0, False, 56),
+        "System!EnableSmartScreen": (1, False, 68),
+        "System!ShellSmartScreenLevel": ("Block", False, 68),
+        "PhishingFilter!EnabledV9": (0, False, 89),
+        "ScriptBlockLogging!EnableScriptBlockLogging": (1, False, 101),
+        "ScriptBlockLogging!EnableScriptBlockInvocationLogging": (None, True, 101),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ('{"@odata.type": "#microsoft.graph.x",\n "a": 1,\n "a": 2}', 3, 2),
+        ('[{"settingDefinitionId": "x"}, {"b": {"c": 1, "d": [{"c": 2}], "c": 3}}]', 1, 64),
+        # a key in a nested object is another key; two spellings of one key are one
+        ('{"omaSettings": [], "x": {"a\\u0027": 1, "a\'": 2}}', 1, 41),
+    ],
+)
+def test_duplicate_keys_are_refused_with_their_position(
+    tmp_path: Path, text: str, line: int, column: int
+) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFormatError) as caught:
+        intune.load(path)
+    assert caught.value.error.message.startswith("duplicate key")
+    assert (caught.value.error.line, caught.value.error.column) == (line, column)
+
+
+def test_escaped_and_non_ascii_names_get_their_lines(tmp_path: Path) -> None:
+    """Names written with escapes (PowerShell's \\u0027) or in any script are found on
+    their own line, each after the one before."""
+    text = """{
+  "@odata.type": "#microsoft.graph.windows10GeneralConfiguration",
+  "it\\u0027s": 0,
+  "caf\\u00e9": 1,
+  "日本": 2,
+  "x": "it's",
+  "y": 3
+}"""
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+    (source,) = intune.load(path)
+    found = {f.key.rpartition(".")[2]: f.origin.line for f in source.facts}
+    assert found == {"it's": 3, "café": 4, "日本": 5, "x": 6, "y": 7}
+
+
+def test_the_fixtures_are_what_their_generator_writes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.make_intune_fixtures", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")
@@ -248,21 +477,19 @@ def corpus_results(corpus: Path) -> list[tuple[Path, list[Source] | InputFormatE
     return results
 
 
-def test_every_corpus_json_loads_or_is_not_a_policy(
+def test_every_first_set_corpus_json_loads_or_is_an_intent_settings_file(
     corpus_results: list[tuple[Path, list[Source] | InputFormatError]],
 ) -> None:
     errors = [(p, r) for p, r in corpus_results if isinstance(r, InputFormatError)]
-    assert all(str(r.error.message).startswith("not an Intune policy export") for _, r in errors)
-    assert [p.name for p, _ in errors] == sorted(
-        p.name for p, _ in errors if p.name.endswith("_Settings.json")
-    )
+    assert all("the settings of the intent" in str(r.error.message) for _, r in errors)
+    assert all(p.name.endswith("_Settings.json") for p, _ in errors)
     assert len(corpus_results) - len(errors) == 112
 
 
 def test_corpus_settings_catalog_facts(
     corpus_results: list[tuple[Path, list[Source] | InputFormatError]],
 ) -> None:
-    sources = [s for _, r in corpus_results if isinstance(r, list) for s in r]
+    sources = [s for _, r in corpus_results if isinstance(r, list) for s in r if s.facts]
     kinds = sorted({dict(s.meta)["kind"] for s in sources})
     assert kinds == ["compliance", "custom", "device_configuration", "intent", "settings_catalog"]
     assert all(
