@@ -92,6 +92,19 @@ ODD = [
 """Scalars, tags, anchors and collections YAML can write where a value goes."""
 
 
+def _bomb(levels: int, fan: int = 10) -> str:
+    """A flow value that expands to ``fan ** levels`` values once its aliases are followed."""
+    items = ["&l0 [" + ", ".join(["x"] * fan) + "]"]
+    items += [f"&l{n} [" + ", ".join([f"*l{n - 1}"] * fan) + "]" for n in range(1, levels)]
+    return "[" + ", ".join(items) + "]"
+
+
+HOSTILE = [_bomb(7), "[" * 80 + "]" * 80, "{a: " * 80 + "1" + "}" * 80, "&r [*r]"]
+"""Values that must be refused wherever they go: an alias bomb, nesting deeper than the
+limit in flow sequences and mappings, an alias that holds itself."""
+ODD += HOSTILE
+
+
 def _load(kind: str, text: bytes) -> None:
     """Load ``text`` as a ``kind`` file: a value or PolicyError, nothing else (a cases file
     tests ``cased.yaml``, a benchmark written beside it)."""
@@ -202,3 +215,30 @@ def test_the_real_files_load(kind: str) -> None:
         path.write_bytes(REAL[kind])
         value: Any = load(path)
         assert value is not None
+
+
+@pytest.mark.parametrize("kind", sorted(SKELETONS))
+@pytest.mark.parametrize("value", HOSTILE, ids=["alias-bomb", "deep-list", "deep-map", "loop"])
+def test_hostile_values_are_refused_in_every_place(kind: str, value: str) -> None:
+    """Refused before anything is built from them (validation would expand the bomb)."""
+    parts = re.split("«(.*?)»", SKELETONS[kind])
+    name, load = LOADERS[kind]
+    for index in range(1, len(parts), 2):
+        text = "".join([*parts[:index], value, *parts[index + 1 :]])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8")
+            with pytest.raises(PolicyError, match=r"aliases|nested deeper|holds it"):
+                load(path)
+
+
+@FUZZ
+@given(
+    st.integers(1, 9), st.integers(2, 12), st.integers(1, 300), st.sampled_from(sorted(SKELETONS))
+)
+def test_any_alias_fan_or_depth_is_a_value_or_a_policy_error(
+    levels: int, fan: int, depth: int, kind: str
+) -> None:
+    parts = re.split("«(.*?)»", SKELETONS[kind])
+    value = _bomb(levels, fan) if depth % 2 else "[" * depth + "]" * depth
+    _load(kind, "".join([*parts[:1], value, *parts[2:]]).encode())

@@ -42,7 +42,7 @@ import gzip
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -158,15 +158,19 @@ def find_policy(name: str, category: str, scope: str) -> Record | None:
     return index.variants[here[0]] if len(here) == 1 else None
 
 
-@cache
+@lru_cache(maxsize=1 << 12)
 def _extended(name: str, category: str) -> tuple[int, ...]:
-    """Scans the whole index, so a name missing from it is looked for once per process."""
+    """Policies of ``category`` whose name ``name`` extends ("<known name> <remark>").
+
+    Each shorter name ``name`` starts with, cut at a space, is one lookup: a name missing
+    from the index costs as many lookups as it has words (a scan of the whole index each,
+    in an unbounded cache, took a 51 MB gpresult 33 s and 423 MB)."""
     index = _index()
+    cuts = [at for at, char in enumerate(name) if char == " "]
     return tuple(
         number
-        for known, numbers in index.names.items()
-        if name.startswith(known + " ")
-        for number in numbers
+        for at in cuts
+        for number in index.names.get(name[:at], ())
         if category in index.categories[number]
     )
 
