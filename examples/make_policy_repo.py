@@ -1,7 +1,7 @@
 """Copies the sample policy repository's exports from the project's generated fixtures.
 
-    python examples/make_policy_repo.py           # (re)write examples/policy-repo/exports
-    python examples/make_policy_repo.py --check   # exit 1 if they differ from the fixtures
+    python -m examples.make_policy_repo           # (re)write examples/policy-repo/exports
+    python -m examples.make_policy_repo --check   # exit 1 if they differ from the fixtures
 
 ``exports/ws-baseline`` is fixtures/gpo/compliant (every Windows 11 baseline check passes) and
 ``exports/ws-pilot`` is fixtures/gpo/misconfigured (ten wrong values, see fixtures/gpo/README.md);
@@ -15,11 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from tools.make_fixtures import differences, on_disk, write_tree
 
-from tools.make_fixtures import differences, on_disk, write_tree  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 EXPORTS = ROOT / "examples" / "policy-repo" / "exports"
 COPIES = {"ws-baseline": "compliant", "ws-pilot": "misconfigured"}

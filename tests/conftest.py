@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,10 +31,6 @@ def first_set(paths: Iterable[Path]) -> list[Path]:
     """``paths`` without those under an :data:`ADDED_LATER` folder of the corpus."""
     later = [CORPUS / folder for folder in ADDED_LATER]
     return [path for path in paths if not any(path.is_relative_to(f) for f in later)]
-
-
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 @pytest.fixture(scope="session", autouse=True)

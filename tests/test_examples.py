@@ -89,7 +89,7 @@ def test_azure_recipe_publishes_junit() -> None:
 def test_exports_are_the_current_fixtures() -> None:
     from examples.make_policy_repo import main
 
-    assert main(["--check"]) == 0, "run: python examples/make_policy_repo.py"
+    assert main(["--check"]) == 0, "run: python -m examples.make_policy_repo"
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from pathlib import Path
 from lxml import etree
 
 from checker.core.files import contained, read_bytes
-from checker.core.values import Fact, Source
+from checker.core.values import Fact, Note, Source
 from checker.loaders import audit_csv, gpp_registry, gpreport, gpttmpl, lgpo_text, registry_pol
 from checker.loaders.xmlsafe import parse_xml
 
@@ -48,37 +48,48 @@ DEVICE = False
 """Each export is one device, named by its content."""
 
 _WINDOWS_NT = ("microsoft", "windows nt")
-Reader = Callable[[bytes, str, str | None], list[Fact]]
-"""Parses one raw file: (data, path, GPO name) -> facts."""
+Reader = Callable[[bytes, str, str | None], tuple[list[Fact], list[Note]]]
+"""Parses one raw file: (data, path, GPO name) -> facts, and notes of what it could not map."""
+
+
+def _facts_only(parse: Callable[[bytes, str, str | None], list[Fact]]) -> Reader:
+    return lambda data, path, source: (parse(data, path, source), [])
+
 
 Place = tuple[str, ...]
 RAW_FILES: tuple[tuple[tuple[Place, Reader], ...], ...] = (
     (
-        (("Machine", "registry.pol"), lambda d, p, s: registry_pol.parse(d, p, "HKLM", s)),
+        (
+            ("Machine", "registry.pol"),
+            _facts_only(lambda d, p, s: registry_pol.parse(d, p, "HKLM", s)),
+        ),
         # LGPO-style folders keep the machine's registry policy as LGPO text instead.
-        (("Machine", "machine.txt"), lambda d, p, s: lgpo_text.parse(d, p, s)),
+        (("Machine", "machine.txt"), _facts_only(lgpo_text.parse)),
     ),
     (
-        (("User", "registry.pol"), lambda d, p, s: registry_pol.parse(d, p, "HKCU", s)),
-        (("User", "user.txt"), lambda d, p, s: lgpo_text.parse(d, p, s)),
+        (
+            ("User", "registry.pol"),
+            _facts_only(lambda d, p, s: registry_pol.parse(d, p, "HKCU", s)),
+        ),
+        (("User", "user.txt"), _facts_only(lgpo_text.parse)),
     ),
     (
         (
             ("Machine", "Preferences", "Registry", "Registry.xml"),
-            lambda d, p, s: gpp_registry.parse(d, p, "HKLM", s),
+            lambda d, p, s: gpp_registry.read(d, p, "HKLM", s),
         ),
     ),
     (
         (
             ("User", "Preferences", "Registry", "Registry.xml"),
-            lambda d, p, s: gpp_registry.parse(d, p, "HKCU", s),
+            lambda d, p, s: gpp_registry.read(d, p, "HKCU", s),
         ),
     ),
     (
-        (("Machine", *_WINDOWS_NT, "SecEdit", "GptTmpl.inf"), gpttmpl.parse),
-        (("Machine", "GptTmpl.inf"), gpttmpl.parse),
+        (("Machine", *_WINDOWS_NT, "SecEdit", "GptTmpl.inf"), _facts_only(gpttmpl.parse)),
+        (("Machine", "GptTmpl.inf"), _facts_only(gpttmpl.parse)),
     ),
-    ((("Machine", *_WINDOWS_NT, "Audit", "audit.csv"), audit_csv.parse),),
+    ((("Machine", *_WINDOWS_NT, "Audit", "audit.csv"), _facts_only(audit_csv.parse)),),
 )
 """Each raw settings file: the places it may be, each with its parser (first found wins)."""
 
@@ -159,12 +170,13 @@ def load_backup(backup: Path) -> list[Source]:
     if not files and report is not None:
         return gpreport.load(member(backup, report))
     name = display_name(backup)
-    facts = [
-        fact
-        for found, reader in files
-        for fact in reader(read_bytes(member(backup, found)), str(found), name)
-    ]
-    return [Source(str(backup), FORMAT, tuple(facts), name=name)]
+    facts: list[Fact] = []
+    notes: list[Note] = []
+    for found, reader in files:
+        read, noted = reader(read_bytes(member(backup, found)), str(found), name)
+        facts += read
+        notes += noted
+    return [Source(str(backup), FORMAT, tuple(facts), name=name, notes=tuple(notes))]
 
 
 def raw_files(root: Path) -> list[tuple[Path, Reader]]:

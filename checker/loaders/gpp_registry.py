@@ -42,7 +42,7 @@ from pathlib import Path
 
 from checker.core.errors import input_error
 from checker.core.files import detect_encoding, read_bytes
-from checker.core.values import JSON, Confidence, Fact, Origin, Source
+from checker.core.values import JSON, Confidence, Fact, Note, NoteKind, Origin, Source
 from checker.kinds import Kind, registry_path
 from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml
 
@@ -92,6 +92,9 @@ class Item:
     element: Element
     writes: tuple[Write, ...]
     targeting: str | None
+    unmapped: str | None = None
+    """What of the item could not be read as a registry write (an unknown value type, as a
+    hand-edited file may hold): noted as unmapped, not an error of the whole file."""
 
 
 def items(container: Element, path: str, targeting: str | None = None) -> Iterator[Item]:
@@ -127,7 +130,8 @@ def _item(element: Element, path: str, targeting: str | None) -> Item:
         return Item(element, (Write(key, name, None, None, deleted=True),), targeting)
     rtype = (properties.get("type") or "REG_SZ").strip().upper()
     if rtype not in _TYPES:
-        raise _bad(path, properties, f"unknown registry value type {rtype!r}")
+        what = f"{key}\\{name}: registry value type {rtype!r} is unknown"
+        return Item(element, (), targeting, unmapped=what)
     write = Write(key, name, rtype, _value(properties, rtype, path), soft=action == "C")
     return Item(element, (write,), targeting)
 
@@ -238,6 +242,14 @@ def item_facts(
 
 def parse(data: bytes, path: str, hive_default: str, source: str | None = None) -> list[Fact]:
     """The facts of a Registry.xml, in document order, each at its item's line."""
+    return read(data, path, hive_default, source)[0]
+
+
+def read(
+    data: bytes, path: str, hive_default: str, source: str | None = None
+) -> tuple[list[Fact], list[Note]]:
+    """The facts of a Registry.xml (see :func:`parse`), and notes of the items that could
+    not be read as registry writes."""
     root = parse_xml(data, path)
     if local(root) != "RegistrySettings":
         raise input_error(
@@ -246,10 +258,13 @@ def parse(data: bytes, path: str, hive_default: str, source: str | None = None) 
             line=root.sourceline,
         )
     facts: list[Fact] = []
+    notes: list[Note] = []
     for item in items(root, path):
         origin = Origin(path, line=item.element.sourceline, source=source)
         facts += item_facts(item, hive_default, origin)
-    return facts
+        if item.unmapped is not None:
+            notes.append(Note(NoteKind.UNMAPPED, path, item.unmapped, item.element.sourceline))
+    return facts, notes
 
 
 def hive_of(path: Path) -> str:
@@ -267,5 +282,5 @@ def sniff(path: Path, head: bytes) -> bool:
 
 def load(path: Path) -> list[Source]:
     """A lone Registry.xml as one source (hive from its folder, see :func:`hive_of`)."""
-    facts = parse(read_bytes(path), str(path), hive_of(path))
-    return [Source(str(path), FORMAT, tuple(facts))]
+    facts, notes = read(read_bytes(path), str(path), hive_of(path))
+    return [Source(str(path), FORMAT, tuple(facts), notes=tuple(notes))]

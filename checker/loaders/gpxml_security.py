@@ -205,3 +205,5 @@ def preference_registry(extension: Element, scope: Scope, into: Collected) -> No
     for item in gpp_registry.items(extension, scope.path):
         origin, extra = scope.origin(item.element)
         into.facts += gpp_registry.item_facts(item, scope.hive, origin, extra)
+        if item.unmapped is not None:
+            into.unmapped.append(scope.unmapped(item.element, item.unmapped))

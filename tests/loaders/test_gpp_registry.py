@@ -171,8 +171,6 @@ def test_collection_targeting_applies_to_its_items() -> None:
          "r.xml: line 2: registry item without <Properties>"),
         (_one('action="X" key="K" name="N"'),
          "r.xml: line 1: unknown action 'X' (expected C, R, U or D)"),
-        (_one('key="K" name="N" type="REG_NONE"'),
-         "r.xml: line 1: unknown registry value type 'REG_NONE'"),
         (_one('hive="HKEY_NOWHERE" key="K" name="N"'),
          "r.xml: line 1: unknown hive 'HKEY_NOWHERE'"),
         (_one('key="K" name="N" type="REG_DWORD" value="0x10"'),
@@ -344,3 +342,13 @@ def test_loading_a_folder_file_through_the_registry() -> None:
         path = Path(folder) / "Registry.xml"
         path.write_bytes(_one('key="K" name="N" value="v"'))
         assert FORMATS["gpp-registry"].load(path)[0].facts[0].key == "HKLM\\K!N"
+
+
+def test_an_item_of_an_unknown_type_is_noted_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "Registry.xml"
+    path.write_bytes(_one('key="K" name="N" type="REG_NONE"'))
+    (source,) = gpp_registry.load(path)
+    assert source.facts == ()
+    assert [(n.what, n.line) for n in source.notes] == [
+        ("K\\N: registry value type 'REG_NONE' is unknown", 1)
+    ]

@@ -180,12 +180,12 @@ def test_the_gpos_of_an_all_report_are_parts_named_apart() -> None:
     assert gpreport.parts(SMALL) == []
 
 
-def _all_report(tmp_path: Path, bad_type: str) -> Path:
-    """An ``-All`` report whose second GPO holds a Preferences item of type ``bad_type``."""
+def _all_report(tmp_path: Path, action: str, rtype: str = "REG_SZ") -> Path:
+    """An ``-All`` report whose second GPO holds a Preferences item of ``action``, ``rtype``."""
     ns = "http://www.microsoft.com/GroupPolicy/Settings"
     item = (
-        f'<q1:Registry><q1:Properties action="U" hive="HKEY_LOCAL_MACHINE" key="Software\\X" '
-        f'name="Y" type="{bad_type}" value="1"/></q1:Registry>'
+        f'<q1:Registry><q1:Properties action="{action}" hive="HKEY_LOCAL_MACHINE" '
+        f'key="Software\\X" name="Y" type="{rtype}" value="1"/></q1:Registry>'
     )
     extension = (
         f'<ExtensionData><Extension xmlns:q1="{ns}/Windows/Registry" '
@@ -203,12 +203,25 @@ def _all_report(tmp_path: Path, bad_type: str) -> Path:
 
 
 def test_an_error_in_one_gpo_of_an_all_report_is_its_own(tmp_path: Path) -> None:
-    path = _all_report(tmp_path, "String")
+    path = _all_report(tmp_path, "X")
     assert gpreport.parts(path) == ["Good", "Broken"]
     (good,) = gpreport.load_part(path, 0)
     assert good.name == "Good"
-    with pytest.raises(InputFormatError, match="line 3: unknown registry value type 'STRING'"):
+    with pytest.raises(InputFormatError, match="line 3: unknown action 'X'"):
         gpreport.load_part(path, 1)
+
+
+def test_a_preferences_item_of_an_unknown_type_is_noted_not_an_error(tmp_path: Path) -> None:
+    """Hand-edited files hold types Windows never writes ('String'): the item is noted as
+    unmapped, and the rest of its GPO is read."""
+    (source,) = gpreport.load_part(_all_report(tmp_path, "U", "String"), 1)
+    assert [(n.kind.value, n.what, n.line) for n in source.notes] == [
+        (
+            "unmapped",
+            "HKEY_LOCAL_MACHINE\\Software\\X\\Y: registry value type 'STRING' is unknown",
+            3,
+        )
+    ]
 
 
 @pytest.mark.parametrize(
