@@ -287,6 +287,57 @@ def test_file_that_disappears_after_planning(
     assert len(report.targets) == 2
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_fifo_swapped_in_after_planning_blocks_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planned as a file, then replaced by a named pipe nobody writes: an error naming it,
+    the rest reported (a worker blocked on it for ever)."""
+    from checker.run import orchestrate as runner
+
+    write_fleet(tmp_path, 3)
+    swapped = tmp_path / "gpresult-00001.xml"
+
+    def plan_then_swap(paths: list[Path], manifest: Path | None = None, *more: object) -> Plan:
+        result = plan(paths, manifest)
+        swapped.unlink()
+        os.mkfifo(swapped)
+        return result
+
+    monkeypatch.setattr(runner, "plan", plan_then_swap)
+    report = run(load_benchmarks([POLICY]), [tmp_path], RunOptions(jobs=1))
+    assert [(e.path, e.message) for e in report.errors] == [
+        (str(swapped), "cannot read: not a regular file")
+    ]
+    assert len(report.targets) == 2
+
+
+def test_a_history_locked_too_long_loses_no_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another writer holds the history past the busy timeout: the reports are written,
+    then the lock is said (exit 2)."""
+    import sqlite3
+
+    from checker.cli import main
+    from checker.history import store
+
+    history, out = tmp_path / "h.sqlite", tmp_path / "r.json"
+    args = ["check", str(FIXTURES / "gpo" / "compliant"), "--policy", POLICY, "--jobs", "1"]
+    assert main([*args, "--history", str(history)]) == 0
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(history, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code = main([*args, "--history", str(history), "-o", f"json={out}"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 2
+    assert "locked by another writer for over 0.2 s" in capsys.readouterr().err
+    assert json.loads(out.read_text(encoding="utf-8"))["targets"]
+
+
 # --- a killed writer leaves the previous report intact ------------------------------------
 
 FLEET = 300

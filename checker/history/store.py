@@ -149,7 +149,7 @@ def _explain(exc: sqlite3.Error) -> str:
     if "disk is full" in text or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
         return f"the disk is full: nothing of this run was recorded ({text})"
     if "locked" in text:
-        return f"locked by another writer for over {BUSY_TIMEOUT_MS // 1000} s ({text})"
+        return f"locked by another writer for over {BUSY_TIMEOUT_MS / 1000:g} s ({text})"
     return text
 
 
