@@ -133,8 +133,7 @@ def _in_data(monkeypatch: pytest.MonkeyPatch) -> None:
                 "bad/exceptions.yaml:7: error: 'other.id' names no known check [unknown-check]",
                 "bad/exceptions.yaml:12: warning: exception expires on 2026-01-01, in 27 day(s) "
                 "(c@example.com) [expiring-exception]",
-                "bad/exceptions.yaml:12: error: 'bare.check' names no known check "
-                "[unknown-check]",
+                "bad/exceptions.yaml:12: error: 'bare.check' names no known check [unknown-check]",
                 "1 file(s): 6 error(s), 1 warning(s)",
             ],
         ),
@@ -148,7 +147,14 @@ def _in_data(monkeypatch: pytest.MonkeyPatch) -> None:
         ),
     ],
     ids=[
-        "good", "good-strict", "bad", "unrecognized", "strict", "repo-ids", "other-repo", "policy"
+        "good",
+        "good-strict",
+        "bad",
+        "unrecognized",
+        "strict",
+        "repo-ids",
+        "other-repo",
+        "policy",
     ],
 )
 def test_text_findings(args: list[str], code: int, lines: list[str]) -> None:
