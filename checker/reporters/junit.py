@@ -242,6 +242,7 @@ def serialize(suites: Sequence[Any]) -> str:
     for suite in suites:
         element: ET.Element = suite.build_xml_doc()
         del element.attrib["disabled"]
+        element.set("time", f"{float(element.get('time') or 0):.3f}")  # a sum of floats
         for key in ("tests", "failures", "errors"):
             totals[key] += int(element.attrib[key])
         root.append(element)
