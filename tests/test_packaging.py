@@ -65,12 +65,11 @@ def test_installed_package_lists_and_runs_shipped_benchmarks(
         assert (installed / "checker" / "data" / data).is_file()
 
 
-@pytest.fixture(scope="module")
-def distributions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The sdist, and the wheel built from it (``python -m build``'s default path)."""
-    dist = tmp_path_factory.mktemp("dist")
+def build(dist: Path, *options: str) -> None:
+    """``python -m build`` of this checkout into ``dist``; skips the test when it cannot
+    build here (no network for the build requirements)."""
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
+        [sys.executable, "-m", "build", *options, "--outdir", str(dist), str(ROOT)],
         capture_output=True,
         text=True,
         timeout=600,
@@ -78,6 +77,13 @@ def distributions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     )
     if built.returncode != 0:
         pytest.skip(f"the distributions could not be built here: {built.stderr[-400:]}")
+
+
+@pytest.fixture(scope="module")
+def distributions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sdist, and the wheel built from it (``python -m build``'s default path)."""
+    dist = tmp_path_factory.mktemp("dist")
+    build(dist)
     return next(dist.glob("baseliner-*.tar.gz")), next(dist.glob("baseliner-*.whl"))
 
 

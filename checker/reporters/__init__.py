@@ -80,21 +80,24 @@ REPORTERS: dict[str, Reporter] = {
         markdown.render,
         "md",
         "`$GITHUB_STEP_SUMMARY`, PR comments",
-        "score table, counts, top recommendations, uncertain results; capped at 1 MiB",
+        "the gate's verdict first (a GitHub alert), score table, counts, top "
+        "recommendations, uncertain results; capped at 1 MiB",
     ),
     "csv": Reporter(
         csv.render,
         "csv",
         "Excel, Defender users",
-        "the columns of Defender Vulnerability Management's recommendations export, plus "
+        "Defender Vulnerability Management's recommendations export column for column "
+        "(its 17 headers, in order), then the check, its results (uncertain ones too), "
         "remediation and plan; UTF-8 with BOM",
     ),
     "html": Reporter(
         html.render,
         "html",
         "people",
-        "one self-contained page (no network): scores, the score over time, "
-        "recommendations, per-device drill-down",
+        "one self-contained page (no network, no script): the gate's verdict first, "
+        "scores, the score over time, recommendations, per-device drill-down; filters by "
+        "group, tag, severity and plan state",
     ),
 }
 

@@ -25,6 +25,7 @@ import pytest
 
 from checker.policy.load import shipped_names
 from tests.conftest import ROOT
+from tests.test_packaging import build
 
 POLICY = "msft-windows11-24h2"
 MULTITOOL = "@microsoft/sarif-multitool"
@@ -35,15 +36,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel built from this checkout, installed (without dependencies: the test's
     environment has them) into a folder of its own."""
     dist = tmp_path_factory.mktemp("dist")
-    built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if built.returncode != 0:
-        pytest.skip(f"the wheel could not be built here: {built.stderr[-400:]}")
+    build(dist, "--wheel")
     site = tmp_path_factory.mktemp("site")
     wheel = next(dist.glob("baseliner-*.whl"))
     subprocess.run(
