@@ -24,7 +24,7 @@ from checker.cli.common import (
 )
 from checker.core.errors import GateFailed, InputErrors, OutputRefused
 from checker.core.files import chunks, working_repository, write_atomic
-from checker.core.results import Gate, Report, RunSummary
+from checker.core.results import Report, RunSummary
 from checker.core.statuses import Category
 from checker.history.store import HistoryError, record, runs, summary
 from checker.policy.compile import Benchmark
@@ -33,7 +33,7 @@ from checker.policy.select import select, unmatched
 from checker.reporters import REPORTERS, preparations
 from checker.run.options import TARGET_TIMEOUT, Progress, RunOptions
 from checker.run.orchestrate import run
-from checker.scoring.gate import FAIL_ON, gate
+from checker.scoring.gate import FAIL_ON, verdict
 from checker.scoring.plans import load_plans
 from checker.scoring.waivers import load_exceptions
 
@@ -307,11 +307,10 @@ def check(
     when = datetime.now(UTC)
     if history_file is not None:
         report = replace(report, history=_with_earlier_runs(report, history_file, label, when))
-    reasons = gate(report, fail_under, thresholds, fail_on)
-    stated = [*reasons, f"{len(report.errors)} input error(s)"] if report.errors else reasons
+    stated = verdict(report, fail_under, thresholds, fail_on, soft_fail)
     report = replace(
         report,
-        gate=Gate(not stated, tuple(stated), soft_fail),
+        gate=stated,
         source_root=str((source_root or working_repository()).resolve()),
         category=sarif_category,
     )
@@ -325,8 +324,8 @@ def check(
         raise InputErrors(report.errors)
     if history_error is not None:
         raise history_error
-    if reasons and not soft_fail:
-        raise GateFailed("; ".join(reasons))
+    if not stated.passed and not soft_fail:
+        raise GateFailed("; ".join(stated.reasons))
 
 
 def _with_earlier_runs(
