@@ -16,9 +16,10 @@ from checker.core.results import Report
 from checker.core.statuses import Category, Severity, Status
 from checker.core.values import Origin
 from checker.reporters import sarif
-from tests.conftest import SHARED
+from tests.conftest import ROOT, SHARED
 from tests.reporters import factory
 from tests.reporters.conftest import CASES, Golden
+from tests.test_lint import baseliner
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +249,20 @@ def test_fleet_result_lists_devices(fleet_1k: Report) -> None:
         len(result["properties"]["devices"]) == sarif.DEVICES_IN_PROPERTIES
     )
     assert " more" in result["message"]["text"]
+
+
+def test_check_refuses_an_oversized_log_and_writes_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the limit, the SARIF file is not written (exit 2, saying how to split); the
+    other reports are."""
+    monkeypatch.setattr(sarif, "MAX_GZIPPED_BYTES", 1024)
+    monkeypatch.chdir(ROOT)
+    done = baseliner(
+        "check", "fixtures/gpo/misconfigured", "--policy", "msft-windows11-24h2",
+        "-o", f"sarif={tmp_path / 'out.sarif'}", "-o", f"json={tmp_path / 'out.json'}",
+    )  # fmt: skip
+    assert done.code == 2
+    assert "output error: sarif: the SARIF log is" in done.err
+    assert "split the upload" in done.err
+    assert not (tmp_path / "out.sarif").exists() and (tmp_path / "out.json").is_file()
