@@ -65,3 +65,11 @@ def test_fleet_prints_a_row_per_size(
     rows = re.findall(r"^ +([23]) +\d+ +[\d.]+ +[\d.]+ +[\d.]+x ", out, re.M)
     assert rows == ["2", "3"], out
     assert re.search(r"^target: end-to-end <= 2x parse-only: (met|NOT met)$", out, re.M)
+
+
+def test_json_bench_compares_orjson_byte_for_byte(tmp_path: Path) -> None:
+    out = _run("bench.bench_json", "--devices", "3", "--rounds", "1", "--cache", tmp_path)
+    assert re.search(
+        r"^byte-identical to the reporter's lines: json.dumps 3/3, orjson \d/3", out, re.M
+    )
+    assert re.search(r"^  target_line \(the reporter\) +\d+\.\d{3} ms a device$", out, re.M)

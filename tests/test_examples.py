@@ -128,3 +128,22 @@ def test_reports_are_valid(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sarif_schema = json.loads((schemas / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(sarif_schema)(sarif_schema)
     validator.validate(json.loads((reports / "baseliner.sarif").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("recipe", RECIPES)
+def test_recipes_install_from_a_source_the_user_names(recipe: str) -> None:
+    """baseliner is not on PyPI: a recipe installs what BASELINER_SOURCE names (its git
+    repository at a commit, or a wheel built from it), never ``pip install baseliner``."""
+    lines = [
+        line
+        for text in strings(yaml.safe_load((EXAMPLES / recipe).read_text(encoding="utf-8")))
+        for line in text.splitlines()
+        if line.strip().startswith("pip install")
+    ]
+    assert lines and all("BASELINER_SOURCE" in line for line in lines), lines
+
+
+def test_policy_repository_hooks_name_no_tag_that_does_not_exist() -> None:
+    config = yaml.safe_load((POLICY_REPO / ".pre-commit-config.yaml").read_text("utf-8"))
+    revs = [repo["rev"] for repo in config["repos"]]
+    assert revs and all(len(rev) == 40 for rev in revs), revs

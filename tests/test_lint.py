@@ -45,12 +45,14 @@ BAD_FINDINGS = [
     "bad/duplicate-id.yaml:13:5: error: duplicate check id 'dup.same' (first at line 4) at "
     "checks[1].id [invalid]",
     "bad/duplicate-key.yaml:8:5: error: duplicate key 'impact' [yaml-syntax]",
-    "bad/exceptions.yaml:2: warning: exception expired on 2025-01-01 (a@example.com); it no "
+    "bad/exceptions.yaml:2: error: exception expired on 2025-01-01 (a@example.com); it no "
     "longer applies [expired-exception]",
     "bad/exceptions.yaml:7: warning: exception expires on 2025-03-10, in 18 day(s) "
     "(b@example.com) [expiring-exception]",
-    "bad/exceptions.yaml:7: warning: 'nosuch.*' names no known check [unknown-check]",
-    "bad/family-b.yaml:4: error: duplicate check id 'shared.id' (first defined at "
+    "bad/exceptions.yaml:7: error: 'nosuch.*' names no known check [unknown-check]",
+    "bad/family-a.yaml:4: error: duplicate check id 'shared.id' (also defined at "
+    "bad/family-b.yaml:4) [duplicate-id]",
+    "bad/family-b.yaml:4: error: duplicate check id 'shared.id' (also defined at "
     "bad/family-a.yaml:4) [duplicate-id]",
     "bad/family-b.yaml:13: warning: check 'other.id' duplicates 'shared.id' "
     "(bad/family-a.yaml:4): both read service:xboxgipsvc and expect == 4 [duplicate-check]",
@@ -58,14 +60,14 @@ BAD_FINDINGS = [
     "bad/no-metadata.yaml:4: warning: check 'bare.check' has no remediation [missing-remediation]",
     "bad/no-metadata.yaml:4: warning: check 'bare.check' has no test case expecting fail "
     "[untested-check]",
-    "bad/plans.yaml:5: warning: 'gone.check' names no known check [unknown-check]",
+    "bad/plans.yaml:5: error: 'gone.check' names no known check [unknown-check]",
     "bad/targets.yaml:2: warning: source 'exports/missing' of the manifest does not exist "
     "[missing-source]",
     "bad/unknown-key.yaml:13:5: error: unknown key 'severty' (allowed: ...) at "
     "checks[0].severty [invalid]",
-    "bad/unknown.cases.yaml:7: warning: case 'renamed check' expects 'bare.renamed', not a "
+    "bad/unknown.cases.yaml:7: error: case 'renamed check' expects 'bare.renamed', not a "
     "check of no-metadata [unknown-check]",
-    "13 file(s): 6 error(s), 10 warning(s)",
+    "13 file(s): 11 error(s), 6 warning(s)",
 ]
 
 
@@ -87,7 +89,7 @@ def _in_data(monkeypatch: pytest.MonkeyPatch) -> None:
         (["good", "--strict"], 0, ["7 file(s): 0 error(s), 0 warning(s)"]),
         (["bad", "--today", "2025-02-20"], 2, BAD_FINDINGS),
         (
-            ["bad/notes.yaml"],
+            ["bad/notes.yaml", "--repo", "bad"],
             0,
             [
                 "bad/notes.yaml:1: warning: not a benchmark, exceptions, plans, targets or cases "
@@ -96,7 +98,7 @@ def _in_data(monkeypatch: pytest.MonkeyPatch) -> None:
             ],
         ),
         (
-            ["bad/notes.yaml", "--strict"],
+            ["bad/notes.yaml", "--strict", "--repo", "bad"],
             1,
             [
                 "bad/notes.yaml:1: warning: not a benchmark, exceptions, plans, targets or cases "
@@ -105,46 +107,65 @@ def _in_data(monkeypatch: pytest.MonkeyPatch) -> None:
             ],
         ),
         (
-            ["bad/exceptions.yaml", "--today", "2025-12-05", "--expiring-days", "30"],
-            0,
+            ["bad/exceptions.yaml", "--today", "2025-12-05", "--repo", "bad"],
+            2,
             [
-                "bad/exceptions.yaml:2: warning: exception expired on 2025-01-01 (a@example.com);"
+                "bad/exceptions.yaml:2: error: exception expired on 2025-01-01 (a@example.com);"
                 " it no longer applies [expired-exception]",
-                "bad/exceptions.yaml:7: warning: exception expired on 2025-03-10 (b@example.com);"
+                "bad/exceptions.yaml:7: error: exception expired on 2025-03-10 (b@example.com);"
                 " it no longer applies [expired-exception]",
-                "bad/exceptions.yaml:7: warning: 'nosuch.*' names no known check [unknown-check]",
-                "bad/exceptions.yaml:7: warning: 'other.id' names no known check [unknown-check]",
-                "bad/exceptions.yaml:12: warning: 'bare.check' names no known check "
-                "[unknown-check]",
+                "bad/exceptions.yaml:7: error: 'nosuch.*' names no known check [unknown-check]",
                 "bad/exceptions.yaml:12: warning: exception expires on 2026-01-01, in 27 day(s) "
                 "(c@example.com) [expiring-exception]",
-                "bad/exceptions.yaml:2: warning: 'shared.id' names no known check [unknown-check]",
+                "1 file(s): 3 error(s), 1 warning(s)",
             ],
         ),
         (
-            ["bad/plans.yaml", "--policy", "bad/no-metadata.yaml"],
-            0,
+            ["bad/exceptions.yaml", "--today", "2025-12-05", "--repo", "good"],
+            2,
             [
-                "bad/plans.yaml:5: warning: 'gone.check' names no known check [unknown-check]",
-                "1 file(s): 0 error(s), 1 warning(s)",
+                "bad/exceptions.yaml:2: error: exception expired on 2025-01-01 (a@example.com);"
+                " it no longer applies [expired-exception]",
+                "bad/exceptions.yaml:2: error: 'shared.id' names no known check [unknown-check]",
+                "bad/exceptions.yaml:7: error: exception expired on 2025-03-10 (b@example.com);"
+                " it no longer applies [expired-exception]",
+                "bad/exceptions.yaml:7: error: 'nosuch.*' names no known check [unknown-check]",
+                "bad/exceptions.yaml:7: error: 'other.id' names no known check [unknown-check]",
+                "bad/exceptions.yaml:12: warning: exception expires on 2026-01-01, in 27 day(s) "
+                "(c@example.com) [expiring-exception]",
+                "bad/exceptions.yaml:12: error: 'bare.check' names no known check [unknown-check]",
+                "1 file(s): 6 error(s), 1 warning(s)",
+            ],
+        ),
+        (
+            ["bad/plans.yaml", "--policy", "bad/no-metadata.yaml", "--repo", "bad"],
+            2,
+            [
+                "bad/plans.yaml:5: error: 'gone.check' names no known check [unknown-check]",
+                "1 file(s): 1 error(s), 0 warning(s)",
             ],
         ),
     ],
-    ids=["good", "good-strict", "bad", "unrecognized", "strict", "shipped-ids", "policy"],
+    ids=[
+        "good",
+        "good-strict",
+        "bad",
+        "unrecognized",
+        "strict",
+        "repo-ids",
+        "other-repo",
+        "policy",
+    ],
 )
 def test_text_findings(args: list[str], code: int, lines: list[str]) -> None:
     result = baseliner("lint", *args)
     assert result.code == code
-    if args[0] == "bad/exceptions.yaml":
-        # Without --policy or linted benchmarks, the known ids are the shipped ones.
-        assert sorted(result.out.splitlines()[:-1]) == sorted(lines)
-    else:
-        assert _allowed_elided(result.out).splitlines() == lines
+    assert _allowed_elided(result.out).splitlines() == lines
 
 
 def test_a_profile_shares_its_base_ids() -> None:
     """contoso-strict extends contoso: same ids, one family, no duplicate-id."""
-    result = baseliner("lint", "good/contoso.yaml", "good/contoso-strict.yaml")
+    result = baseliner("lint", "good/contoso.yaml", "good/contoso-strict.yaml", "--repo", "good")
     assert (result.code, result.out) == (0, "2 file(s): 0 error(s), 0 warning(s)\n")
 
 
@@ -155,7 +176,7 @@ def test_untested_checks_need_a_pass_and_a_fail_case(tmp_path: Path) -> None:
     cases = (DATA / "good" / "tests" / "contoso.cases.yaml").read_text()
     only_passing = cases.split("  - name: violating")[0].replace("../contoso.yaml", "../base.yaml")
     (tmp_path / "tests" / "base.cases.yaml").write_text(only_passing)
-    result = baseliner("lint", benchmark)
+    result = baseliner("lint", benchmark, "--repo", tmp_path)
     assert result.out.splitlines() == [
         f"{benchmark}:5: warning: check 'contoso.defender-realtime' has no test case expecting "
         "fail [untested-check]",
@@ -171,8 +192,8 @@ def test_json() -> None:
     assert (result.code, document["files"], document["errors"], document["warnings"]) == (
         2,
         13,
+        11,
         6,
-        10,
     )
     first = document["findings"][0]
     assert first == {
@@ -204,7 +225,7 @@ def test_sarif_is_valid_and_has_one_rule_per_lint_rule() -> None:
         )
         for r in run["results"]
     ]
-    assert len(located) == 16
+    assert len(located) == 17
     assert located[0] == ("invalid", "bad/bad-jmespath.yaml", 10)
     assert all(r["partialFingerprints"] for r in run["results"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -9,9 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.core.results import CheckInfo, Result
+from checker.core.errors import InputError
+from checker.core.results import CheckInfo, Gate, Result
 from checker.core.statuses import Category, Severity, Status
+from checker.scoring.gate import verdict
 from checker.scoring.tally import FAILING_NAMES_KEPT, Tally, target_score
+from tests.reporters import factory
 
 
 def _info(check_id: str, category: Category, impact: int) -> CheckInfo:
@@ -160,3 +164,21 @@ def test_merged_tally_keeps_the_first_failing_names() -> None:
     first.merge(second)
     failing = first.checks["a"].failing
     assert (len(failing), failing[-1], first.checks["a"].exposed) == (FAILING_NAMES_KEPT, "b0", 102)
+
+
+def test_verdict_states_the_gate_and_the_input_errors() -> None:
+    """What the reports state at the top: the gate's reasons, then the input errors."""
+    report = factory.fleet_of_three()
+    assert verdict(report, None, {}, ("none",)) == Gate(True)
+    failed = verdict(report, 90, {Category.OS: 70}, ("fail",), soft=True)
+    assert failed == Gate(
+        False,
+        (
+            "10 result(s) fail/not_configured",
+            "score 37.2% is under 90%",
+            "os score 66.7% is under 70%",
+        ),
+        soft=True,
+    )
+    broken = replace(report, errors=(InputError("x.xml", "bad"),))
+    assert verdict(broken, None, {}, ("none",)).reasons == ("1 input error(s)",)

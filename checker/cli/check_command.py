@@ -22,8 +22,8 @@ from checker.cli.common import (
     say,
     selection,
 )
-from checker.core.errors import GateFailed, InputErrors
-from checker.core.files import chunks, write_atomic
+from checker.core.errors import GateFailed, InputErrors, OutputRefused
+from checker.core.files import chunks, working_repository, write_atomic
 from checker.core.results import Report, RunSummary
 from checker.core.statuses import Category
 from checker.history.store import HistoryError, record, runs, summary
@@ -33,17 +33,25 @@ from checker.policy.select import select, unmatched
 from checker.reporters import REPORTERS, preparations
 from checker.run.options import TARGET_TIMEOUT, Progress, RunOptions
 from checker.run.orchestrate import run
-from checker.scoring.gate import FAIL_ON, gate
+from checker.scoring.gate import FAIL_ON, verdict
 from checker.scoring.plans import load_plans
 from checker.scoring.waivers import load_exceptions
 
 
 def _emit(report: Report, specs: list[OutputSpec]) -> None:
-    """Write every report; one that cannot be written (a full disk) does not stop the
-    others, and the first such error is raised once they are written."""
-    failed: list[OSError] = []
+    """Write every report; one that cannot be written (a full disk) or that its consumer
+    would refuse does not stop the others, and the first such error is raised once they are
+    written."""
+    failed: list[Exception] = []
     for spec in specs:
-        data = REPORTERS[spec.format].render(report)
+        reporter = REPORTERS[spec.format]
+        data = reporter.render(report)
+        if reporter.refuse is not None:
+            data = data if isinstance(data, str | bytes) else b"".join(chunks(data))
+            problem = reporter.refuse(data)
+            if problem is not None:
+                failed.append(OutputRefused(f"{spec.format}: {problem}"))
+                continue
         try:
             if spec.path is None:
                 sys.stdout.flush()
@@ -223,6 +231,20 @@ def _selected(
     "draws the score over time from it.",
 )
 @click.option("--label", default=None, help="Label stored with the run in --history (a git sha).")
+@click.option(
+    "--source-root",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="The folder SARIF paths are relative to (the checkout code scanning sees) "
+    "[default: the git top level of the working folder, else the folder].",
+)
+@click.option(
+    "--sarif-category",
+    default=None,
+    metavar="CATEGORY",
+    help="The code-scanning category of the SARIF run (automationDetails.id) [default: left "
+    "to the uploader's category:].",
+)
 @allow_outside_option
 @click.option(
     "--target-timeout",
@@ -251,6 +273,8 @@ def check(
     progress: bool | None,
     history_file: Path | None,
     label: str | None,
+    source_root: Path | None,
+    sarif_category: str | None,
     allow_outside: tuple[Path, ...],
     target_timeout: float,
 ) -> None:
@@ -283,6 +307,13 @@ def check(
     when = datetime.now(UTC)
     if history_file is not None:
         report = replace(report, history=_with_earlier_runs(report, history_file, label, when))
+    stated = verdict(report, fail_under, thresholds, fail_on, soft_fail)
+    report = replace(
+        report,
+        gate=stated,
+        source_root=str((source_root or working_repository()).resolve()),
+        category=sarif_category,
+    )
     _emit(report, specs)
     history_error = _record(history_file, report, label, when) if history_file else None
     for warning in report.warnings:
@@ -293,9 +324,8 @@ def check(
         raise InputErrors(report.errors)
     if history_error is not None:
         raise history_error
-    reasons = gate(report, fail_under, thresholds, fail_on)
-    if reasons and not soft_fail:
-        raise GateFailed("; ".join(reasons))
+    if not stated.passed and not soft_fail:
+        raise GateFailed("; ".join(stated.reasons))
 
 
 def _with_earlier_runs(

@@ -10,6 +10,7 @@ A bad cases file, benchmark or ``--policy`` is a :class:`~checker.core.errors.Po
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ import click
 
 from checker.cli.common import allow_outside_option, parse_output
 from checker.core.errors import EXIT_ERROR, EXIT_GATE, Failed, PolicyError
-from checker.core.files import write_atomic
+from checker.core.files import working_repository, write_atomic
 from checker.core.text import visible
 from checker.policy.compile import Benchmark
 from checker.repo import casetest, lint
@@ -45,7 +46,16 @@ class CasesFailed(Failed):
     "policies",
     multiple=True,
     help="Benchmarks whose check ids exceptions, plans and cases may name (repeatable) "
-    "[default: the linted benchmarks, else the shipped ones].",
+    "[default: the linted benchmarks and the shipped ones].",
+)
+@click.option(
+    "--repo",
+    "repository",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="The policy repository that named files are judged against: every file in it is "
+    "read, the findings of the named files reported [default: when a file is named, the git "
+    "top level of the working folder, else the folder; folders alone: themselves].",
 )
 @click.option(
     "--expiring-days",
@@ -76,16 +86,20 @@ def lint_command(
     today: datetime | None,
     output_format: str,
     strict: bool,
+    repository: Path | None,
     allow_outside: tuple[Path, ...],
 ) -> None:
     """Lint a policy repository: benchmarks, exceptions, plans, targets and test cases.
 
-    PATHS are files or folders; YAML files are recognised by their content.
+    PATHS are files or folders; YAML files are recognised by their content.  Named files (as
+    pre-commit names the staged ones) are judged against their whole repository (--repo).
     """
     options = Options(
         policies, expiring_days, today.date() if today else date.today(), allow_outside
     )
-    result = lint.lint(list(paths), options)
+    if repository is None and not all(path.is_dir() for path in paths):
+        repository = _relative(working_repository())
+    result = lint.lint(list(paths), options, repository)
     text = RENDERERS[output_format](result)
     click.echo(visible(text) if output_format == "text" else text, nl=False)
     errors, warnings = result.count(Level.ERROR), result.count(Level.WARNING)
@@ -133,6 +147,15 @@ def test_command(
     failed = sum(not result.passed for result in results)
     if failed:
         raise CasesFailed(f"{failed} case(s) failed", EXIT_GATE)
+
+
+def _relative(folder: Path) -> Path:
+    """``folder`` relative to the working folder when it holds it (findings then name files
+    as pre-commit does), else as it is."""
+    try:
+        return Path(os.path.relpath(folder))
+    except ValueError:  # another drive on Windows
+        return folder
 
 
 def _report(results: list[casetest.CaseResult], verbose: bool) -> str:

@@ -150,6 +150,14 @@ class GateFailed(BaselinerError):
         yield f"gate failed: {self}"
 
 
+class OutputRefused(BaselinerError):
+    """A report that its consumer would refuse (a SARIF log over GitHub's limits) was not
+    written; the others were."""
+
+    def lines(self) -> Iterator[str]:
+        yield f"output error: {self}"
+
+
 class Failed(BaselinerError):
     """A repository command (lint, test) found problems; it chooses its exit code."""
 

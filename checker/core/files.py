@@ -96,16 +96,31 @@ def contained(found: Path, folder: Path, what: str) -> Path:
     return found
 
 
+def git_top_level(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` that holds ``.git`` (a clone or a
+    worktree), resolved; None out of git."""
+    where = folder.resolve()
+    for candidate in (where, *where.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
 def repository_of(file: Path) -> Path:
     """The repository a policy-repository file belongs to: the nearest folder above it that
     holds ``.git``; out of git, the working folder when the file is in it (commands run at
     the top of a policy repository), else the file's own folder."""
     folder = file.resolve().parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
+    top = git_top_level(folder)
+    if top is not None:
+        return top
     here = Path.cwd().resolve()
     return here if folder.is_relative_to(here) else folder
+
+
+def working_repository() -> Path:
+    """The repository the working folder is in: its git top level, else the folder."""
+    return git_top_level(Path.cwd()) or Path.cwd().resolve()
 
 
 def outside(found: Path, file: Path, allowed: Sequence[Path] = ()) -> bool:

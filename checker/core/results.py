@@ -111,6 +111,15 @@ class TargetReport:
     """A source is planned (GPMC modelling, an RSoP of PlanningData), not a device's logged
     result: the settings the target would get, not those it got."""
 
+    @property
+    def export(self) -> str:
+        """A file the target was read from, for a report to point at when a setting is
+        absent: the file of its first result's first fact, else its first source."""
+        for result in self.results:
+            if result.origins:
+                return result.origins[0].path
+        return self.sources[0] if self.sources else self.name
+
 
 @dataclass(frozen=True, slots=True)
 class FleetCheck:
@@ -206,6 +215,20 @@ def timestamp(at: datetime) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Gate:
+    """The gate's verdict on a run, for the reports that state it (set by the CLI before it
+    renders them): whether it passed, and why not."""
+
+    passed: bool
+    reasons: tuple[str, ...] = ()
+    soft: bool = False
+    """``--soft-fail``: a failed gate is reported, but the run exits 0."""
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"passed": self.passed, "reasons": list(self.reasons), "soft": self.soft}
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything a reporter renders.  Reporters are ``render(report) -> str | bytes``.
 
@@ -224,3 +247,12 @@ class Report:
     history: tuple[RunSummary, ...] = ()
     """The recorded runs, oldest first, this one included, when the run was recorded
     (``--history``): the HTML report draws the score over time from them."""
+    gate: Gate | None = None
+    """The gate's verdict, when the run was gated (``check`` always is): the HTML and
+    Markdown reports state it at the top."""
+    source_root: str | None = None
+    """The folder report paths are relative to (SARIF's ``%SRCROOT%``): the repository the
+    run checked, ``--source-root`` (None: the working folder)."""
+    category: str | None = None
+    """The code-scanning category of the run (``--sarif-category``); None leaves it to the
+    uploader."""

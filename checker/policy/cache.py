@@ -3,8 +3,10 @@ compiled benchmarks), so loading every shipped benchmark costs milliseconds on t
 
 Entries are keyed by a hash of the tool version, a caller-given salt (e.g. the schema text)
 and the file's bytes, so an edited file or a new schema never hits a stale entry.  The cache
-lives in ``$BASELINER_CACHE_DIR``, else ``$XDG_CACHE_HOME/baseliner``, else
-``~/.cache/baseliner``; ``BASELINER_NO_CACHE=1`` turns it off.  A failure to read or write it
+lives in ``$BASELINER_CACHE_DIR``, else the user's cache folder of the platform
+(``platformdirs``: ``$XDG_CACHE_HOME/baseliner`` or ``~/.cache/baseliner`` on Linux,
+``~/Library/Caches/baseliner`` on macOS, ``%LOCALAPPDATA%/baseliner/Cache`` on Windows);
+``BASELINER_NO_CACHE=1`` turns it off.  A failure to read or write it
 is a miss: the cache can only save time, never change a result.
 
 Entries are data, never code.  Each is JSON that the caller turns back into its value (a
@@ -32,6 +34,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import platformdirs
+
 from checker import __version__
 from checker.core.files import open_regular, write_atomic
 
@@ -54,8 +58,7 @@ def cache_dir() -> Path | None:
     explicit = os.environ.get("BASELINER_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "baseliner"
+    return Path(platformdirs.user_cache_dir("baseliner", appauthor=False))
 
 
 def problems() -> list[str]:

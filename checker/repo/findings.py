@@ -51,13 +51,18 @@ RULES: dict[str, Rule] = {
             "A YAML file named on the command line is none of benchmark, exceptions, plans, "
             "targets or cases.",
         ),
-        Rule("expired-exception", Level.WARNING, "An exception has expired and no longer applies."),
+        Rule(
+            "expired-exception",
+            Level.ERROR,
+            "An exception has expired and no longer applies: renew it (a new expiry, reviewed) "
+            "or remove it.",
+        ),
         Rule("expiring-exception", Level.WARNING, "An exception expires within --expiring-days."),
         Rule(
             "unknown-check",
-            Level.WARNING,
+            Level.ERROR,
             "An exception, plan entry or test case names a check (id or glob) that no known "
-            "benchmark has.",
+            "benchmark has: a typo, or a check renamed or removed.",
         ),
         Rule("missing-remediation", Level.WARNING, "A check has no remediation text."),
         Rule("missing-references", Level.WARNING, "A check has no references."),
@@ -124,7 +129,7 @@ def from_error(error: PolicyError, rule: str = "invalid") -> Finding:
 class Options:
     policies: tuple[str, ...] = ()
     """Benchmarks whose check ids exceptions, plans and cases may name (default: the linted
-    benchmarks, else the shipped ones)."""
+    benchmarks and the shipped ones)."""
     expiring_days: int = 30
     today: date = field(default_factory=date.today)
     allow_outside: tuple[Path, ...] = ()
@@ -135,6 +140,8 @@ class Options:
 class Result:
     files: int
     findings: tuple[Finding, ...]
+    benchmarks: frozenset[Path] = frozenset()
+    """The benchmark files that compiled (resolved paths)."""
 
     def count(self, level: Level) -> int:
         return sum(finding.level is level for finding in self.findings)

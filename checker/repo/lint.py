@@ -8,6 +8,13 @@ checker/repo/lint_refs.py.
 
 Benchmarks related by ``extends`` form one *family*: a profile shares its base's check ids
 legitimately, so duplicate ids and duplicate checks are only looked for across families.
+
+Files named one by one (as pre-commit names the staged files, in any batch) are judged
+against the whole repository they belong to: lint reads every file of ``repository`` and
+reports the findings of the named files, so a duplicate id, an exception or a test case is
+judged the same whichever files a commit touches.  A duplicate id is reported at each of its
+definitions, and a reference that a named benchmark leaves dangling (an exception, plan or
+case naming a check it no longer has) is reported in the file that holds it.
 """
 
 from __future__ import annotations
@@ -42,12 +49,31 @@ def yaml_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             yield path, True
 
 
-def lint(paths: Sequence[Path], options: Options) -> Result:
-    """Every finding for the files under ``paths``, sorted."""
+def lint(paths: Sequence[Path], options: Options, repository: Path | None = None) -> Result:
+    """Every finding for the files under ``paths``, sorted; with ``repository``, the
+    repository's other files are read too (see the module's doc)."""
+    named = list(yaml_files(paths))
+    wanted = {path.resolve() for path, _ in named}
+    everything = named + list(yaml_files([repository] if repository is not None else []))
+    result = _lint(everything, options)
+    if repository is None:
+        return result
+    kept = tuple(f for f in result.findings if _concerns(f, wanted, result.benchmarks))
+    return Result(len(wanted), kept)
+
+
+def _concerns(finding: Finding, wanted: set[Path], benchmarks: frozenset[Path]) -> bool:
+    """Whether a finding is the named files' business: it is in one of them, or it is a
+    reference that a named benchmark may have left dangling."""
+    where = Path(finding.path).resolve()
+    return where in wanted or (finding.rule == "unknown-check" and bool(benchmarks & wanted))
+
+
+def _lint(files: list[tuple[Path, bool]], options: Options) -> Result:
     findings: list[Finding] = []
     documents: dict[str, list[tuple[Path, Any]]] = {}
     seen: set[Path] = set()
-    for path, explicit in yaml_files(paths):
+    for path, explicit in files:
         if path.resolve() in seen:
             continue
         seen.add(path.resolve())
@@ -79,7 +105,8 @@ def lint(paths: Sequence[Path], options: Options) -> Result:
     for cases_file in cases:
         findings += case_findings(cases_file)
     findings += untested(benchmarks, cases)
-    return Result(len(seen), tuple(sorted(set(findings), key=Finding.sort_key)))
+    found = tuple(sorted(set(findings), key=Finding.sort_key))
+    return Result(len(seen), found, frozenset(path.resolve() for path, _ in benchmarks))
 
 
 def _guarded(lint_file: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
@@ -137,7 +164,7 @@ def _benchmark_findings(
 ) -> list[Finding]:
     family = families(benchmarks, parsed)
     findings: list[Finding] = []
-    first_id: dict[str, tuple[Path, Check]] = {}
+    by_id: dict[str, list[tuple[Path, Check]]] = {}
     settings: dict[tuple[str, str, str], list[tuple[Path, Check]]] = {}
     for path, benchmark in benchmarks:
         home = family[path.resolve()]
@@ -146,20 +173,26 @@ def _benchmark_findings(
             same = settings.setdefault((str(check.kind), check.key, check.info.expected), [])
             if check in own:
                 findings += _metadata(check)
-                findings += _duplicate_id(check, home, first_id)
                 findings += _duplicate(check, home, same)
+                by_id.setdefault(check.info.id, []).append((home, check))
             same.append((home, check))
+    for defined in by_id.values():
+        findings += _duplicate_ids(defined)
     return findings
 
 
-def _duplicate_id(
-    check: Check, home: Path, first_id: dict[str, tuple[Path, Check]]
-) -> list[Finding]:
-    other_home, other = first_id.setdefault(check.info.id, (home, check))
-    if other_home == home:
-        return []
-    message = f"duplicate check id {check.info.id!r} (first defined at {other.info.origin})"
-    return [_at(check, "duplicate-id", message)]
+def _duplicate_ids(defined: list[tuple[Path, Check]]) -> list[Finding]:
+    """A finding at each definition of an id that another family defines too, naming the
+    first other definition: whichever of the files a commit touches shows it."""
+    findings = []
+    for home, check in defined:
+        others = [other for other_home, other in defined if other_home != home]
+        if others:
+            message = (
+                f"duplicate check id {check.info.id!r} (also defined at {others[0].info.origin})"
+            )
+            findings.append(_at(check, "duplicate-id", message))
+    return findings
 
 
 def _at(check: Check, rule: str, message: str) -> Finding:

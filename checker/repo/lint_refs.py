@@ -27,14 +27,15 @@ def own_checks(path: Path, benchmark: Benchmark) -> list[Check]:
 
 
 def known_ids(policies: Sequence[str], linted: list[Benchmark]) -> frozenset[str]:
-    """Check ids that exceptions, plans and cases may name (see Options.policies)."""
+    """Check ids that exceptions, plans and cases may name (see Options.policies): those of
+    ``--policy``, else of the linted benchmarks and the shipped ones (a repository's
+    exceptions may name the shipped benchmarks' checks it runs with ``--policy NAME``)."""
     if policies:
         paths = [path for spec in policies for path in resolve(spec)]
         chosen = [load_benchmark(path) for path in paths]
-    elif linted:
-        chosen = linted
     else:
-        chosen = [load_benchmark(shipped_dir() / f"{name}.yaml") for name in shipped_names()]
+        shipped = [load_benchmark(shipped_dir() / f"{name}.yaml") for name in shipped_names()]
+        chosen = [*linted, *shipped]
     return frozenset(check.info.id for benchmark in chosen for check in benchmark.checks)
 
 

@@ -37,6 +37,9 @@ class Reporter:
     the workers prepared for it (JSON lines, the findings digest)."""
     line: Callable[[TargetReport], str] | None = None
     """Renders a target's JSON line, for a reporter that reads them."""
+    refuse: Callable[[str | bytes], str | None] | None = None
+    """Why the rendered output (whole) would be refused by its consumer (None: it would
+    not), asked before it is written."""
 
 
 REPORTERS: dict[str, Reporter] = {
@@ -64,31 +67,37 @@ REPORTERS: dict[str, Reporter] = {
         sarif.render,
         "sarif",
         "GitHub code scanning",
-        "rules with help and `security-severity`; a location for every result (the "
-        "export's line, or the benchmark's line for an absent setting); "
-        "`partialFingerprints`; up to 20 devices a run per device, larger fleets one run "
-        "with a result per check",
+        "one run with the rules its results use, help and `security-severity`; a location "
+        "in the repository for every result (the export's line; for an absent setting, the "
+        "benchmark's line when the benchmark is in the repository, else the target's "
+        "export); `partialFingerprints`; a result per device and finding up to 20 devices, "
+        "a result per check for larger fleets; refused over GitHub's 10 MB gzipped, with "
+        "how to split; the category is the uploader's unless `--sarif-category`",
         frozenset({Prepared.DIGEST}),
+        refuse=sarif.oversize,
     ),
     "markdown": Reporter(
         markdown.render,
         "md",
         "`$GITHUB_STEP_SUMMARY`, PR comments",
-        "score table, counts, top recommendations, uncertain results; capped at 1 MiB",
+        "the gate's verdict first (a GitHub alert), score table, counts, top "
+        "recommendations, uncertain results; capped at 1 MiB",
     ),
     "csv": Reporter(
         csv.render,
         "csv",
         "Excel, Defender users",
-        "the columns of Defender Vulnerability Management's recommendations export, plus "
+        "Defender Vulnerability Management's recommendations export column for column "
+        "(its 17 headers, in order), then the check, its results (uncertain ones too), "
         "remediation and plan; UTF-8 with BOM",
     ),
     "html": Reporter(
         html.render,
         "html",
         "people",
-        "one self-contained page (no network): scores, the score over time, "
-        "recommendations, per-device drill-down",
+        "one self-contained page (no network, no script): the gate's verdict first, "
+        "scores, the score over time, recommendations, per-device drill-down; filters by "
+        "group, tag, severity and plan state",
     ),
 }
 

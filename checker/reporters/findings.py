@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
-from checker.core.results import FleetCheck, Report, Result
+from checker.core.results import FleetCheck, Gate, Report, Result
 from checker.core.statuses import Category, Status
 from checker.core.values import JSON
 
@@ -32,8 +32,22 @@ def show(value: JSON) -> str:
 
 
 def actual(result: Result) -> str:
-    """What the target has, or that it has nothing."""
-    return "not configured" if result.status is Status.NOT_CONFIGURED else show(result.actual)
+    """What the target has, or why it has no value: no source sets it ("not configured"),
+    or a source deletes it (a setting read from a source with no value: a registry.pol
+    ``**del.``, an Intune setting disabled to a deletion)."""
+    if result.status is Status.NOT_CONFIGURED or (result.actual is None and not result.origins):
+        return "not configured"
+    if result.actual is None:
+        return "deleted by policy"
+    return show(result.actual)
+
+
+def gate_line(gate: Gate) -> str:
+    """The gate's verdict in one line: ``passed``, or ``failed: reason; reason``."""
+    if gate.passed:
+        return "passed"
+    soft = " (--soft-fail: the run exits 0)" if gate.soft else ""
+    return f"failed{soft}: {'; '.join(gate.reasons)}"
 
 
 def verdict(result: Result) -> str:

@@ -17,17 +17,27 @@ with a note giving the full count, so 5,000 devices stay within a few MB.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from checker.core.results import Report, Result, Score, TargetReport
+from checker.core.results import CheckInfo, Report, Score, TargetReport
 from checker.core.statuses import FAILING, Category, Status
-from checker.core.values import Conflict, Fact, Origin
+from checker.core.values import Conflict, Fact
 from checker.reporters import findings
 from checker.reporters.html_chart import chart
-from checker.reporters.html_page import band, bar, esc, note, page
+from checker.reporters.html_devices import drill_down
+from checker.reporters.html_filters import Filters
+from checker.reporters.html_page import (
+    bar,
+    esc,
+    gate_band,
+    gate_banner,
+    note,
+    page,
+    section,
+    table,
+)
 
 DEVICES = 500
 """Devices drilled down by default: the lowest-scoring ones."""
@@ -41,8 +51,7 @@ NAMES = 5
 """Device names listed per uncertain check."""
 
 
-SHOWN_IN_DEVICE = frozenset(Status) - {Status.PASS, Status.NOT_APPLICABLE}
-"""Results listed under a device: everything that is not a plain pass or out of scope."""
+_GROUPED = FAILING | {Status.UNCERTAIN}
 
 
 @dataclass(slots=True)
@@ -58,6 +67,10 @@ class _Survey:
     uncertain_count: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     conflicts: list[tuple[str, Conflict]] = field(default_factory=list)
     conflict_count: int = 0
+    groups: dict[str, set[str]] = field(default_factory=dict)
+    """The groups whose devices fail or are uncertain on each check (for the filters)."""
+    checks: dict[str, CheckInfo] = field(default_factory=dict)
+    """The uncertain checks."""
 
     def add(self, target: TargetReport) -> None:
         self.targets += 1
@@ -67,7 +80,10 @@ class _Survey:
         if len(self.worst) >= 2 * self.keep + 1:
             self._trim()
         for result in target.results:
+            if target.group and result.status in _GROUPED:
+                self.groups.setdefault(result.check.id, set()).add(target.group)
             if result.status is Status.UNCERTAIN:
+                self.checks[result.check.id] = result.check
                 key = (result.check.id, result.via or "", result.reason or "no reason given")
                 self.uncertain_count[key] += 1
                 names = self.uncertain.setdefault(key, [])
@@ -94,13 +110,19 @@ def render(report: Report, *, devices: int = DEVICES) -> str:
     for target in report.targets:
         survey.add(target)
     single = survey.first if survey.targets == 1 else None
+    checks = [check for benchmark in report.benchmarks for check in benchmark.checks]
+    groups = {group for found in survey.groups.values() for group in found}
+    groups |= {t.group for t in survey.lowest() if t.group}
+    filters = Filters.of(groups, checks, report.plan)
     body = [
+        gate_banner(report.gate),
         _header(report, survey.targets, single),
+        filters.bar(),
         _categories(single.score.categories if single else report.fleet.categories),
         chart(report),
         _statuses(survey.statuses),
-        _recommendations(report),
-        _uncertain(survey),
+        _recommendations(report, survey, filters),
+        _uncertain(survey, filters),
         _conflicts(survey),
         _problems(
             "Input errors",
@@ -108,15 +130,17 @@ def render(report: Report, *, devices: int = DEVICES) -> str:
             report.errors,
         ),
         _problems("Warnings", "Notes that do not fail the run.", report.warnings),
-        _devices(survey),
+        drill_down(survey.lowest(), survey.targets, filters),
     ]
-    return page(_title(report, survey.targets, single), "".join(body))
+    return page(_title(report, survey.targets, single), "".join(body), filters.style())
 
 
 def _title(report: Report, targets: int, single: TargetReport | None) -> str:
     scope = single.name if single else f"fleet of {targets:,} devices"
     percent = (single.score if single else report.fleet).overall.percent
-    return f"baseliner: {percent:.1f}% for {scope}"
+    gate = report.gate
+    verdict = "" if gate is None else f" (gate {'passed' if gate.passed else 'failed'})"
+    return f"baseliner: {percent:.1f}% for {scope}{verdict}"
 
 
 def _header(report: Report, targets: int, single: TargetReport | None) -> str:
@@ -135,7 +159,8 @@ def _header(report: Report, targets: int, single: TargetReport | None) -> str:
         f'<p class="meta">Benchmarks: {esc(benchmarks)} · '
         f"baseliner {esc(report.tool_version)}</p>\n",
         '<section aria-labelledby="h-score"><h2 id="h-score">Overall score</h2>\n',
-        f'<div class="headline"><span class="big {band(percent)}">{percent:.1f}%</span>',
+        f'<div class="headline"><span class="big {gate_band(report.gate, percent)}">'
+        f"{percent:.1f}%</span>",
         f"<span>{_points(score.overall)} points</span></div>\n",
     ]
     if low != high:
@@ -168,32 +193,6 @@ def _categories(categories: Sequence[tuple[Category, Score]]) -> str:
     )
 
 
-def _table(
-    caption: str, header: Sequence[tuple[str, bool]], rows: Iterable[str], kind: str = ""
-) -> str:
-    """A table (of CSS class ``kind``) with column headers (``(label, numeric)``) around rows
-    already rendered."""
-    head = "".join(
-        f'<th scope="col" class="n">{esc(label)}</th>'
-        if numeric
-        else f'<th scope="col">{esc(label)}</th>'
-        for label, numeric in header
-    )
-    attribute = f' class="{kind}"' if kind else ""
-    return (
-        f'<table{attribute}><caption class="note">{esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead>\n"
-        f"<tbody>\n{''.join(rows)}</tbody></table>\n"
-    )
-
-
-def _section(key: str, heading: str, content: str) -> str:
-    return (
-        f'<section aria-labelledby="h-{key}"><h2 id="h-{key}">{esc(heading)}</h2>\n'
-        f"{content}</section>\n"
-    )
-
-
 def _more(shown: int, total: int, what: str) -> str:
     return (
         f'<p class="note">{total - shown:,} more {esc(what)} not shown.</p>\n'
@@ -212,11 +211,11 @@ def _statuses(counts: Counter[Status]) -> str:
         if counts[status]
     )
     header = [("Status", False), ("Results", True)]
-    table = _table("Results of every check on every target.", header, rows, "fit")
-    return _section("statuses", "Results by status", table)
+    rendered = table("Results of every check on every target.", header, rows, "fit")
+    return section("statuses", "Results by status", rendered)
 
 
-def _recommendations(report: Report) -> str:
+def _recommendations(report: Report, survey: _Survey, filters: Filters) -> str:
     ranked = findings.recommendations(report)
     if not ranked:
         return ""
@@ -231,7 +230,8 @@ def _recommendations(report: Report) -> str:
             else ""
         )
         rows.append(
-            f'<tr><td class="n">{rank}</td>'
+            f"<tr{filters.check_row(check, survey.groups.get(check.id, ()))}>"
+            f'<td class="n">{rank}</td>'
             f'<td class="check"><code>{esc(check.id)}</code><br>{esc(check.title)}</td>'
             f"<td>{esc(check.severity.value)}</td>"
             f'<td class="n">{item.exposed:,} / {item.total:,}</td>'
@@ -248,17 +248,18 @@ def _recommendations(report: Report) -> str:
         ("Remediation", False),
     ]
     caption = "Ordered by the percentage points fixing the check everywhere would add."
-    table = _table(caption, header, rows)
-    return _section(
-        "recommendations", "Recommendations", table + _more(ROWS, len(ranked), "recommendations")
+    rendered = table(caption, header, rows)
+    return section(
+        "recommendations", "Recommendations", rendered + _more(ROWS, len(ranked), "recommendations")
     )
 
 
-def _uncertain(survey: _Survey) -> str:
+def _uncertain(survey: _Survey, filters: Filters) -> str:
     if not survey.uncertain:
         return ""
     rows = (
-        f'<tr><td class="id"><code>{esc(check)}</code></td>'
+        f"<tr{filters.check_row(survey.checks[check], survey.groups.get(check, ()))}>"
+        f"<td><code>{esc(check)}</code></td>"
         f"<td>{esc(findings.listing(sorted(names), NAMES, survey.uncertain_count[key]))}</td>"
         f"<td><code>{esc(via)}</code></td><td>{esc(reason)}</td></tr>\n"
         for key, names in sorted(survey.uncertain.items())[:ROWS]
@@ -266,11 +267,11 @@ def _uncertain(survey: _Survey) -> str:
     )
     caption = findings.UNCERTAIN_WHY
     header = [("Check", False), ("Devices", False), ("Intune setting", False), ("Reason", False)]
-    table = _table(caption, header, rows)
-    return _section(
+    rendered = table(caption, header, rows, "uncertain")
+    return section(
         "uncertain",
         "Uncertain results",
-        table + _more(ROWS, len(survey.uncertain), "uncertain checks"),
+        rendered + _more(ROWS, len(survey.uncertain), "uncertain checks"),
     )
 
 
@@ -295,11 +296,11 @@ def _conflicts(survey: _Survey) -> str:
         ("Overridden", False),
         ("Rule", False),
     ]
-    table = _table("Sources of one device that set a setting differently.", header, rows)
-    return _section(
+    rendered = table("Sources of one device that set a setting differently.", header, rows)
+    return section(
         "conflicts",
         "Conflicts between sources",
-        table + _more(len(survey.conflicts), survey.conflict_count, "conflicts"),
+        rendered + _more(len(survey.conflicts), survey.conflict_count, "conflicts"),
     )
 
 
@@ -308,78 +309,9 @@ def _problems(heading: str, caption: str, errors: Sequence[object]) -> str:
         return ""
     items = "".join(f"<li><code>{esc(error)}</code></li>\n" for error in errors[:ROWS])
     key = heading.lower().replace(" ", "-")
-    return _section(
+    return section(
         key,
         heading,
         f'<p class="note">{esc(caption)}</p>\n<ul>\n{items}</ul>\n'
         + _more(ROWS, len(errors), heading.lower()),
-    )
-
-
-def _devices(survey: _Survey) -> str:
-    if not survey.targets:
-        return ""
-    lowest = survey.lowest()
-    open_ = " open" if survey.targets == 1 else ""
-    note = (
-        f'<p class="note">The {len(lowest):,} lowest-scoring of {survey.targets:,} devices; '
-        f"the JSON or CSV report has them all.</p>\n"
-        if survey.targets > len(lowest)
-        else ""
-    )
-    items = "".join(_device(target, open_) for target in lowest)
-    return _section("devices", "Devices", note + items)
-
-
-def _device(target: TargetReport, open_: str) -> str:
-    listed = [r for r in target.results if r.status in SHOWN_IN_DEVICE]
-    failing = sum(r.status in FAILING for r in listed)
-    percent = target.score.overall.percent
-    summary = (
-        f'<summary><strong>{esc(target.name)}</strong> <span class="{band(percent)}">'
-        f'{percent:.1f}%</span><span class="n">{failing:,} failing, '
-        f"{len(listed) - failing:,} other</span></summary>\n"
-    )
-    categories = " · ".join(
-        f"{esc(findings.CATEGORY_LABELS[c])} {s.percent:.1f}%" for c, s in target.score.categories
-    )
-    body = f'<p class="note">{categories}<br>Sources: {esc(", ".join(target.sources))}</p>\n'
-    if listed:
-        header = [
-            ("Check", False),
-            ("Status", False),
-            ("Actual", False),
-            ("Expected", False),
-            ("Where", False),
-        ]
-        rows = (_device_row(result, target.sources) for result in sorted(listed, key=_device_order))
-        body += _table(f"Checks {target.name} does not pass.", header, rows, "device")
-    return f"<details{open_}>{summary}{body}</details>\n"
-
-
-def _device_order(result: Result) -> tuple[bool, str]:
-    return (result.status not in FAILING, result.check.id)
-
-
-def _within(origin: Origin, sources: Sequence[str]) -> str:
-    """Where a fact was read, relative to the device's source it came from (the sources are
-    listed above the table), so a row does not repeat a long GPO backup path."""
-    for source in sorted(sources, key=len, reverse=True):
-        base = source.rstrip("/\\")
-        if origin.path == base:
-            return str(replace(origin, path=re.split(r"[/\\]", base)[-1]))
-        if origin.path.startswith(base) and origin.path[len(base) : len(base) + 1] in "/\\":
-            return str(replace(origin, path=origin.path[len(base) + 1 :]))
-    return str(origin)
-
-
-def _device_row(result: Result, sources: Sequence[str]) -> str:
-    failing = result.status in FAILING
-    where = ", ".join(_within(o, sources) for o in result.origins) or "not set by any source"
-    detail = where if failing else findings.why(result)
-    return (
-        f"<tr><td>{esc(result.check.id)}</td>"
-        f'<td class="s-{result.status.value}">{esc(result.status.value)}</td>'
-        f"<td>{esc(findings.actual(result))}</td><td>{esc(result.check.expected)}</td>"
-        f"<td>{esc(detail)}</td></tr>\n"
     )

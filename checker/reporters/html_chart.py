@@ -11,8 +11,12 @@ from checker.reporters import findings
 from checker.reporters.html_page import esc
 
 WIDTH, HEIGHT = 900, 300
-LEFT, RIGHT, TOP, BOTTOM = 44, 150, 12, 36
-"""Plot margins inside the SVG: y labels left, the legend right, dates below."""
+LEFT, RIGHT, TOP, BOTTOM = 44, 150, 12, 50
+"""Plot margins inside the SVG: y labels left, the legend right, times and labels below."""
+
+TICK_LABEL = 16
+"""Characters of a run's ``--label`` shown under its time on the x axis (the tooltip and
+the data table have it whole)."""
 
 
 CHART_RUNS = 200
@@ -36,16 +40,31 @@ SERIES_STYLE: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class _Point:
-    label: str
-    """When and which run, for the tooltip and the x axis."""
+    when: str
+    """When the run was, to the second (``timestamp``), or ``this run``."""
+    tag: str
+    """The run's ``--label`` (a git sha), or empty."""
     scores: tuple[tuple[str, float], ...]
     """``overall`` and each category scored in that run."""
+
+    @property
+    def label(self) -> str:
+        """When and which run, for the tooltip and the data table."""
+        return f"{self.when} {self.tag}" if self.tag else self.when
+
+    def tick(self) -> tuple[str, str]:
+        """The x axis's two lines: the time to the minute (runs of one day differ), the
+        label (shortened)."""
+        when = self.when.replace("T", " ")[:16]
+        tag = self.tag if len(self.tag) <= TICK_LABEL else self.tag[: TICK_LABEL - 1] + "…"
+        return when, tag
 
 
 def _history_points(history: Sequence[RunSummary]) -> list[_Point]:
     return [
         _Point(
-            f"{timestamp(run.at)}{' ' + run.label if run.label else ''}",
+            timestamp(run.at),
+            run.label or "",
             (("overall", run.overall), *((c.value, p) for c, p in run.categories)),
         )
         for run in history
@@ -55,7 +74,8 @@ def _history_points(history: Sequence[RunSummary]) -> list[_Point]:
 def _current_point(report: Report) -> _Point:
     fleet = report.fleet
     scores = (("overall", fleet.overall.percent),)
-    return _Point("this run", scores + tuple((c.value, s.percent) for c, s in fleet.categories))
+    categories = tuple((c.value, s.percent) for c, s in fleet.categories)
+    return _Point("this run", "", scores + categories)
 
 
 def chart(report: Report) -> str:
@@ -108,13 +128,17 @@ def _axes(points: Sequence[_Point]) -> list[str]:
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{level}%</text>'
         )
     count = len(points)
-    slots = count if count <= 8 else 6
+    slots = min(count, 6)  # a tick's time is 16 characters: six fit side by side
     ticks = sorted({round(i * (count - 1) / max(slots - 1, 1)) for i in range(slots)})
     for index in ticks:
-        label = points[index].label.split("T")[0]
+        when, tag = points[index].tick()
+        x = _x(index, count)
+        # The first run's time would stick out of the plot's left edge if centred.
+        anchor = "start" if index == 0 and count > 1 else "middle"
+        below = f'<tspan x="{x:.1f}" dy="14">{esc(tag)}</tspan>' if tag else ""
         out.append(
-            f'<text x="{_x(index, count):.1f}" y="{HEIGHT - BOTTOM + 18}" '
-            f'text-anchor="middle">{esc(label)}</text>'
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}">'
+            f"{esc(when)}{below}</text>"
         )
     return out
 

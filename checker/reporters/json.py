@@ -179,12 +179,15 @@ def _head(report: Report) -> dict[str, JSON]:
 
 
 def _tail(report: Report) -> dict[str, JSON]:
-    return {
+    tail: dict[str, JSON] = {
         "fleet": _fleet(report),
         "errors": [error.to_json() for error in report.errors],
         "warnings": [warning.to_json() for warning in report.warnings],
         "plan": [item.to_json() for item in report.plan],
     }
+    if report.gate is not None:  # set by ``check``: its verdict, as the other reports state it
+        tail["gate"] = report.gate.to_json()
+    return tail
 
 
 def to_json(report: Report) -> dict[str, JSON]:

@@ -22,6 +22,12 @@ Layouts, chosen by the number of targets (``DEVICE_LAYOUT_MAX_TARGETS``):
 
 Input errors (``report.errors``) form a last suite, one test case with an ``<error>`` each.
 
+Times: every test case has a ``time``, nominal, not measured: ``NOMINAL_SECONDS`` per target
+the check was evaluated on (a fleet test case: that many times the devices).  Reports stay
+byte-identical from run to run and executor to executor, and views that divide by the total
+time (junit2html's ``--report-matrix``, time breakdowns) work, showing each suite's share of
+the evaluations.
+
 The output validates against Jenkins' junit-10.xsd, which has no ``disabled`` attribute:
 junit-xml writes one, so it is dropped.
 """
@@ -49,6 +55,9 @@ DEVICES_LISTED = 20
 """Failing devices detailed in a fleet failure; the rest are counted."""
 
 INPUT_CLASSNAME = "baseliner.input"
+
+NOMINAL_SECONDS = 0.001
+"""A test case's time per target it was evaluated on (see the module's doc)."""
 
 _SKIPPED = frozenset({Status.UNCERTAIN, Status.EXEMPT, Status.NOT_APPLICABLE})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -86,7 +95,9 @@ def _ordered(results: Iterable[Result]) -> list[Result]:
 
 
 def _result_case(result: Result) -> Any:
-    case = TestCase(test_name(result.check), classname=classname(result.check))
+    case = TestCase(
+        test_name(result.check), classname=classname(result.check), elapsed_sec=NOMINAL_SECONDS
+    )
     if result.status in FAILING:
         case.add_failure_info(
             message=findings.verdict(result),
@@ -152,7 +163,8 @@ def _fleet_suites(report: Report) -> list[Any]:
 def _fleet_case(entry: CheckDigest) -> Any:
     """One test case for a check across the fleet, with the worst outcome."""
     check = entry.check
-    case = TestCase(test_name(check), classname=classname(check))
+    seconds = round(NOMINAL_SECONDS * entry.evaluated, 6)
+    case = TestCase(test_name(check), classname=classname(check), elapsed_sec=seconds)
     of = f"of {entry.evaluated:,} devices"
     if entry.count("failure"):
         case.add_failure_info(
@@ -208,7 +220,7 @@ def _input_suite(errors: Sequence[InputError]) -> Any:
     )
     cases = []
     for name, error in zip(names, errors, strict=True):
-        case = TestCase(name, classname=INPUT_CLASSNAME)
+        case = TestCase(name, classname=INPUT_CLASSNAME, elapsed_sec=NOMINAL_SECONDS)
         case.add_error_info(message=error.message, output=str(error), error_type="input")
         cases.append(case)
     return TestSuite("baseliner input errors", cases)
@@ -230,6 +242,7 @@ def serialize(suites: Sequence[Any]) -> str:
     for suite in suites:
         element: ET.Element = suite.build_xml_doc()
         del element.attrib["disabled"]
+        element.set("time", f"{float(element.get('time') or 0):.3f}")  # a sum of floats
         for key in ("tests", "failures", "errors"):
             totals[key] += int(element.attrib[key])
         root.append(element)

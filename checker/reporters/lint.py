@@ -12,7 +12,7 @@ from checker import __version__
 from checker.core.text import utf8
 from checker.core.values import JSON
 from checker.repo.findings import RULES, SCHEMA_VERSION, Finding, Level, Result, Rule
-from checker.reporters.sarif import artifact_uri, log
+from checker.reporters.sarif import artifact_uri, automation, driver, log
 
 
 def render_text(result: Result) -> str:
@@ -37,15 +37,17 @@ def render_json(result: Result) -> str:
 SARIF_LEVELS = {Level.ERROR: "error", Level.WARNING: "warning"}
 
 
-def render_sarif(result: Result, root: Path | None = None) -> str:
-    """A SARIF 2.1.0 log, one rule per lint rule, so findings show in code scanning."""
+def render_sarif(result: Result, root: Path | None = None, category: str | None = None) -> str:
+    """A SARIF 2.1.0 log, one rule per lint rule, so findings show in code scanning; paths
+    relative to ``root`` (default: the working folder); the category is left to the
+    uploader unless given."""
     base = os.path.abspath(root if root is not None else Path.cwd())
     ids = sorted(RULES)
     rules = [_sarif_rule(RULES[rule]) for rule in ids]
     results = [_sarif_result(finding, ids.index(finding.rule), base) for finding in result.findings]
     run = {
-        "tool": {"driver": {"name": "baseliner-lint", "version": __version__, "rules": rules}},
-        "automationDetails": {"id": "baseliner/lint/"},
+        "tool": {"driver": driver("baseliner-lint", __version__, rules)},
+        **automation(category),
         "columnKind": "unicodeCodePoints",
         "results": results,
     }

@@ -1,6 +1,8 @@
 """Markdown for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
 
-Sections, each left out when empty: the overall score (with its range over uncertain
+Sections, each left out when empty: the gate's verdict and its reasons, first, as a GitHub
+alert coloured by it (``[!CAUTION]`` failed, ``[!WARNING]`` failed under ``--soft-fail``,
+``[!TIP]`` passed; other renderers show a quote), the overall score (with its range over uncertain
 results), a score table per category, counts by status, the top recommendations by score
 impact (percentage points; exposed of total devices), the lowest-scoring devices (fleets),
 uncertain results with their reason and Intune setting, conflicts between sources, and input
@@ -74,6 +76,7 @@ def render(report: Report, *, limit: int = MAX_BYTES) -> str:
     for target in report.targets:
         survey.add(target)
     sections = [
+        _gate(report),
         _headline(report),
         _scores(report),
         _statuses(survey),
@@ -136,6 +139,24 @@ def _headline(report: Report) -> str:
     if low != high:
         line += f"; {low:.1f}% to {high:.1f}% depending on the uncertain and error results"
     return line + ".\n"
+
+
+def _gate(report: Report) -> str:
+    gate = report.gate
+    if gate is None:
+        return ""
+    if gate.passed:
+        return "> [!TIP]\n> **Gate passed**: every condition of the gate is met.\n"
+    alert, title = (
+        ("WARNING", "Gate failed (--soft-fail: the run exits 0)")
+        if gate.soft
+        else (
+            "CAUTION",
+            "Gate failed",
+        )
+    )
+    reasons = "".join(f"\n> - {cell(reason)}" for reason in gate.reasons)
+    return f"> [!{alert}]\n> **{title}**{reasons}\n"
 
 
 def _points(score: Score) -> str:

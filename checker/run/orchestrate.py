@@ -81,7 +81,8 @@ class Collector:
         if self._digester is not None:
             order = order_of(checked.name, number)
             for row in checked.findings:
-                self._digester.offer(checked.name, unpack_result(row, self._infos), order)
+                result = unpack_result(row, self._infos)
+                self._digester.offer(checked.name, result, order, checked.export)
         spool.append(checked.name, stored)
 
     def names(self) -> tuple[Sequence[str], Sequence[int]]:

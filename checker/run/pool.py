@@ -66,6 +66,7 @@ class Checked:
     name: str
     kept: Packed | Stored
     findings: tuple[PackedResult, ...] = ()
+    export: str = ""  # a file the target was read from (TargetReport.export), for the digest
 
 
 Outcome = tuple[Checked | None, list[InputError], list[InputError], set[int]]
@@ -278,14 +279,16 @@ def _hand_over(report: TargetReport, number: int) -> Checked:
     :class:`Checked`)."""
     digester = _STATE.digester
     findings: tuple[PackedResult, ...] = ()
+    export = report.export if digester is not None else ""
     if digester is not None:
         order = order_of(report.name, number)
         findings = tuple(
             pack_result(result, _STATE.index)
             for result in report.results
-            if result.status is not Status.PASS and digester.offer(report.name, result, order)
+            if result.status is not Status.PASS
+            and digester.offer(report.name, result, order, export)
         )
-    return Checked(name=report.name, kept=_keep(report), findings=findings)
+    return Checked(name=report.name, kept=_keep(report), findings=findings, export=export)
 
 
 def order_of(name: str, number: int) -> Order:

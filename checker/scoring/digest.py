@@ -85,16 +85,17 @@ class CheckDigest:
     keep: int
     statuses: Counter[Status] = field(default_factory=Counter)
     named: dict[str, Smallest[str]] = field(default_factory=dict)
-    detailed: dict[str, Smallest[tuple[str, Result]]] = field(default_factory=dict)
+    detailed: dict[str, Smallest[tuple[str, Result, str]]] = field(default_factory=dict)
 
-    def add(self, name: str, result: Result, order: Order) -> None:
+    def add(self, name: str, result: Result, order: Order, export: str = "") -> None:
         self.statuses[result.status] += 1
-        self.offer(name, result, order)
+        self.offer(name, result, order, export)
 
-    def offer(self, name: str, result: Result, order: Order) -> bool:
-        """Keep ``name`` (and ``result``) if it is among the first of its outcome; counting
-        the status is left to :meth:`add` or to the caller.  False when it cannot be among
-        them (see :meth:`Smallest.offer`)."""
+    def offer(self, name: str, result: Result, order: Order, export: str = "") -> bool:
+        """Keep ``name`` (and ``result``, and ``export``: a file the target was read from,
+        :attr:`TargetReport.export`) if it is among the first of its outcome; counting the
+        status is left to :meth:`add` or to the caller.  False when it cannot be among them
+        (see :meth:`Smallest.offer`)."""
         group = outcome(result.status)
         if group == "pass":
             return False
@@ -104,7 +105,7 @@ class CheckDigest:
             self.detailed[group] = Smallest(min(self.keep, DETAILED))
         if not names.offer(order, name):
             return False
-        self.detailed[group].offer(order, (name, result))
+        self.detailed[group].offer(order, (name, result, export))
         return True
 
     @property
@@ -116,8 +117,12 @@ class CheckDigest:
 
     def sample(self, group: str) -> list[tuple[str, Result]]:
         """The first targets of ``group`` with their results (at most DETAILED), by name."""
+        return [(name, result) for name, result, _ in self.located(group)]
+
+    def located(self, group: str) -> list[tuple[str, Result, str]]:
+        """:meth:`sample` with each target's export file (empty when not given)."""
         detailed = self.detailed.get(group)
-        return sorted(detailed.smallest() if detailed else [], key=lambda pair: pair[0])
+        return sorted(detailed.smallest() if detailed else [], key=lambda item: item[0])
 
     def names(self, group: str) -> list[str]:
         """The first target names of ``group`` (at most ``keep``), sorted."""
@@ -132,17 +137,17 @@ class Digester:
     keep: int
     table: dict[str, CheckDigest] = field(default_factory=dict)
 
-    def add(self, name: str, results: Iterable[Result], order: Order) -> None:
+    def add(self, name: str, results: Iterable[Result], order: Order, export: str = "") -> None:
         for result in results:
-            self._entry(result.check).add(name, result, order)
+            self._entry(result.check).add(name, result, order, export)
 
-    def offer(self, name: str, result: Result, order: Order) -> bool:
+    def offer(self, name: str, result: Result, order: Order, export: str = "") -> bool:
         """Like :meth:`add` for one result, but leaves the counting to :meth:`counted`: a
         run offers only a target's findings, its tally counts every result anyway.  False
         when the result cannot be in the digest (a worker process digests its own targets
         first and passes on only the rest: the first of the fleet are among the first of
         some worker's)."""
-        return self._entry(result.check).offer(name, result, order)
+        return self._entry(result.check).offer(name, result, order, export)
 
     def counted(self, checks: Iterable[FleetCheck]) -> dict[str, CheckDigest]:
         """The digest of offered targets, with the status counts of the fleet's tally."""
@@ -170,7 +175,7 @@ def digest(targets: Iterable[TargetReport], keep: int) -> dict[str, CheckDigest]
     """A :class:`CheckDigest` per check id, reading ``targets`` once, in their order."""
     digester = Digester(keep)
     for position, target in enumerate(targets):
-        digester.add(target.name, target.results, ("", position))
+        digester.add(target.name, target.results, ("", position), target.export)
     return digester.table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checker.core.results import Report
+from checker.core.results import Gate, Report
 from checker.core.statuses import FAILING, Category, Status
 
 FAIL_ON = ("fail", "uncertain", "error", "none")
@@ -46,3 +46,18 @@ def gate(
         if score is not None and score.percent < threshold:
             reasons.append(f"{category.value} score {score.percent:.1f}% is under {threshold:g}%")
     return reasons
+
+
+def verdict(
+    report: Report,
+    fail_under: float | None,
+    category_thresholds: dict[Category, float],
+    fail_on: Sequence[str],
+    soft: bool = False,
+) -> Gate:
+    """The verdict the reports state: the gate's reasons, and the input errors, which fail
+    the run (exit 2) whatever the gate says."""
+    reasons = gate(report, fail_under, category_thresholds, fail_on)
+    if report.errors:
+        reasons.append(f"{len(report.errors)} input error(s)")
+    return Gate(not reasons, tuple(reasons), soft)

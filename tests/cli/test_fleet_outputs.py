@@ -26,6 +26,7 @@ from checker.policy.load import load_benchmarks
 from checker.reporters import json, junit, preparations, sarif
 from checker.run.options import SPOOL_ABOVE, Prepared, RunOptions, preparing
 from checker.run.orchestrate import run
+from checker.scoring.gate import verdict
 from tests.cli.run import baseliner
 from tests.conftest import ROOT
 from tools.make_fleet import write_fleet
@@ -59,8 +60,10 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def spooled(fleet: Path) -> Report:
-    """The fleet checked in process, spooled, with nothing prepared for any output."""
-    return run(load_benchmarks([POLICY]), [fleet], RunOptions(jobs=1))
+    """The fleet checked in process, spooled, with nothing prepared for any output, and the
+    gate's verdict ``check --soft-fail`` states."""
+    report = run(load_benchmarks([POLICY]), [fleet], RunOptions(jobs=1))
+    return replace(report, gate=verdict(report, None, {}, ("fail",), soft=True))
 
 
 def _render(report: Report, name: str) -> bytes:

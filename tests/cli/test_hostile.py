@@ -222,8 +222,8 @@ def test_a_computer_name_cannot_write_markdown(tmp_path: Path) -> None:
     # Code spans are inert; outside them no link, tag or mention is left.
     outside = re.sub(r"`[^`\n]*`", "", done.out)
     assert "https://" not in outside and "<img" not in outside and "@team" not in outside
-    assert lines[0].startswith("## baseliner: ")
-    assert lines[0].endswith(
+    headline = next(line for line in lines if line.startswith("## baseliner: "))
+    assert headline.endswith(
         "for `WS01'\\r\\n# pwned\\n[click](https://evil.example) @team <img src=x>`"
     )
 

@@ -3,6 +3,7 @@ and a real render in headless Chromium with no console errors (skipped without C
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.core.results import Report, RunSummary
+from checker.core.results import Gate, PlanItem, PlanState, Report, RunSummary
 from checker.core.statuses import Category, Status
+from checker.core.values import Origin
 from checker.reporters import html
 from tests.reporters import factory
 from tests.reporters.conftest import CASES, Golden
@@ -230,3 +232,125 @@ def test_chromium_harness_catches_a_blocked_load(tmp_path: Path) -> None:
     page = _render("single_device").replace("<main>", '<main><img src="http://192.0.2.1/x.png">')
     done = _chromium(tmp_path, page, "--dump-dom")
     assert _errors(done.stdout) == "csp: img-src http://192.0.2.1/x.png | "
+
+
+# The gate, history labels, absent values, filters --------------------------------------------
+
+FAILED = Gate(False, ("11 result(s) fail/not_configured", "score 80.8% is under 90%"))
+
+
+def _grouped_fleet(gate: Gate | None = FAILED) -> Report:
+    """fleet_of_three with its devices in groups, a plan and a gate verdict."""
+    fleet = factory.fleet_of_three()
+    groups = {"WS-0001": "finance", "WS-0002": "finance", "SRV-01": "servers"}
+    targets = tuple(replace(t, group=groups[t.name]) for t in fleet.targets)
+    plan = (PlanItem("MS-SC-004", "2027-01-31", "secops", PlanState.OPEN, 3, 3),)
+    return replace(fleet, targets=targets, plan=plan, gate=gate)
+
+
+def test_gate_verdict_and_reasons_come_first() -> None:
+    page = html.render(_grouped_fleet())
+    main = page[page.index("<main>") + len("<main>\n") :]
+    assert main.startswith('<section class="gate gate-failed" id="gate"')
+    banner = main[: main.index("</section>")]
+    assert '<h2 id="h-gate">Gate failed</h2>' in banner
+    assert "<li>score 80.8% is under 90%</li>" in banner
+    assert "<title>baseliner: 37.2% for fleet of 3 devices (gate failed)</title>" in page
+
+
+@pytest.mark.parametrize(
+    ("gate", "banner", "headline"),
+    [
+        (Gate(True), "gate-passed", "good"),
+        (FAILED, "gate-failed", "bad"),
+        (Gate(False, ("1 result(s) error",), soft=True), "gate-soft", "bad"),
+        (None, None, "bad"),
+    ],
+)
+def test_the_gate_colours_the_headline(
+    gate: Gate | None, banner: str | None, headline: str
+) -> None:
+    """37.2% would be 'bad' by the score bands: a passed gate makes it green all the same."""
+    page = html.render(_grouped_fleet(gate))
+    assert (f'class="gate {banner}"' in page) if banner else ('id="gate"' not in page)
+    assert f'<span class="big {headline}">37.2%</span>' in page
+
+
+def test_history_ticks_show_time_and_label() -> None:
+    chart = _section(_render("fleet_of_three"), "chart")
+    assert '>2026-03-08 08:30<tspan x="' in chart and '">sha007</tspan></text>' in chart
+    assert chart.count("<tspan") == 6
+
+
+def test_absent_values_say_why() -> None:
+    deleted = factory.result(
+        "MS-NET-002", Status.FAIL, None, Origin("exports/gpo/registry.pol", offset=88)
+    )
+    page = html.render(factory.report([factory.target("WS", [deleted])]))
+    assert "<td>deleted by policy</td>" in page and "<td>null</td>" not in page
+    assert "<td>not configured</td>" in _render("single_device")
+
+
+def test_uncertain_table_has_a_fixed_layout() -> None:
+    section = _section(_render("edge_cases"), "uncertain")
+    assert '<table class="uncertain">' in section
+    assert '<td class="id">' not in section
+
+
+def test_filters_name_indexes_never_report_text() -> None:
+    page = html.render(_grouped_fleet())
+    bar = page[page.index('<div class="filters"') :]
+    bar = bar[: bar.index("</div>")]
+    assert re.findall(r'<select id="f-(\w)"', bar) == ["g", "t", "v", "p"]
+    assert '<option value="0">finance</option><option value="1">servers</option>' in bar
+    assert 'main:has(#f-g option[value="1"]:checked) .fg:not(.g1){display:none}' in page
+    assert "<script" not in page and "onchange" not in page
+
+
+FILTER_PROBE = (
+    "<script>document.addEventListener('DOMContentLoaded',function(){"
+    "var d=document.documentElement;"
+    "function shown(sel){return Array.prototype.filter.call(document.querySelectorAll(sel),"
+    "function(e){return getComputedStyle(e).display!=='none';}).length;}"
+    "var out={};"
+    "out.all=shown('#h-recommendations ~ table tbody tr');"
+    "document.getElementById('f-v').value='3';"
+    "out.critical=shown('#h-recommendations ~ table tbody tr');"
+    "document.getElementById('f-v').value='';document.getElementById('f-g').value='1';"
+    "out.servers=shown('#h-recommendations ~ table tbody tr');"
+    "out.devices=shown('#h-devices ~ details');"
+    "document.getElementById('f-p').value='0';"
+    "out.serversOpen=shown('#h-recommendations ~ table tbody tr');"
+    "d.setAttribute('data-probe',JSON.stringify(out));});</script>\n"
+)
+"""Injected before the page's CSP (as CATCHER is): picks filter values the way a reader
+would, and notes how many rows stay visible."""
+
+
+@needs_chromium
+def test_filters_work_in_chromium(tmp_path: Path) -> None:
+    page = html.render(_grouped_fleet()).replace("<head>\n", "<head>\n" + FILTER_PROBE, 1)
+    done = _chromium(tmp_path, page, "--dump-dom")
+    assert done.returncode == 0, done.stderr
+    assert _errors(done.stdout) is None
+    probe = re.search(r"data-probe=\"([^\"]*)\"", done.stdout)
+    assert probe is not None, done.stdout[:500]
+    found = json.loads(probe.group(1).replace("&quot;", '"'))
+    # 6 recommendations; 1 critical (MS-NET-002); SRV-01, the servers group, fails 3 of them
+    # (MS-NET-002, MS-SC-004, MS-ACC-006), and the one plan (open) is on MS-SC-004.
+    assert found == {"all": 6, "critical": 1, "servers": 3, "devices": 1, "serversOpen": 1}
+
+
+@needs_chromium
+def test_screenshot_of_a_failing_fleet_shows_the_failed_gate_on_top(tmp_path: Path) -> None:
+    """Pixels, as a reader sees the page: the top of the screenshot is the red banner."""
+    image = pytest.importorskip("PIL.Image")
+    shot = tmp_path / "fleet.png"
+    done = _chromium(tmp_path, html.render(_grouped_fleet()), f"--screenshot={shot}")
+    assert done.returncode == 0, done.stderr
+    with image.open(shot) as picture:
+        rgb = picture.convert("RGB")
+        width = rgb.width
+        banner = [rgb.getpixel((x, y)) for y in range(30, 90, 4) for x in range(80, width - 80, 8)]
+    red = sum(1 for r, g, b in banner if (r, g, b) == (0xB9, 0x1C, 0x1C))
+    assert red / len(banner) > 0.6, f"{red} of {len(banner)} pixels are the gate's red"

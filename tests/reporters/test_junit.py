@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -143,3 +146,29 @@ def test_fleet_outcome_is_the_worst_across_devices(
         ]
     )
     assert outcomes(junit.render(fleet)) == {outcome: 1}
+
+
+@pytest.mark.parametrize("case", ["single_device", "fleet_of_three", "edge_cases"])
+def test_every_test_case_has_a_time_and_junit2html_matrix_works(case: str, tmp_path: Path) -> None:
+    """junit2html's --report-matrix divides by the total time: all-zero times crashed it."""
+    pytest.importorskip("junit2htmlreport")
+    text = junit.render(CASES[case]())
+    assert all(float(t) > 0 for t in re.findall(r'<testcase [^>]*time="([^"]+)"', text))
+    report = tmp_path / "junit.xml"
+    report.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "junit2htmlreport",
+            "--report-matrix",
+            str(tmp_path / "m.html"),
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "msft-win11-24h2" in (tmp_path / "m.html").read_text(encoding="utf-8")

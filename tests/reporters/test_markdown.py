@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from checker.core.results import Report
+from checker.core.results import Gate, Report
 from checker.reporters import markdown
+from tests.reporters import factory
 from tests.reporters.conftest import CASES, Golden
 
 
@@ -63,3 +66,24 @@ def test_truncated_at_a_line_with_a_note(fleet_1k: Report, limit: int) -> None:
     assert len(text.encode("utf-8")) <= limit
     assert text.endswith("the JSON, CSV or SARIF report has everything.\n")
     assert markdown.render(fleet_1k).startswith(text.split("\n> **Truncated**")[0])
+
+
+@pytest.mark.parametrize(
+    ("gate", "top"),
+    [
+        (
+            Gate(False, ("2 result(s) fail/not_configured", "score 37.2% is under 90%")),
+            "> [!CAUTION]\n> **Gate failed**\n> - 2 result(s) fail/not\\_configured\n"
+            "> - score 37.2% is under 90%\n",
+        ),
+        (
+            Gate(False, ("1 result(s) error",), soft=True),
+            "> [!WARNING]\n> **Gate failed (--soft-fail: the run exits 0)**\n"
+            "> - 1 result(s) error\n",
+        ),
+        (Gate(True), "> [!TIP]\n> **Gate passed**: every condition of the gate is met.\n"),
+    ],
+)
+def test_gate_verdict_first(gate: Gate, top: str) -> None:
+    text = markdown.render(replace(factory.fleet_of_three(), gate=gate))
+    assert text.startswith(top + "\n## baseliner: 37.2% for fleet of 3 devices")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +16,10 @@ from checker.core.results import Report
 from checker.core.statuses import Category, Severity, Status
 from checker.core.values import Origin
 from checker.reporters import sarif
-from tests.conftest import SHARED
+from tests.conftest import ROOT, SHARED
 from tests.reporters import factory
 from tests.reporters.conftest import CASES, Golden
+from tests.test_lint import baseliner
 
 
 @pytest.fixture(scope="module")
@@ -64,22 +67,72 @@ def test_sarif_tools_reads_it(case: str, counts: dict[str, int], tmp_path: Path)
 
 @pytest.mark.parametrize("fleet", ["fleet_1k", "fleet_5k"])
 def test_fleets_stay_within_github_limits(fleet: str, request: pytest.FixtureRequest) -> None:
-    runs = log(request.getfixturevalue(fleet))["runs"]
-    assert len(runs) <= sarif.MAX_RUNS
-    assert max(len(run["results"]) for run in runs) <= sarif.MAX_RESULTS_PER_RUN
-    assert [run["automationDetails"]["id"] for run in runs] == ["baseliner/fleet/"]
+    document = log(request.getfixturevalue(fleet))
+    runs = document["runs"]
+    assert len(runs) == 1
+    assert len(runs[0]["results"]) <= sarif.MAX_RESULTS_PER_RUN
+    assert "automationDetails" not in runs[0]
     rules = runs[0]["tool"]["driver"]["rules"]
-    assert len(rules) == 250
+    notes = runs[0]["invocations"][0].get("toolExecutionNotifications", [])
+    named = {r["ruleId"] for r in runs[0]["results"]}
+    named |= {note["associatedRule"]["id"] for note in notes if "associatedRule" in note}
+    assert [rule["id"] for rule in rules] == sorted(named)
     assert all(len(rule["properties"]["tags"]) <= sarif.MAX_TAGS for rule in rules)
+    assert sarif.oversize(sarif.render(request.getfixturevalue(fleet))) is None
 
 
-@pytest.mark.parametrize(("devices", "runs"), [(1, 1), (20, 20), (21, 1)])
-def test_one_run_per_target_until_the_run_limit(devices: int, runs: int) -> None:
-    ids = [
-        run["automationDetails"]["id"] for run in log(factory.generated_fleet(devices, 10))["runs"]
+@pytest.mark.parametrize(("devices", "scopes"), [(1, 1), (20, 20), (21, 1)])
+def test_one_run_with_a_result_per_device_until_twenty(devices: int, scopes: int) -> None:
+    """Always one run (one analysis, whatever the fleet); results per device and finding up
+    to 20 devices, then per check across the fleet."""
+    runs = log(factory.generated_fleet(devices, 10))["runs"]
+    assert len(runs) == 1
+    targets = {r["properties"].get("target", "fleet") for r in runs[0]["results"]}
+    assert len(targets) == scopes
+
+
+def test_category_only_when_asked() -> None:
+    report = factory.fleet_of_three()
+    assert "automationDetails" not in log(report)["runs"][0]
+    for category, expected in (("win11", "win11/"), ("fleet/eu/", "fleet/eu/")):
+        run = log(replace(report, category=category))["runs"][0]
+        assert run["automationDetails"] == {"id": expected}
+
+
+def test_rule_indexes_point_into_the_rules_used() -> None:
+    run = log(factory.fleet_of_three())["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
+    assert run["tool"]["driver"]["informationUri"].startswith("https://")
+    assert run["tool"]["driver"]["fullName"] == f"baseliner {run['tool']['driver']['version']}"
+
+
+def test_absent_setting_of_an_installed_benchmark_points_at_the_export(tmp_path: Path) -> None:
+    """A benchmark outside the source root (a shipped one, in site-packages) is never a
+    location: the result points at the target's export instead."""
+    export = Origin(str(tmp_path / "exports" / "gpresult.xml"), line=40)
+    results_ = [
+        factory.result("MS-ACC-001", Status.FAIL, 3, export),
+        factory.result("MS-SC-004", Status.NOT_CONFIGURED),
     ]
-    assert len(ids) == runs
-    assert len(set(ids)) == runs
+    report = factory.report([factory.target("WS", results_)])
+    found = {r["ruleId"]: r for r in results_of(log(report, root=tmp_path))}
+    assert found["MS-SC-004"]["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "exports/gpresult.xml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
+
+
+def test_oversize_says_how_to_split() -> None:
+    assert sarif.oversize(sarif.log([{"results": []}])) is None
+    too_many = sarif.oversize(sarif.log([{"results": []}] * 21))
+    assert too_many is not None and too_many.startswith(
+        "the SARIF log is 21 runs, over GitHub's 20"
+    )
+    noise = [{"text": hashlib.sha256(str(i).encode()).hexdigest()} for i in range(400_000)]
+    too_big = sarif.oversize(sarif.log([{"results": noise}]))
+    assert too_big is not None and "MB gzipped, over GitHub's 10 MB: split the upload" in too_big
+    assert "--sarif-category" in too_big and "per benchmark (--policy)" in too_big
 
 
 @pytest.mark.parametrize(
@@ -196,3 +249,20 @@ def test_fleet_result_lists_devices(fleet_1k: Report) -> None:
         len(result["properties"]["devices"]) == sarif.DEVICES_IN_PROPERTIES
     )
     assert " more" in result["message"]["text"]
+
+
+def test_check_refuses_an_oversized_log_and_writes_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the limit, the SARIF file is not written (exit 2, saying how to split); the
+    other reports are."""
+    monkeypatch.setattr(sarif, "MAX_GZIPPED_BYTES", 1024)
+    monkeypatch.chdir(ROOT)
+    done = baseliner(
+        "check", "fixtures/gpo/misconfigured", "--policy", "msft-windows11-24h2",
+        "-o", f"sarif={tmp_path / 'out.sarif'}", "-o", f"json={tmp_path / 'out.json'}",
+    )  # fmt: skip
+    assert done.code == 2
+    assert "output error: sarif: the SARIF log is" in done.err
+    assert "split the upload" in done.err
+    assert not (tmp_path / "out.sarif").exists() and (tmp_path / "out.json").is_file()
