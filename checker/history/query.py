@@ -17,7 +17,7 @@ from checker.core.values import JSON
 from checker.history.database import Database, HistoryError, Row
 from checker.history.location import Location
 from checker.history.schema import FLEET, KnownChecks
-from checker.history.store import no_known_checks, reading
+from checker.history.store import ORDER, no_known_checks, reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ def _summary(db: Database, row: Row, stored: list[tuple[object, object]]) -> Run
         raise TypeError(f"run {run}: score {percent!r} of the wrong type")
     categories = sorted(
         ((_category(name), float(str(score))) for name, score in stored),
-        key=lambda pair: list(Category).index(pair[0]),
+        key=lambda pair: ORDER[pair[0]],
     )
     return RunSummary(
         id=int(str(run)),

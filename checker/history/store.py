@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from checker.core.results import Report, RunSummary, Score, TargetReport
-from checker.core.statuses import Status
+from checker.core.statuses import Category, Status
 from checker.core.text import storable
 from checker.history.database import Database, HistoryError, connect
 from checker.history.location import Backend, Location
@@ -29,6 +29,10 @@ from checker.history.totals import GroupTotals, Totals, fleet_totals, target_sco
 BATCH_TARGETS = 500
 """Targets whose rows are sent together: memory stays flat as the fleet grows, and
 PostgreSQL gets few large COPYs rather than many small ones."""
+
+
+ORDER = {category: rank for rank, category in enumerate(Category)}
+"""Categories as the history lists them: in the order of the enum, as reports do."""
 
 
 def no_known_checks() -> Mapping[str, str]:
@@ -132,7 +136,12 @@ def summary(
         tool_version=tool_version,
         targets=totals.targets,
         overall=totals.overall.percent,
-        categories=tuple((category, score.percent) for category, score in totals.categories),
+        categories=tuple(
+            sorted(
+                ((category, score.percent) for category, score in totals.categories),
+                key=lambda pair: ORDER[pair[0]],
+            )
+        ),
         uncertain_range=totals.uncertain_range,
         exposed=totals.exposed,
         benchmark=totals.benchmark,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checker.core.results import Report, Score, TargetReport, TargetScore
+from checker.core.results import Report, Result, Score, TargetReport, TargetScore
 from checker.core.statuses import Category
 from checker.history.schema import FLEET
 from checker.scoring.tally import Tally, target_score
@@ -70,9 +70,7 @@ def target_scores(target: TargetReport, benchmarks: Sequence[str]) -> list[tuple
     """The target's score on each of the run's ``benchmarks`` it has results of."""
     if len(benchmarks) == 1:
         return [(benchmarks[0], target.score)]
-    scores = []
-    for benchmark in benchmarks:
-        results = [r for r in target.results if r.check.benchmark == benchmark]
-        if results:
-            scores.append((benchmark, target_score(results)))
-    return scores
+    parts: dict[str, list[Result]] = {}
+    for result in target.results:
+        parts.setdefault(result.check.benchmark, []).append(result)
+    return [(name, target_score(parts[name])) for name in benchmarks if name in parts]
