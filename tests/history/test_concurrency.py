@@ -49,8 +49,7 @@ def test_two_hundred_writers_from_ten_processes_all_land(store: Location, tmp_pa
     go = tmp_path / "go"
     argv = [sys.executable, "-c", WRITERS, str(ROOT), str(store)]
     processes = [
-        subprocess.Popen([*argv, f"p{p}", "20", str(go)], stderr=subprocess.PIPE)
-        for p in range(10)
+        subprocess.Popen([*argv, f"p{p}", "20", str(go)], stderr=subprocess.PIPE) for p in range(10)
     ]
     time.sleep(2)  # all imported and waiting
     go.touch()
@@ -95,7 +94,8 @@ class Stalling(Sequence):
             yield target
 
 report = factory.generated_fleet(700, 20)
-record(parse_location(sys.argv[2]), replace(report, targets=Stalling(report.targets)), label="killed")
+stalling = replace(report, targets=Stalling(report.targets))
+record(parse_location(sys.argv[2]), stalling, label="killed")
 """
 
 

@@ -58,7 +58,9 @@ def test_schema_1_is_upgraded(store: Location) -> None:
     assert first.overall == pytest.approx(100 * 14.5 / 39)
     assert (first.targets, first.exposed, len(first.categories)) == (3, 10, 5)
     assert first.at == datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
-    targets = rows(store, "SELECT count(*) FROM target_score WHERE benchmark = ?", factory.BENCHMARK)
+    targets = rows(
+        store, "SELECT count(*) FROM target_score WHERE benchmark = ?", factory.BENCHMARK
+    )
     assert targets == [(4,)]
     record(store, factory.single_device(), label="new")
     assert [run.label for run in runs(store)][-1] == "new"

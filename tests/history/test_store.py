@@ -103,7 +103,10 @@ def test_per_target_and_per_check_rows(store: Location) -> None:
 
 @pytest.mark.parametrize(
     "given",
-    [datetime(2026, 3, 1, 8, 30), datetime(2026, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=2)))],
+    [
+        datetime(2026, 3, 1, 8, 30),
+        datetime(2026, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=2))),
+    ],
     ids=["naive-is-utc", "aware-converted"],
 )
 def test_time_is_stored_in_utc(store: Location, given: datetime) -> None:
@@ -197,6 +200,20 @@ def test_reading_an_empty_store(store: Location) -> None:
         "not a baseliner history file (an empty database)",
         "no baseliner history in this database (record one with `baseliner check --history`)",
     }
+
+
+DEVICE_TABLES = ("run_check", "run_target", "target_score", "target_category", "target_status")
+
+
+def test_history_reads_no_device_row(tmp_path: Path) -> None:
+    """With every per-check and per-device table gone, the series read the same."""
+    location = parse_location(str(tmp_path / "history.db"))
+    for day in range(3):
+        record(location, factory.generated_fleet(30, 40, seed=day), label=str(day))
+    selections = [Selection(), Selection(by_group=True), Selection(benchmark="gen-defender")]
+    before = [runs(location, selection) for selection in selections]
+    raw(location, *(f"DROP TABLE {table}" for table in DEVICE_TABLES))
+    assert [runs(location, selection) for selection in selections] == before
 
 
 # --- SQLite files ---------------------------------------------------------------------------
