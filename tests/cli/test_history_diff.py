@@ -117,7 +117,7 @@ def test_history_by_group_and_since(store: Location, tmp_path: Path) -> None:
     manifest.write_text(
         "targets:\n"
         "  - {name: ws-1, sources: [devices/misconfigured], group: workstations}\n"
-        "  - {name: srv-1, sources: [devices/compliant], group: \"servers'; --\"}\n"
+        '  - {name: srv-1, sources: [devices/compliant], group: "servers\'; --"}\n'
     )
     done = baseliner(
         "check", "--targets", manifest, "--policy", POLICY, "--soft-fail", "--history", store,
