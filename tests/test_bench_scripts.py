@@ -65,3 +65,12 @@ def test_fleet_prints_a_row_per_size(
     rows = re.findall(r"^ +([23]) +\d+ +[\d.]+ +[\d.]+ +[\d.]+x ", out, re.M)
     assert rows == ["2", "3"], out
     assert re.search(r"^target: end-to-end <= 2x parse-only: (met|NOT met)$", out, re.M)
+
+
+def test_history_prints_both_stores(postgres: object) -> None:
+    """(The ``postgres`` fixture only to skip without PostgreSQL: the script starts its own.)"""
+    out = _run("bench.bench_history", "--devices", "3", "--rounds", "1", "--year")
+    for store in ("SQLite", "PostgreSQL"):
+        assert re.search(rf"^{store} +[\d.]+ +[\d.]+ +[\d.]+$", out, re.M), out
+        assert re.search(rf"^{store} +[\d.]+ +364$", out, re.M), out
+    assert re.search(r"^target: PostgreSQL <= 2x SQLite: (met|NOT met)$", out, re.M)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 import psycopg
 from psycopg import errors
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from checker.history.database import Database, HistoryError, Row
 from checker.history.location import Backend, Location
@@ -34,6 +35,10 @@ LOCK_KEY = 0x42534C4E
 
 WAIT_SECONDS = 60.0
 """How long a runner waits for a free connection (SQLite's writers wait as long)."""
+
+
+CONNECT_TIMEOUT = 20
+"""Seconds libpq tries to reach the server, unless the URL says (``connect_timeout``)."""
 
 
 _BUSY = {"53300", "57P03"}  # too many connections; the server is starting up
@@ -135,6 +140,10 @@ def connect(location: Location) -> Iterator[Database]:
 
 
 def _connection(url: str) -> psycopg.Connection[Row]:
+    # libpq waits for an unreachable host as long as TCP does (minutes), and a run that
+    # cannot record tries twice (the HTML report's earlier runs, then the record).
+    if "connect_timeout" not in conninfo_to_dict(url):
+        url = make_conninfo(url, connect_timeout=CONNECT_TIMEOUT)
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
