@@ -98,11 +98,42 @@ class PostgresServer:
         ]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        if self._certificate():
+            options += [
+                "-c ssl=on",
+                f"-c ssl_cert_file={self.certificate}",
+                f"-c ssl_key_file={self.root / 'server.key'}",
+            ]
         self._run(
             str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"),
             "-w", "-t", "60", "-o", " ".join(options), "start",
         )  # fmt: skip
         return self
+
+    @property
+    def certificate(self) -> Path:
+        """The server's self-signed TLS certificate (for 127.0.0.1), when it has one: a
+        client verifies the server with ``sslmode=verify-full&sslrootcert=`` this file."""
+        return self.root / "server.crt"
+
+    def _certificate(self) -> bool:
+        """Make a self-signed certificate with ``openssl``; False without it (no TLS)."""
+        if shutil.which("openssl") is None:
+            return False
+        key = self.root / "server.key"
+        done = subprocess.run(
+            ["openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-newkey", "rsa:2048",
+             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", str(key), "-out", str(self.certificate)],
+            capture_output=True, check=False, timeout=60,
+        )  # fmt: skip
+        if done.returncode != 0:
+            return False
+        for path in (key, self.certificate):
+            os.chown(path, *self._owner)
+        key.chmod(0o600)
+        self.certificate.chmod(0o644)
+        return True
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -120,7 +151,10 @@ class PostgresServer:
             raise
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 

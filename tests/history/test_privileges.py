@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +73,35 @@ def test_the_readme_privileges(postgres: PostgresServer, fleet: str, tmp_path: o
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         raw(parse_location(pipeline), "DELETE FROM run")
     assert len(runs(Location(parse_location(pipeline).backend, url=pipeline))) == 2
+
+
+def test_tls_through_the_url(postgres: PostgresServer, tmp_path: object) -> None:
+    """``sslmode`` in the URL reaches libpq: verify-full against the server's certificate
+    records over TLS; a certificate that is not the server's is refused."""
+    if not postgres.certificate.is_file():
+        pytest.skip("openssl is not installed: the test server has no TLS")
+    name = "fleet_tls"
+    base = postgres.create_database(name)
+    try:
+        url = f"{base}?sslmode=verify-full&sslrootcert={postgres.certificate}"
+        done = baseliner(
+            "check", FIXTURES / "gpo" / "compliant", "--policy", "msft-windows11-24h2",
+            "--history", url, "--label", "tls",
+        )  # fmt: skip
+        assert done.code == 0, done.err
+        with psycopg.connect(url) as db:
+            row = db.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            assert row.fetchone() == (True,)
+        wrong = Path(str(tmp_path)) / "other.crt"
+        subprocess.run(
+            ["openssl", "req", "-new", "-x509", "-days", "1", "-nodes", "-newkey", "rsa:2048",
+             "-subj", "/CN=127.0.0.1", "-keyout", str(wrong.with_suffix(".key")), "-out",
+             str(wrong)],
+            capture_output=True, check=True, timeout=60,
+        )  # fmt: skip
+        refused = baseliner(
+            "history", "--history", f"{base}?sslmode=verify-full&sslrootcert={wrong}"
+        )
+        assert refused.code == 2 and "certificate verify failed" in refused.err
+    finally:
+        postgres.drop_database(name)
