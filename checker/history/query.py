@@ -139,7 +139,8 @@ class RecordedRun:
 
 def find_run(db: Database, ref: str) -> RecordedRun:
     """The run ``ref`` names: a run id, or a label (the latest run that has it)."""
-    rows = db.query("SELECT id, label FROM run WHERE id = ?", (int(ref),)) if ref.isdigit() else []
+    is_id = ref.isdigit() and len(ref) < 10  # a longer number is no id (nor an integer column's)
+    rows = db.query("SELECT id, label FROM run WHERE id = ?", (int(ref),)) if is_id else []
     rows = rows or db.query("SELECT id, label FROM run WHERE label = ? ORDER BY id DESC", (ref,))
     if not rows:
         raise HistoryError(db.location, f"no run has the id or label {ref!r}")

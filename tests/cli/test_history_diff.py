@@ -83,8 +83,9 @@ def test_diff_of_two_recorded_runs_is_the_diff_of_their_files(
         assert done.code == 0, done.err
         assert json.loads(done.out) == files
     assert baseliner("diff", "v2", "v1", "--history", store, "--fail-on-new").code == 1
-    missing = baseliner("diff", "v1", "v9", "--history", store)
-    assert missing.code == 2 and "no run has the id or label 'v9'" in missing.err
+    for ref in ("v9", "9" * 30):
+        missing = baseliner("diff", "v1", ref, "--history", store)
+        assert missing.code == 2 and f"no run has the id or label {ref!r}" in missing.err
 
 
 def test_no_change_between_different_benchmarks(store: Location, tmp_path: Path) -> None:
