@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+
+from checker.history.location import Location, parse_location
+from tools.pg_server import PostgresServer, binaries
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BASELINER_SHARED") or ROOT.parent / "shared")
@@ -66,3 +71,30 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test run's own on 127.0.0.1 (tools/pg_server.py), its
+    superuser's password in PGPASSWORD for the CLI's subprocesses; skipped without one."""
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (.ci/run installs Debian's postgresql)")
+    if importlib.util.find_spec("psycopg") is None:
+        pytest.skip("psycopg is not installed (pip install -e '.[test]')")
+    with PostgresServer() as server:
+        os.environ["PGPASSWORD"] = server.password
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Location]:
+    """An empty history of each backend: a SQLite file that does not exist yet, or a new
+    database on the test run's PostgreSQL server (dropped after the test)."""
+    if request.param == "sqlite":
+        yield parse_location(str(tmp_path / "history.db"))
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"t{uuid.uuid4().hex[:16]}"
+    location = parse_location(server.create_database(name))
+    yield location
+    server.drop_database(name)

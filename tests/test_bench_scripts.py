@@ -73,3 +73,12 @@ def test_json_bench_compares_orjson_byte_for_byte(tmp_path: Path) -> None:
         r"^byte-identical to the reporter's lines: json.dumps 3/3, orjson \d/3", out, re.M
     )
     assert re.search(r"^  target_line \(the reporter\) +\d+\.\d{3} ms a device$", out, re.M)
+
+
+def test_history_prints_both_stores(postgres: object) -> None:
+    """(The ``postgres`` fixture only to skip without PostgreSQL: the script starts its own.)"""
+    out = _run("bench.bench_history", "--devices", "3", "--rounds", "1", "--year")
+    for store in ("SQLite", "PostgreSQL"):
+        assert re.search(rf"^{store} +[\d.]+ +[\d.]+ +[\d.]+$", out, re.M), out
+        assert re.search(rf"^{store} +[\d.]+ +364$", out, re.M), out
+    assert re.search(r"^target: PostgreSQL <= 2x SQLite: (met|NOT met)$", out, re.M)

@@ -320,12 +320,12 @@ def test_a_history_locked_too_long_loses_no_report(
     import sqlite3
 
     from checker.cli import main
-    from checker.history import store
+    from checker.history import sqlite_db
 
     history, out = tmp_path / "h.sqlite", tmp_path / "r.json"
     args = ["check", str(FIXTURES / "gpo" / "compliant"), "--policy", POLICY, "--jobs", "1"]
     assert main([*args, "--history", str(history)]) == 0
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(sqlite_db, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(history, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.core.errors import InputError
-from checker.core.results import CheckInfo, Gate, Result
+from checker.core.results import CheckInfo, Gate, Report, Result
 from checker.core.statuses import Category, Severity, Status
 from checker.scoring.gate import verdict
 from checker.scoring.tally import FAILING_NAMES_KEPT, Tally, target_score
@@ -182,3 +183,25 @@ def test_verdict_states_the_gate_and_the_input_errors() -> None:
     )
     broken = replace(report, errors=(InputError("x.xml", "bad"),))
     assert verdict(broken, None, {}, ("none",)).reasons == ("1 input error(s)",)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [factory.fleet_of_three, factory.edge_cases, lambda: factory.generated_fleet(60, 80)],
+    ids=["fleet_of_three", "edge_cases", "generated"],
+)
+def test_a_tally_of_a_fleets_checks_scores_as_the_fleet(make: Callable[[], Report]) -> None:
+    """What the history scores each benchmark of a run from (checker/history/totals.py)."""
+    report = make()
+    tally = Tally.of_checks(report.fleet.checks, len(report.targets))
+    overall, categories = tally.score()
+    assert (overall, tuple(categories.items())) == (
+        report.fleet.overall,
+        report.fleet.categories,
+    )
+    assert tally.uncertain_range() == report.fleet.uncertain_range
+    parts = tally.by_benchmark()
+    assert sum(len(part.checks) for part in parts.values()) == len(report.fleet.checks)
+    assert sum(part.exposed_pairs() for part in parts.values()) == sum(
+        check.exposed for check in report.fleet.checks
+    )

@@ -18,6 +18,8 @@ from checker.cli.common import (
     CATEGORIES,
     OutputSpec,
     allow_outside_option,
+    history_option,
+    known_checks,
     parse_output,
     say,
     selection,
@@ -26,7 +28,10 @@ from checker.core.errors import GateFailed, InputErrors, OutputRefused
 from checker.core.files import chunks, working_repository, write_atomic
 from checker.core.results import Report, RunSummary
 from checker.core.statuses import Category
-from checker.history.store import HistoryError, record, runs, summary
+from checker.history.database import HistoryError
+from checker.history.location import Location
+from checker.history.query import runs
+from checker.history.store import record, summaries
 from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmarks
 from checker.policy.select import select, unmatched
@@ -222,13 +227,9 @@ def _selected(
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar [default: on a terminal]."
 )
-@click.option(
-    "--history",
-    "history_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Record this run's scores in this SQLite file (created when absent); the HTML report "
-    "draws the score over time from it.",
+@history_option(
+    "Record this run's scores in this history (a file is created when absent); the HTML "
+    "report draws the score over time from it."
 )
 @click.option("--label", default=None, help="Label stored with the run in --history (a git sha).")
 @click.option(
@@ -271,7 +272,7 @@ def check(
     fail_on: tuple[str, ...],
     soft_fail: bool,
     progress: bool | None,
-    history_file: Path | None,
+    history: Location | None,
     label: str | None,
     source_root: Path | None,
     sarif_category: str | None,
@@ -283,12 +284,13 @@ def check(
         raise click.UsageError("give INPUT paths or a --targets manifest")
     specs = _outputs(outputs)
     read: dict[str, Path | None] = {f"the input {path}": path for path in inputs}
-    read |= {"the --history file": history_file, "the --targets manifest": manifest}
+    read |= {"the --history file": history.path if history else None}
+    read |= {"the --targets manifest": manifest}
     read |= {"the --exceptions file": exceptions_file, "the --plan file": plan_file}
     _refuse_overwriting(specs, read)
     thresholds = _thresholds(category_thresholds)
     benchmarks = _selected(load_benchmarks(policies), checks, categories, skips)
-    prepare, line = preparations([spec.format for spec in specs], history_file is not None)
+    prepare, line = preparations([spec.format for spec in specs], history is not None)
     options = RunOptions(
         jobs=jobs or os.cpu_count() or 1,
         exceptions=tuple(load_exceptions(exceptions_file)) if exceptions_file else (),
@@ -305,8 +307,8 @@ def check(
     with _progress_bar(show) as bar:
         report = run(benchmarks, list(inputs), options, bar)
     when = datetime.now(UTC)
-    if history_file is not None:
-        report = replace(report, history=_with_earlier_runs(report, history_file, label, when))
+    if history is not None:
+        report = replace(report, history=_with_earlier_runs(report, history, label, when))
     stated = verdict(report, fail_under, thresholds, fail_on, soft_fail)
     report = replace(
         report,
@@ -315,7 +317,7 @@ def check(
         category=sarif_category,
     )
     _emit(report, specs)
-    history_error = _record(history_file, report, label, when) if history_file else None
+    history_error = _record(history, report, label, when) if history else None
     for warning in report.warnings:
         say(f"warning: {warning}")
     if report.errors:
@@ -329,22 +331,30 @@ def check(
 
 
 def _with_earlier_runs(
-    report: Report, path: Path, label: str | None, when: datetime
+    report: Report, history: Location, label: str | None, when: datetime
 ) -> tuple[RunSummary, ...]:
-    """The runs recorded before this one and this one, for the HTML report: the history is
-    written after the reports, so that a history that cannot be written loses no report."""
+    """The runs recorded before this one on this run's benchmarks, and this one, for the
+    HTML report: the history is written after the reports (and an older schema upgraded
+    then), so that a history that cannot be written loses no report."""
+    this = summaries(report, label=label, at=when, run=0)
+    benchmarks = {run.benchmark for run in this}
     try:
-        earlier = tuple(runs(path)) if path.is_file() else ()
+        if history.path is not None and not history.path.is_file():
+            earlier: list[RunSummary] = []
+        else:
+            earlier = [run for run in runs(history, upgrade=False) if run.benchmark in benchmarks]
     except HistoryError:
-        earlier = ()  # said when recording fails the same way
-    this = summary(report, label=label, at=when, run=earlier[-1].id + 1 if earlier else 1)
-    return (*earlier, this)
+        earlier = []  # said when recording fails the same way
+    number = max((run.id for run in earlier), default=0) + 1
+    return (*earlier, *(replace(run, id=number) for run in this))
 
 
-def _record(path: Path, report: Report, label: str | None, when: datetime) -> HistoryError | None:
+def _record(
+    history: Location, report: Report, label: str | None, when: datetime
+) -> HistoryError | None:
     """Record the run, last; the error, for the caller to raise once the reports are out."""
     try:
-        record(path, report, label=label, at=when)
+        record(history, report, label=label, at=when, known=known_checks(report.benchmarks))
     except HistoryError as exc:
         return exc
     return None

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
+from checker.core.results import BenchmarkInfo
 from checker.core.statuses import Category
 from checker.core.text import visible
+from checker.history.location import Location, parse_location
+from checker.history.schema import KnownChecks
+from checker.policy.load import load_benchmarks, shipped_names
 
 CATEGORIES = [category.value for category in Category]
+
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
 
 def say(message: str) -> None:
@@ -85,3 +92,45 @@ def parse_output(spec: str, known: list[str]) -> OutputSpec:
     if name not in known:
         raise ValueError(f"unknown output format {name!r} (known: {', '.join(known)})")
     return OutputSpec(name, None if path in ("", "-") else Path(path))
+
+
+class HistoryStore(click.ParamType):  # type: ignore[type-arg]
+    """``--history``: a SQLite file (a path or ``sqlite:///PATH``) or ``postgresql://…``."""
+
+    name = "FILE|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Location):
+            return value
+        try:
+            return parse_location(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def history_option(help_text: str, *, required: bool = False) -> Callable[[Decorated], Decorated]:
+    return click.option(
+        "--history",
+        "history",
+        type=HistoryStore(),
+        required=required,
+        default=None,
+        help=help_text + " A file, sqlite:///PATH or postgresql://USER@HOST/DB (the password in "
+        "PGPASSWORD or ~/.pgpass; TLS with ?sslmode=verify-full).",
+    )
+
+
+def known_checks(at_hand: tuple[BenchmarkInfo, ...] = ()) -> KnownChecks:
+    """Check id -> benchmark of the shipped benchmarks and ``at_hand``: what an upgrade
+    from schema 1, which kept no benchmark, reads (loaded only when one happens)."""
+
+    def load() -> dict[str, str]:
+        known = {
+            check.id: check.benchmark
+            for benchmark in load_benchmarks(shipped_names())
+            for check in benchmark.info.checks
+        }
+        known.update((check.id, check.benchmark) for info in at_hand for check in info.checks)
+        return known
+
+    return load

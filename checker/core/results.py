@@ -194,6 +194,12 @@ class RunSummary:
     uncertain_range: tuple[float, float]
     exposed: int
     """Exposed (check, target) pairs: failing, not configured or exempt without credit."""
+    benchmark: str = ""
+    """The benchmark these scores are of: a run that checked several is a point on each
+    one's series (``""``: a run recorded before histories kept benchmarks, whose checks
+    belonged to several benchmarks or to one not at hand when it was upgraded)."""
+    group: str | None = None
+    """The target group these scores are of; ``None``: every target of the run."""
 
     def to_json(self) -> dict[str, JSON]:
         return {
@@ -206,6 +212,8 @@ class RunSummary:
             "categories": {c.value: round(percent, 2) for c, percent in self.categories},
             "uncertain_range": [round(value, 2) for value in self.uncertain_range],
             "exposed": self.exposed,
+            "benchmark": self.benchmark,
+            "group": self.group,
         }
 
 

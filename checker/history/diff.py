@@ -135,6 +135,28 @@ def read_result(path: Path) -> dict[str, JSON]:
     return document
 
 
+def same_benchmarks(
+    old: Mapping[str, JSON], new: Mapping[str, JSON], old_name: str, new_name: str
+) -> None:
+    """Refuse result files of different benchmarks: their score change means nothing (a
+    STIG run after Windows 11 runs read "change -13.1")."""
+    before, after = _benchmark_ids(old), _benchmark_ids(new)
+    if before is not None and after is not None and before != after:
+        message = (
+            f"checks {', '.join(sorted(after)) or 'no benchmark'} where {old_name} checks "
+            f"{', '.join(sorted(before)) or 'no benchmark'}: a change is computed only between "
+            "runs of the same benchmarks"
+        )
+        raise DiffInputError(InputError(new_name, message))
+
+
+def _benchmark_ids(document: Mapping[str, JSON]) -> frozenset[str] | None:
+    listed = document.get("benchmarks")
+    if not isinstance(listed, list):
+        return None
+    return frozenset(str(item.get("id")) for item in listed if isinstance(item, dict))
+
+
 def _shape_problem(document: JSON) -> str | None:
     """What keeps ``document`` from being a result file of schema 1.x, as a breadcrumb."""
     if not isinstance(document, dict):

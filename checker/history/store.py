@@ -1,120 +1,48 @@
-"""Run history: every recorded run's scores in one SQLite file (DESIGN §5 "History").
+"""Recording a run into the history (DESIGN §5 "History"), SQLite file or PostgreSQL.
 
-One run is one transaction, so a run is either wholly in the file or not at all: a process
-killed mid-write leaves the runs committed before it.  The file is in WAL mode and writers
-take the write lock up front (``BEGIN IMMEDIATE``) and wait for it (``busy_timeout``), so
-pipelines that record at the same time into one file all land.
+One run is one transaction, so a run is either wholly in the store or not at all: a writer
+killed mid-write leaves the runs committed before it, and nothing of its own.
 
-What a run keeps: when (UTC) and a label (e.g. a git sha); the fleet's overall and
-per-category scores; each target's overall and per-category scores; each check's fleet
-ratio, exposed and total counts and score impact; and each target's status per check.
-Statuses are stored only where they are not ``pass`` (about a fifth of a real fleet's
-results), so a 5,000-device run stays a few MB; a check with no row for a target passed.
-
-The file says what it is in ``PRAGMA application_id`` and which layout it has in
-``PRAGMA user_version``; a file of another application or of a newer layout is refused with
-a :class:`HistoryError` rather than read wrongly.
+What a run keeps: when (UTC), a label (e.g. a git sha), the tool's version and how many
+targets; per benchmark, over every target and over each target group, the overall and
+per-category scores (``run_score``, ``run_category``: all that ``history`` reads); each
+check's fleet ratio, exposed and total counts and score impact (``run_check``); and each
+target's group, its scores per benchmark and its status per check (the device rows, which
+``diff --history`` reads).  Statuses are stored only where they are not ``pass`` (about a
+fifth of a real fleet's results); a check with no row for a target passed.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
-from checker.core.errors import BaselinerError
-from checker.core.results import Report, RunSummary, Score, timestamp
+from checker.core.results import Report, RunSummary, Score, TargetReport
 from checker.core.statuses import Category, Status
 from checker.core.text import storable
+from checker.history.database import Database, HistoryError, connect
+from checker.history.location import Backend, Location
+from checker.history.schema import SCHEMA_VERSION, KnownChecks, require_current, upgrade
+from checker.history.totals import GroupTotals, Totals, fleet_totals, target_scores
 
-APPLICATION_ID = 0x42534C4E
-"""``BSLN``: marks a SQLite file as a baseliner history."""
-
-
-SCHEMA_VERSION = 1
-
-
-BUSY_TIMEOUT_MS = 60_000
-"""How long a writer waits for another writer's transaction before giving up."""
+BATCH_TARGETS = 500
+"""Targets whose rows are sent together: memory stays flat as the fleet grows, and
+PostgreSQL gets few large COPYs rather than many small ones."""
 
 
-_SCHEMA = """
-CREATE TABLE run (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    label TEXT,
-    tool_version TEXT NOT NULL,
-    targets INTEGER NOT NULL,
-    percent REAL NOT NULL,
-    points REAL NOT NULL,
-    max_points REAL NOT NULL,
-    uncertain_low REAL NOT NULL,
-    uncertain_high REAL NOT NULL
-);
-CREATE TABLE run_category (
-    run INTEGER NOT NULL REFERENCES run (id),
-    category TEXT NOT NULL,
-    percent REAL NOT NULL,
-    points REAL NOT NULL,
-    max_points REAL NOT NULL,
-    PRIMARY KEY (run, category)
-) WITHOUT ROWID;
-CREATE TABLE run_check (
-    run INTEGER NOT NULL REFERENCES run (id),
-    no INTEGER NOT NULL,
-    check_id TEXT NOT NULL,
-    category TEXT NOT NULL,
-    impact INTEGER NOT NULL,
-    ratio REAL NOT NULL,
-    exposed INTEGER NOT NULL,
-    total INTEGER NOT NULL,
-    score_impact REAL NOT NULL,
-    PRIMARY KEY (run, no)
-) WITHOUT ROWID;
-CREATE TABLE run_target (
-    run INTEGER NOT NULL REFERENCES run (id),
-    no INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    percent REAL NOT NULL,
-    points REAL NOT NULL,
-    max_points REAL NOT NULL,
-    PRIMARY KEY (run, no)
-) WITHOUT ROWID;
-CREATE TABLE target_category (
-    run INTEGER NOT NULL,
-    target INTEGER NOT NULL,
-    category TEXT NOT NULL,
-    percent REAL NOT NULL,
-    points REAL NOT NULL,
-    max_points REAL NOT NULL,
-    PRIMARY KEY (run, target, category),
-    FOREIGN KEY (run, target) REFERENCES run_target (run, no)
-) WITHOUT ROWID;
-CREATE TABLE target_status (
-    run INTEGER NOT NULL,
-    target INTEGER NOT NULL,
-    check_no INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    PRIMARY KEY (run, target, check_no),
-    FOREIGN KEY (run, target) REFERENCES run_target (run, no),
-    FOREIGN KEY (run, check_no) REFERENCES run_check (run, no)
-) WITHOUT ROWID;
-"""
+ORDER = {category: rank for rank, category in enumerate(Category)}
+"""Categories as the history lists them: in the order of the enum, as reports do."""
 
 
-class HistoryError(BaselinerError):
-    """A history file that is missing, not a history, damaged or locked too long."""
+def no_known_checks() -> Mapping[str, str]:
+    return {}
 
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
 
-    def lines(self) -> Iterator[str]:
-        yield f"history error: {self}"
+def text(value: str) -> str:
+    """``value`` as both stores keep it: surrogate escapes spelled out, and NUL (which
+    PostgreSQL's text refuses) as ``\\x00``."""
+    return storable(value).replace("\x00", "\\x00")
 
 
 def _utc(at: datetime | None) -> datetime:
@@ -124,246 +52,215 @@ def _utc(at: datetime | None) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
+def _bring_current(db: Database, known: KnownChecks) -> None:
+    """Inside a write transaction: make or upgrade the schema where it is not current."""
+    version = db.version()
+    require_current(db, version)
+    if version != SCHEMA_VERSION:
+        upgrade(db, known)
+
+
+def prepare(location: Location, known: KnownChecks = no_known_checks) -> None:
+    """Create the history's tables, or upgrade them to this version's schema."""
+    with connect(location, create=True) as db, db.transaction(write=True):
+        _bring_current(db, known)
+
+
 @contextmanager
-def _database(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
-    """An open connection that waits for writers; SQLite failures become :class:`HistoryError`."""
-    if not create and not path.is_file():
-        raise HistoryError(path, "no history file (record one with `baseliner check --history`)")
-    if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite's errors say less
-        raise HistoryError(path, "not a file: a history is an SQLite file of its own")
-    try:
-        uri = path.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
-        with closing(
-            sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        ) as db:
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+def reading(
+    location: Location, known: KnownChecks = no_known_checks, *, upgrade: bool = True
+) -> Iterator[Database]:
+    """The history at ``location``, in one read snapshot; an older schema upgraded first
+    (``upgrade``) or refused."""
+    with connect(location, create=False) as db:
+        with db.transaction(write=False):
+            version = db.version()
+        if version == 0:
+            what = (
+                "not a baseliner history file (an empty database)"
+                if location.backend is Backend.SQLITE
+                else "no baseliner history in this database (record one with "
+                "`baseliner check --history`)"
+            )
+            raise HistoryError(location, what)
+        require_current(db, version)
+        if version != SCHEMA_VERSION:
+            if not upgrade:
+                raise HistoryError(location, f"schema {version}: upgraded when a run is recorded")
+            with db.transaction(write=True):
+                _bring_current(db, known)
+        with db.transaction(write=False):
             yield db
-    except sqlite3.Error as exc:
-        raise HistoryError(path, _explain(exc)) from exc
 
 
-def _explain(exc: sqlite3.Error) -> str:
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return f"not a readable history file ({text})"
-    if "disk is full" in text or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
-        return f"the disk is full: nothing of this run was recorded ({text})"
-    if "locked" in text:
-        return f"locked by another writer for over {BUSY_TIMEOUT_MS / 1000:g} s ({text})"
-    return text
+def record(
+    location: Location,
+    report: Report,
+    *,
+    label: str | None = None,
+    at: datetime | None = None,
+    known: KnownChecks = no_known_checks,
+) -> int:
+    """Store one run in the history at ``location`` (a SQLite file is created when absent);
+    its run id.  ``at`` defaults to now; a naive datetime is taken as UTC.  ``known`` tells
+    an upgrade from schema 1 the benchmark of each check (see schema.upgrade)."""
+    when = _utc(at)
+    with connect(location, create=True) as db, db.transaction(write=True):
+        _bring_current(db, known)
+        return _insert(db, report, label, when)
 
 
-_LAYOUT = """
-SELECT (SELECT application_id FROM pragma_application_id()),
-       (SELECT user_version FROM pragma_user_version()),
-       (SELECT count(*) FROM sqlite_master)
-"""
-
-
-def _layout(db: sqlite3.Connection, path: Path) -> int:
-    """The file's schema version, after making sure the file is a baseliner history."""
-    # One statement, so one snapshot: read one by one, a writer creating the file could
-    # commit between them, and its tables would be seen without its application id.
-    app, version, tables = db.execute(_LAYOUT).fetchone()
-    version = int(version)
-    if app == 0 and version == 0 and tables == 0:
-        return 0
-    if app != APPLICATION_ID:
-        raise HistoryError(path, "not a baseliner history file (another SQLite database)")
-    if version > SCHEMA_VERSION:
-        raise HistoryError(
-            path,
-            f"written by a newer baseliner (schema {version}; this one reads {SCHEMA_VERSION})",
+def summaries(report: Report, *, label: str | None, at: datetime, run: int) -> list[RunSummary]:
+    """The runs ``record`` would store for ``report``, one per benchmark, as ``runs`` reads
+    them back (``run`` is the id it would get): so reports drawing the history can be
+    written before the history is."""
+    return [
+        summary(
+            totals,
+            run=run,
+            at=_utc(at).replace(microsecond=0),
+            label=None if label is None else text(label),
+            tool_version=report.tool_version,
         )
-    return version
+        for totals in fleet_totals(report)
+    ]
 
 
-def _ensure_schema(db: sqlite3.Connection, path: Path) -> None:
-    """Create the tables in a new file; called inside the write transaction."""
-    if _layout(db, path) == 0:
-        # One by one: executescript() would commit the open transaction first.
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+def summary(
+    totals: Totals, *, run: int, at: datetime, label: str | None, tool_version: str
+) -> RunSummary:
+    return RunSummary(
+        id=run,
+        at=at,
+        label=label,
+        tool_version=tool_version,
+        targets=totals.targets,
+        overall=totals.overall.percent,
+        categories=tuple(
+            sorted(
+                ((category, score.percent) for category, score in totals.categories),
+                key=lambda pair: ORDER[pair[0]],
+            )
+        ),
+        uncertain_range=totals.uncertain_range,
+        exposed=totals.exposed,
+        benchmark=totals.benchmark,
+        group=totals.group or None,
+    )
 
 
-def _write_ahead(db: sqlite3.Connection) -> None:
-    """Put the file in WAL mode, so readers never block the writer nor the writer readers.
-
-    SQLite answers "database is locked" at once, without its busy handler, when another
-    connection holds the file while the mode changes (two writers on a new file), so the
-    change is retried here for as long as a writer would wait.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
-
-
-def _score_row(score: Score) -> tuple[float, float, float]:
+def _score(score: Score) -> tuple[float, float, float]:
     return (score.percent, float(score.points), float(score.max_points))
 
 
-def _insert(db: sqlite3.Connection, report: Report, label: str | None, at: datetime) -> int:
-    fleet = report.fleet
-    low, high = fleet.uncertain_range
-    cursor = db.execute(
-        "INSERT INTO run (at, label, tool_version, targets, percent, points, max_points,"
-        " uncertain_low, uncertain_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+RUN_CHECK = (
+    "run", "no", "check_id", "benchmark", "title", "category", "impact", "ratio", "exposed",
+    "total", "score_impact",
+)  # fmt: skip
+SCORE = ("percent", "points", "max_points")
+RUN_SCORE = (
+    "run", "benchmark", "target_group", "targets", *SCORE, "uncertain_low", "uncertain_high",
+    "exposed",
+)  # fmt: skip
+RUN_CATEGORY = ("run", "benchmark", "target_group", "category", *SCORE)
+
+
+def _insert(db: Database, report: Report, label: str | None, at: datetime) -> int:
+    run = db.insert_run(
+        "INSERT INTO run (at, label, tool_version, targets) VALUES (?, ?, ?, ?)",
         (
-            timestamp(at),
-            None if label is None else storable(label),
+            db.to_time(at),
+            None if label is None else text(label),
             report.tool_version,
             len(report.targets),
-            *_score_row(fleet.overall),
-            low,
-            high,
         ),
     )
-    run = int(cursor.lastrowid or 0)
-    db.executemany(
-        "INSERT INTO run_category VALUES (?, ?, ?, ?, ?)",
-        ((run, category.value, *_score_row(score)) for category, score in fleet.categories),
-    )
-    checks = sorted(fleet.checks, key=lambda c: c.check.id)
-    numbers = {item.check.id: no for no, item in enumerate(checks)}
-    db.executemany(
-        "INSERT INTO run_check VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    checks = sorted(report.fleet.checks, key=lambda c: c.check.id)
+    db.bulk(
+        "run_check",
+        RUN_CHECK,
         (
             (
-                run,
-                no,
-                c.check.id,
-                c.check.category.value,
-                c.check.impact,
-                float(c.ratio),
-                c.exposed,
-                c.total,
+                run, no, text(c.check.id), text(c.check.benchmark), text(c.check.title),
+                c.check.category.value, c.check.impact, float(c.ratio), c.exposed, c.total,
                 float(c.score_impact),
             )
             for no, c in enumerate(checks)
         ),
-    )
+    )  # fmt: skip
+    groups = GroupTotals()
+    batch = _TargetRows(db, run, {c.check.id: no for no, c in enumerate(checks)})
+    batch.benchmarks = sorted({c.check.benchmark for c in checks})
     for no, target in enumerate(report.targets):
-        db.execute(
-            "INSERT INTO run_target VALUES (?, ?, ?, ?, ?, ?)",
-            (run, no, storable(target.name), *_score_row(target.score.overall)),
-        )
-        db.executemany(
-            "INSERT INTO target_category VALUES (?, ?, ?, ?, ?, ?)",
-            ((run, no, c.value, *_score_row(s)) for c, s in target.score.categories),
-        )
-        db.executemany(
-            "INSERT OR REPLACE INTO target_status VALUES (?, ?, ?, ?)",
+        groups.add(target)
+        batch.add(no, target)
+    batch.flush()
+    totals = fleet_totals(report) + groups.totals()
+    db.bulk(
+        "run_score",
+        RUN_SCORE,
+        (
+            (run, text(t.benchmark), text(t.group), t.targets, *_score(t.overall),
+             *t.uncertain_range, t.exposed)
+            for t in totals
+        ),
+    )  # fmt: skip
+    db.bulk(
+        "run_category",
+        RUN_CATEGORY,
+        (
+            (run, text(t.benchmark), text(t.group), category.value, *_score(score))
+            for t in totals
+            for category, score in t.categories
+        ),
+    )
+    return run
+
+
+class _TargetRows:
+    """The device rows of one run, sent :data:`BATCH_TARGETS` targets at a time."""
+
+    def __init__(self, db: Database, run: int, numbers: dict[str, int]) -> None:
+        self.db, self.run, self.numbers = db, run, numbers
+        self.benchmarks: list[str] = []
+        self.targets: list[tuple[object, ...]] = []
+        self.scores: list[tuple[object, ...]] = []
+        self.categories: list[tuple[object, ...]] = []
+        self.statuses: list[tuple[object, ...]] = []
+
+    def add(self, no: int, target: TargetReport) -> None:
+        run = self.run
+        group = text(target.group) if target.group else None
+        self.targets.append((run, no, text(target.name), group))
+        for benchmark, score in target_scores(target, self.benchmarks):
+            name = text(benchmark)
+            self.scores.append((run, no, name, *_score(score.overall)))
+            self.categories += [
+                (run, no, name, category.value, *_score(each))
+                for category, each in score.categories
+            ]
+        numbers = self.numbers
+        # A set: a target's results hold a check once, but a duplicate would break the key.
+        self.statuses += {
+            (run, no, numbers[r.check.id], r.status.value)
+            for r in target.results
+            if r.status is not Status.PASS
+        }
+        if len(self.targets) >= BATCH_TARGETS:
+            self.flush()
+
+    def flush(self) -> None:
+        tables = (
+            ("run_target", ("run", "no", "name", "target_group"), self.targets),
+            ("target_score", ("run", "target", "benchmark", *SCORE), self.scores),
             (
-                (run, no, numbers[r.check.id], r.status.value)
-                for r in target.results
-                if r.status is not Status.PASS
+                "target_category",
+                ("run", "target", "benchmark", "category", *SCORE),
+                self.categories,
             ),
+            ("target_status", ("run", "target", "check_no", "status"), self.statuses),
         )
-    return run
-
-
-def summary(report: Report, *, label: str | None, at: datetime, run: int) -> RunSummary:
-    """The run ``record`` would store for ``report``, as :func:`runs` reads it back (``run``
-    is the id it would get): so reports drawing the history can be written before the
-    history is."""
-    fleet = report.fleet
-    return RunSummary(
-        id=run,
-        at=datetime.fromisoformat(timestamp(at)),
-        label=None if label is None else storable(label),
-        tool_version=report.tool_version,
-        targets=len(report.targets),
-        overall=fleet.overall.percent,
-        categories=tuple((category, score.percent) for category, score in fleet.categories),
-        uncertain_range=fleet.uncertain_range,
-        exposed=sum(check.exposed for check in fleet.checks),
-    )
-
-
-def record(
-    path: Path, report: Report, *, label: str | None = None, at: datetime | None = None
-) -> int:
-    """Store one run in the history at ``path`` (created when absent); its run id.
-
-    ``at`` defaults to now; a naive datetime is taken as UTC.
-    """
-    when = _utc(at)
-    with _database(path, create=True) as db:
-        _layout(db, path)  # before WAL mode, which would rewrite a file that is not ours
-        _write_ahead(db)
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            _ensure_schema(db, path)
-            run = _insert(db, report, label, when)
-            db.execute("COMMIT")
-        except BaseException:
-            # SQLite has rolled back already after some errors (a full disk): rolling back
-            # again would raise "no transaction is active" and hide the error.
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-    return run
-
-
-_RUNS = """
-SELECT run.id, run.at, run.label, run.tool_version, run.targets, run.percent,
-       run.uncertain_low, run.uncertain_high,
-       (SELECT coalesce(sum(exposed), 0) FROM run_check WHERE run_check.run = run.id)
-FROM run ORDER BY run.id
-"""
-
-
-def runs(path: Path, *, last: int | None = None) -> list[RunSummary]:
-    """The recorded runs, oldest first; only the ``last`` ones when given."""
-    with _database(path, create=False) as db:
-        if _layout(db, path) == 0:
-            raise HistoryError(path, "not a baseliner history file (an empty database)")
-        db.execute("BEGIN")  # one snapshot: runs and categories from the same commits
-        rows = db.execute(_RUNS).fetchall()
-        if last is not None:
-            rows = rows[-last:] if last > 0 else []
-        categories: dict[int, list[tuple[object, float]]] = {}
-        for run, category, percent in db.execute(
-            "SELECT run, category, percent FROM run_category ORDER BY run, category"
-        ):
-            categories.setdefault(run, []).append((category, percent))
-        db.execute("COMMIT")
-    try:
-        return [_summary(row, categories.get(row[0], [])) for row in rows]
-    except (TypeError, ValueError) as exc:  # a file edited by hand, or damaged
-        raise HistoryError(path, f"damaged history file: {exc}") from exc
-
-
-def _summary(row: tuple[object, ...], stored: list[tuple[object, float]]) -> RunSummary:
-    """A run's row and its categories' scores as :func:`runs` reads them; TypeError or
-    ValueError where a value is not what this version writes."""
-    run, at, label, version, targets, percent, low, high, exposed = row
-    if not isinstance(at, str) or not isinstance(percent, float):
-        raise TypeError(f"run {run}: time {at!r} or score {percent!r} of the wrong type")
-    categories = [(_category(name), score) for name, score in stored]
-    return RunSummary(
-        id=int(str(run)),
-        at=datetime.fromisoformat(at),
-        label=label if isinstance(label, str) else None,
-        tool_version=str(version),
-        targets=int(str(targets)),
-        overall=percent,
-        categories=tuple(sorted(categories, key=lambda pair: list(Category).index(pair[0]))),
-        uncertain_range=(float(str(low)), float(str(high))),
-        exposed=int(str(exposed)),
-    )
-
-
-def _category(name: object) -> Category:
-    try:
-        return Category(str(name))
-    except ValueError:
-        raise ValueError(f"unknown category {name!r}") from None
+        for table, columns, rows in tables:
+            if rows:
+                self.db.bulk(table, columns, rows)
+            rows.clear()

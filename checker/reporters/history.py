@@ -1,4 +1,5 @@
-"""``baseliner history``: the recorded runs as a table or as JSON with their series."""
+"""``baseliner history``: the recorded runs as tables or as JSON, a series per benchmark (and
+target group).  A change is computed within a series only: never between benchmarks."""
 
 from __future__ import annotations
 
@@ -14,8 +15,20 @@ Point = dict[str, JSON]
 """One point of a series: ``{"run", "at", "label", "percent"}``."""
 
 
+UNKNOWN_BENCHMARK = "(benchmark not recorded)"
+"""How a run upgraded from schema 1 whose benchmark could not be told is shown."""
+
+
+def series(history: Sequence[RunSummary]) -> list[list[RunSummary]]:
+    """The runs split into series, one per benchmark and group, each in the order given."""
+    out: dict[tuple[str, str | None], list[RunSummary]] = {}
+    for run in history:
+        out.setdefault((run.benchmark, run.group), []).append(run)
+    return list(out.values())
+
+
 def to_series(history: Sequence[RunSummary]) -> dict[str, list[Point]]:
-    """Score over time: ``overall`` and each category, oldest run first.
+    """Score over time of one series: ``overall`` and each category, oldest run first.
 
     A category a run did not score (no check of it was selected) has no point for that run.
     """
@@ -30,16 +43,30 @@ def to_series(history: Sequence[RunSummary]) -> dict[str, list[Point]]:
 
 
 def render_history(history: Sequence[RunSummary], fmt: Literal["text", "json"]) -> str:
-    """The runs as a table (``text``) or as JSON with the per-category series."""
+    """The runs as a table per series (``text``), or as JSON: every run, and each series
+    with its benchmark, group and scores over time."""
     if fmt == "json":
-        document = {"runs": [run.to_json() for run in history], "series": to_series(history)}
+        document = {
+            "runs": [run.to_json() for run in history],
+            "series": [
+                {"benchmark": runs[0].benchmark, "group": runs[0].group, "scores": to_series(runs)}
+                for runs in series(history)
+            ],
+        }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return _table(history)
+    if not history:
+        return "no runs recorded\n"
+    return "\n".join(_title(runs) + _table(runs) for runs in series(history))
+
+
+def _title(runs: Sequence[RunSummary]) -> str:
+    first = runs[0]
+    benchmark = first.benchmark or UNKNOWN_BENCHMARK
+    group = f"group {first.group}" if first.group is not None else "every target"
+    return f"{benchmark}, {group}\n"
 
 
 def _table(history: Sequence[RunSummary]) -> str:
-    if not history:
-        return "no runs recorded\n"
     shown = [c for c in Category if any(c in dict(run.categories) for run in history)]
     header = ["run", "at (UTC)", "label", "targets", "overall", "change"]
     header += [category.value for category in shown]

@@ -79,35 +79,52 @@ def _current_point(report: Report) -> _Point:
 
 
 def chart(report: Report) -> str:
-    """The score over time: the report's history, or this run alone."""
-    history = report.history
-    points = _history_points(history) or [_current_point(report)]
-    names = [name for name in SERIES_STYLE if any(name in dict(p.scores) for p in points)]
-    note = (
-        f"{len(points):,} recorded run{'s' * (len(points) != 1)}, oldest on the left."
-        if history
-        else "No history was given, so the chart shows this run only. Record runs with "
-        "<code>baseliner check --history FILE</code> and pass the same file to draw the "
-        "score over time."
+    """The score over time of each benchmark of the run (the history keeps a series per
+    benchmark: a score is never drawn across benchmarks), or this run alone."""
+    order = {info.id: rank for rank, info in enumerate(report.benchmarks)}
+    kept = [run for run in report.history if run.group is None and run.benchmark in order]
+    by_benchmark: dict[str, list[RunSummary]] = {}
+    for run in sorted(kept, key=lambda run: order[run.benchmark]):
+        by_benchmark.setdefault(run.benchmark, []).append(run)
+    if not by_benchmark:
+        note = (
+            "No history was given, so the chart shows this run only. Record runs with "
+            "<code>baseliner check --history FILE</code> and pass the same file to draw the "
+            "score over time."
+        )
+        figures = [_figure([_current_point(report)], "", note)]
+    else:
+        figures = [
+            (f"<h3>{esc(name)}</h3>\n" if len(by_benchmark) > 1 else "")
+            + _figure(
+                _history_points(runs),
+                f"-{number}" if number else "",
+                f"{len(runs):,} recorded run{'s' * (len(runs) != 1)}, oldest on the left.",
+            )
+            for number, (name, runs) in enumerate(by_benchmark.items())
+        ]
+    return (
+        '<section aria-labelledby="h-chart"><h2 id="h-chart">Score over time</h2>\n'
+        + "".join(figures)
+        + "</section>\n"
     )
+
+
+def _figure(points: Sequence[_Point], suffix: str, note: str) -> str:
+    """One chart and its data table; ``suffix`` keeps the ids of several charts apart."""
+    names = [name for name in SERIES_STYLE if any(name in dict(p.scores) for p in points)]
     description = f"Score over time per category, 0 to 100 percent, over {len(points):,} run(s)."
     svg = [
-        f'<svg class="chart" id="score-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        'aria-labelledby="chart-title chart-desc">',
-        '<title id="chart-title">Score over time</title>',
-        f'<desc id="chart-desc">{esc(description)}</desc>',
+        f'<svg class="chart" id="score-chart{suffix}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="chart-title{suffix} chart-desc{suffix}">',
+        f'<title id="chart-title{suffix}">Score over time</title>',
+        f'<desc id="chart-desc{suffix}">{esc(description)}</desc>',
         *_axes(points),
         *(_series(name, points) for name in names),
         *_legend(names),
         "</svg>",
     ]
-    return (
-        '<section aria-labelledby="h-chart"><h2 id="h-chart">Score over time</h2>\n'
-        + "\n".join(svg)
-        + f'\n<p class="note">{note}</p>\n'
-        + _chart_table(names, points)
-        + "</section>\n"
-    )
+    return "\n".join(svg) + f'\n<p class="note">{note}</p>\n' + _chart_table(names, points)
 
 
 def _x(index: int, count: int) -> float:

@@ -165,6 +165,33 @@ class Tally:
             )
         return cls(checks, targets)
 
+    @classmethod
+    def of_checks(cls, checks: Iterable[FleetCheck], targets: int) -> Tally:
+        """The tally a fleet's checks were scored from, as far as scores go (not the lean of
+        uncertain results, which no score reads): to score a part of them again."""
+        tallies = {}
+        for check in checks:
+            statuses = dict(check.statuses)
+            uncertain = statuses.get(Status.UNCERTAIN, 0) + statuses.get(Status.ERROR, 0)
+            complying = int(check.ratio * check.total)
+            tallies[check.check.id] = _CheckTally(
+                check.check, check.total, complying, uncertain, 0, statuses, check.exposed,
+                list(check.failing),
+            )  # fmt: skip
+        return cls(tallies, targets)
+
+    def by_benchmark(self) -> dict[str, Tally]:
+        """This tally's checks split by benchmark, each part over the same targets."""
+        parts: dict[str, Tally] = {}
+        for check_id, tally in self.checks.items():
+            part = parts.setdefault(tally.info.benchmark, Tally(targets=self.targets))
+            part.checks[check_id] = tally
+        return parts
+
+    def exposed_pairs(self) -> int:
+        """Exposed (check, target) pairs."""
+        return sum(tally.exposed for tally in self.checks.values())
+
     def score(self, uncertain_as: bool | None = None) -> tuple[Score, dict[Category, Score]]:
         overall: list[Fraction | int] = [0, 0]
         categories: dict[Category, list[Fraction | int]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,9 +21,13 @@ class Completed:
 def baseliner(
     *args: str | Path, cwd: Path = ROOT, stdin: str | None = None, timeout: float = 300
 ) -> Completed:
+    # The clone's own package, whatever the working directory (an installed baseliner, of
+    # another version, would win in a folder of its own).
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     proc = subprocess.run(
         [sys.executable, "-m", "checker", *map(str, args)],
         cwd=cwd,
+        env={**os.environ, "PYTHONPATH": path},
         capture_output=True,
         text=True,
         input=stdin,

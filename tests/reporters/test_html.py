@@ -40,6 +40,7 @@ def _history(runs: int) -> list[RunSummary]:
             ),
             uncertain_range=(30.0, 40.0),
             exposed=10 - number,
+            benchmark=factory.BENCHMARK,
         )
         for number in range(runs)
     ]
@@ -119,6 +120,24 @@ def test_chart_from_history() -> None:
     assert 'aria-labelledby="chart-title chart-desc"' in chart
     assert "8 recorded runs, oldest on the left." in chart
     assert "<title>2026-03-08T08:30:00Z sha007: overall 47.5%</title>" in chart
+
+
+def test_chart_draws_the_series_of_the_runs_own_benchmarks() -> None:
+    """Runs of another benchmark or of a group are left out; a run of two benchmarks has a
+    chart for each, with ids of their own."""
+    history = _history(8)
+    other = [replace(run, benchmark="stig", overall=5.0) for run in history]
+    group = [replace(run, group="servers", overall=6.0) for run in history]
+    report = replace(factory.fleet_of_three(), history=(*other, *history, *group))
+    chart = _section(html.render(report), "chart")
+    assert chart == _section(_render("fleet_of_three"), "chart")
+    two = factory.generated_fleet(4, 10)
+    runs = [replace(run, benchmark=name) for name in ("gen-defender", "gen-workstation")
+            for run in history]  # fmt: skip
+    charts = _section(html.render(replace(two, history=tuple(runs))), "chart")
+    assert charts.count("<svg") == 2 and charts.count("<h3>") == 2
+    ids = re.findall(r' id="([^"]+)"', charts)
+    assert len(ids) == len(set(ids))
 
 
 def test_chart_without_history_shows_this_run() -> None:
