@@ -87,7 +87,9 @@ REGISTRY_VALUES: list[tuple[str, str, dict[str, Any], bool]] = [
 
 
 @pytest.mark.parametrize(("value", "reg_type", "expect", "absent_ok"), REGISTRY_VALUES)
-def test_registry_values(value: str, reg_type: str, expect: dict[str, Any], absent_ok: bool) -> None:
+def test_registry_values(
+    value: str, reg_type: str, expect: dict[str, Any], absent_ok: bool
+) -> None:
     found = rule(REG.format(name="X", type=reg_type, value=value))
     assert (found.kind, found.parse) == ("registry", "full"), found.notes
     (exp,) = found.expectations
@@ -96,7 +98,10 @@ def test_registry_values(value: str, reg_type: str, expect: dict[str, Any], abse
 
 def test_hex_and_decimal_that_disagree_are_not_guessed() -> None:
     found = rule(REG.format(name="X", type="REG_DWORD", value="0x00001000 (1000)"))
-    assert (found.parse, found.reason) == ("manual", "cannot read the value '0x00001000 (1000)' of X")
+    assert (found.parse, found.reason) == (
+        "manual",
+        "cannot read the value '0x00001000 (1000)' of X",
+    )
 
 
 def test_alternatives_on_the_lines_after_the_value() -> None:
@@ -107,11 +112,15 @@ def test_alternatives_on_the_lines_after_the_value() -> None:
 
 def test_editions_and_na_blocks_are_not_requirements() -> None:
     text = REG.format(name="EnableSmartScreen", type="REG_DWORD", value="0x00000001 (1)")
-    text += "\nv1507 LTSB:\n\n" + REG.format(name="EnableSmartScreen", type="REG_DWORD", value="0x00000002 (2)")
+    text += "\nv1507 LTSB:\n\n" + REG.format(
+        name="EnableSmartScreen", type="REG_DWORD", value="0x00000002 (2)"
+    )
     text += "\nIf the following registry value exists and is configured as specified, requirement is NA.\n\n"
     text += REG.format(name="Other", type="REG_DWORD", value="0x00000002 (2)")
     found = rule(text)
-    assert [(e.key.rpartition("!")[2], e.expect) for e in found.expectations] == [("EnableSmartScreen", {"equals": 1})]
+    assert [(e.key.rpartition("!")[2], e.expect) for e in found.expectations] == [
+        ("EnableSmartScreen", {"equals": 1})
+    ]
     assert found.variants == ["v1507 LTSB"]
 
 
@@ -220,22 +229,37 @@ def test_service_sids(name: str, sid: str) -> None:
     ],
 )  # fmt: skip
 def test_account_policy(text: str, key: str, expect: dict[str, Any]) -> None:
-    (exp,) = rule("Navigate to ... >> Account Policies >> Account Lockout Policy.\n\n" + text).expectations
+    (exp,) = rule(
+        "Navigate to ... >> Account Policies >> Account Lockout Policy.\n\n" + text
+    ).expectations
     assert (exp.kind, exp.key, exp.expect) == (Kind.SECURITY, key, expect)
 
 
 def test_audit() -> None:
     text = "Use the AuditPol tool ...\n\nLogon/Logoff  >> Other Logon/Logoff Events - Failure\n"
     (exp,) = rule(text).expectations
-    assert (exp.kind, exp.key, exp.expect) == (Kind.AUDIT, "Other Logon/Logoff Events", {"in": ["Failure", "Success and Failure"]})
+    assert (exp.kind, exp.key, exp.expect) == (
+        Kind.AUDIT,
+        "Other Logon/Logoff Events",
+        {"in": ["Failure", "Success and Failure"]},
+    )
 
 
 def test_a_procedure_is_manual_with_its_reason() -> None:
-    found = rule('Run "Computer Management".\nNavigate to System Tools >> Local Users and Groups >> Groups.')
-    assert (found.kind, found.parse, found.reason) == ("manual", "manual", "accounts or site documentation (manual review)")
+    found = rule(
+        'Run "Computer Management".\nNavigate to System Tools >> Local Users and Groups >> Groups.'
+    )
+    assert (found.kind, found.parse, found.reason) == (
+        "manual",
+        "manual",
+        "accounts or site documentation (manual review)",
+    )
 
 
-@pytest.mark.parametrize(("stig_id", "role"), [("WN19-DC-000010", "dc"), ("WN19-MS-000010", "member"), ("WN19-CC-000010", None)])
+@pytest.mark.parametrize(
+    ("stig_id", "role"),
+    [("WN19-DC-000010", "dc"), ("WN19-MS-000010", "member"), ("WN19-CC-000010", None)],
+)
 def test_server_roles(stig_id: str, role: str | None) -> None:
     assert rule("Navigate to ...", stig_id).role == role
 
