@@ -122,6 +122,8 @@ class Row:
     """agree | disagree (its value fails the STIG) | narrower (it rejects a value the STIG
     accepts) | wrong id (the setting is another rule's) | other setting (the rule reads
     others) | not in the release | unsupported (HardeningKitty reads live state)"""
+    subject: str
+    """The benchmark's check of the row's setting, or the setting when none reads it."""
     detail: str
 
 
@@ -191,21 +193,22 @@ def _row(
 ) -> Row:
     named = [c for part in finding.id.split("/") for c in by_id.get(part.strip(), [])]
     if isinstance(rule, Unsupported):
-        return Row(finding, "unsupported", rule.reason)
+        return Row(finding, "unsupported", finding.method, rule.reason)
     same = by_setting.get((rule.kind, rule.canonical), [])
+    setting = f"{rule.kind.value}:{rule.key}"
     if not same:
         if named:
             reads = sorted({c.info.setting for c in named})
-            return Row(
-                finding, "other setting", f"{rule.kind.value}:{rule.key}; the rule reads {reads}"
-            )
-        return Row(finding, "not in the release", f"{rule.kind.value}:{rule.key}")
+            return Row(finding, "other setting", setting, f"the rule reads {reads}")
+        return Row(finding, "not in the release", setting, "")
     check = same[0]
     status, detail = _compare(check, rule)
     if not any(c in named for c in same):
         owner = sorted({c.info.id for c in named}) or "no rule of the benchmark"
-        return Row(finding, "wrong id", f"{finding.id} is {owner}; {status}: {detail}")
-    return Row(finding, status, detail)
+        return Row(
+            finding, "wrong id", check.info.id, f"{finding.id} is {owner}; {status}: {detail}"
+        )
+    return Row(finding, status, check.info.id, detail)
 
 
 def _compare(check: Check, rule: Rule) -> tuple[str, str]:
@@ -219,7 +222,7 @@ def _compare(check: Check, rule: Rule) -> tuple[str, str]:
         passed = _judge(check, rule.kind, rule.key, value, type_name) is not Status.PASS
     else:
         passed = _judge(check, rule.kind, rule.key, value, type_name) is Status.PASS
-    detail = f"{check.info.id}: HardeningKitty {rule.expect}; the STIG {check.info.expected}"
+    detail = f"HardeningKitty {rule.expect}; the STIG {check.info.expected}"
     if not passed:
         return "disagree", detail
     narrower = _narrower(check, rule)
@@ -287,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     benchmark = load_benchmark(args.benchmark, site_parameters(args.benchmark))
     for row in against_hardeningkitty(benchmark, args.lists):
         if row.status != "agree":
-            print(f"{row.status:18} {row.finding.id:10} {row.detail}")
+            print(f"{row.status:18} {row.finding.id:10} {row.subject} {row.detail}")
     return 0
 
 
