@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from checker.core.errors import InputFormatError
 from checker.core.values import JSON, Fact, Origin
 from checker.kinds import Kind, canonical_key
 from checker.policy.parameters import references as parameter_names
@@ -224,7 +225,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    bench = read(args.stig)
+    try:
+        bench = read(args.stig)
+    except (InputFormatError, ValueError) as exc:  # not XML, or XML of another kind
+        raise GenerationError(str(exc)) from exc
     if bench.test:
         raise GenerationError(f"{args.stig}: the benchmark {bench.id!r} is an edited test copy")
     checks, manual = build(bench, args.check_prefix, args.stig_role)

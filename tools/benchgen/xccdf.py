@@ -99,7 +99,7 @@ _RELEASE = re.compile(r"Release:\s*(\d+)\s*Benchmark Date:\s*(.+)")
 def read(path: Path) -> StigBenchmark:
     """A STIG from a Manual XCCDF or a STIG Viewer checklist, its rules' check text read
     (:func:`tools.benchgen.xccdf_text.parse_rule`).  A file that is not XML raises
-    :class:`checker.core.errors.InputError`; XML of another kind, ``ValueError``."""
+    :class:`checker.core.errors.InputFormatError`; XML of another kind, ``ValueError``."""
     from tools.benchgen.xccdf_text import parse_rule  # the text parser imports this module
 
     root = read_xml(path)

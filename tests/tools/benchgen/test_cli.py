@@ -92,6 +92,23 @@ def test_a_test_copy_of_a_stig_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<Benchmark", "line 1"),
+        ("<html/>", "neither an XCCDF Benchmark nor a STIG Viewer CHECKLIST"),
+    ],
+)
+def test_a_file_that_is_no_stig_exits_1(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "not-a-stig.xml"
+    path.write_text(text, encoding="utf-8")
+    done = _benchgen("stig", path, "--id", "x", "--check-prefix", "x", "-o", tmp_path / "x.yaml")
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"python -m tools.benchgen stig: error: {path}")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_gpo_from_a_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     backup = _backup_with_report(tmp_path)
     output = tmp_path / "gpo.yaml"
