@@ -234,6 +234,12 @@ class _Reader:
         return False
 
 
+def _unreadable(name: str, value: str | None) -> str:
+    if value is None:  # DISA's Windows 11 camera rule: "Value Name: Deny" and no value
+        return f"{PARTIAL}the STIG text gives no value for {name!r}"
+    return f"{PARTIAL}cannot read the value {value!r} of {name}"
+
+
 def registry_blocks(text: str) -> tuple[list[Expectation], list[str], list[str]]:
     """The expectations of a rule's registry blocks, notes, and the variants left out."""
     reader = _Reader()
@@ -261,7 +267,7 @@ def registry_blocks(text: str) -> tuple[list[Expectation], list[str], list[str]]
             key = f"{hive}\\{path.strip().strip(chr(92))}!{block.name.strip()}"
             found_exp = registry_value(key, block.type, block.value or "", block.more, text)
             if found_exp is None:
-                notes.append(f"{PARTIAL}cannot read the value {block.value!r} of {block.name}")
+                notes.append(_unreadable(block.name, block.value))
                 continue
             if block.mode.startswith("alternative") and key.casefold() in by_key:
                 notes.append(_merge(by_key[key.casefold()], found_exp, block.mode))

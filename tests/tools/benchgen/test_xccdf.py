@@ -104,6 +104,18 @@ def test_hex_and_decimal_that_disagree_are_not_guessed() -> None:
     )
 
 
+def test_a_block_without_a_value_is_manual() -> None:
+    """DISA's Windows 11 camera rule names the value "Deny" and gives it no data."""
+    text = (
+        "If the camera is not disconnected or covered, the following registry entry is "
+        "required:\n\nRegistry Hive: HKEY_LOCAL_MACHINE\nRegistryPath\\SOFTWARE\\Microsoft"
+        "\\Windows\\CurrentVersion\\CapabilityAccessManager\\ConsentStore\\webcam\n\n"
+        "Value Name: Deny\n"
+    )
+    found = rule(text)
+    assert (found.parse, found.reason) == ("manual", "the STIG text gives no value for 'Deny'")
+
+
 def test_alternatives_on_the_lines_after_the_value() -> None:
     text = REG.format(name="DODownloadMode", type="REG_DWORD", value="0x00000000 (0) - No peering")
     text += "0x00000001 (1) - LAN\n0x00000063 (99) - Simple\n\nA value of 0x00000003 (3) is a finding.\n"
