@@ -2,6 +2,10 @@
 
 Pure: no I/O.  A target's device document is built once, and only when a raw ``query``
 check needs it; setting references are direct lookups in the target's fact table.
+
+A check that names a site-specific parameter no profile sets is ``not_applicable`` on every
+target (checker/policy/parameters.py).  A check that declares its value's type (``type:
+REG_SZ``) fails a value of another type whatever the value, and says so.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Iterable
 from checker.core.results import Result
 from checker.core.statuses import Status
 from checker.core.values import JSON, Confidence, Fact, Target
+from checker.kinds import value_type
 from checker.policy.compile import Benchmark, Check
 
 _NO_FACTS: dict[str, Fact] = {}
@@ -25,7 +30,9 @@ def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, .
     results: list[Result] = []
     for benchmark in benchmarks:
         for check in benchmark.checks:
-            if not everything_applies and not check.applies_to.admits(os, role):
+            if check.unset:
+                results.append(_site_specific(check))
+            elif not everything_applies and not check.applies_to.admits(os, role):
                 results.append(
                     Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
                 )
@@ -45,49 +52,76 @@ def _absent(check: Check, not_found: str) -> Result:
     The same on every target (a check reads settings one way, so ``not_found`` is fixed per
     check), and a fleet's most frequent result: made once per check and shared, as a
     ``Result`` is never modified once made (see :class:`checker.core.results.Result`)."""
-    made = _ABSENT.get(id(check))
+    if check.wants_absent:
+        return _shared(check, Status.PASS, "not set")
+    if check.absent_ok:
+        return _shared(check, Status.PASS, "not set: the Windows default complies")
+    return _shared(check, Status.NOT_CONFIGURED, not_found)
+
+
+def _shared(check: Check, status: Status, reason: str) -> Result:
+    """A result without a value, the same on every target: made once per check and shared."""
+    made = _SHARED.get(id(check))
     if made is not None and made[0] is check:
         return made[1]
-    if check.wants_absent:
-        result = Result(check.info, Status.PASS, reason="not set")
-    elif check.absent_ok:
-        result = Result(check.info, Status.PASS, reason="not set: the Windows default complies")
-    else:
-        result = Result(check.info, Status.NOT_CONFIGURED, reason=not_found)
-    if len(_ABSENT) >= _ABSENT_KEPT:
-        _ABSENT.clear()
-    _ABSENT[id(check)] = (check, result)
+    result = Result(check.info, status, reason=reason)
+    if len(_SHARED) >= _SHARED_KEPT:
+        _SHARED.clear()
+    _SHARED[id(check)] = (check, result)
     return result
 
 
-_ABSENT: dict[int, tuple[Check, Result]] = {}
-""":func:`_absent`'s results by check; the check is kept with its result, so its id is not
+_SHARED: dict[int, tuple[Check, Result]] = {}
+""":func:`_shared`'s results by check; the check is kept with its result, so its id is not
 reused while the entry lives."""
 
-_ABSENT_KEPT = 1 << 14
-"""Checks :data:`_ABSENT` holds before it starts again (shipped benchmarks have ~2,000)."""
+_SHARED_KEPT = 1 << 14
+"""Checks :data:`_SHARED` holds before it starts again (shipped benchmarks have ~2,000)."""
+
+
+def _site_specific(check: Check) -> Result:
+    names = ", ".join(check.unset)
+    word = "parameter" if len(check.unset) == 1 else "parameters"
+    return _shared(check, Status.NOT_APPLICABLE, f"site-specific: set {word} {names}")
 
 
 def _judge_setting(check: Check, fact: Fact | None) -> Result:
     if fact is None:
         return _absent(check, "setting not found in any source")
     value = fact.value
-    # _verdict inlined: this is the engine's hot path, and the call and tuple cost ~5%.
+    if check.value_type is not None and value is not None:
+        found = fact.type or value_type(value)
+        if found != check.value_type:
+            return _verdict_of(
+                check, fact, Status.FAIL, f"{found}, not the {check.value_type} required"
+            )
+    # _verdict inlined: this is the engine's hot path, and the call and tuple cost ~5%; the
+    # arguments are positional for the same reason (keywords cost ~10% of the engine).
     try:
         status = Status.PASS if check.judge(value) else Status.FAIL
     except Exception as exc:  # an assertion that cannot judge this value is the check's error
         error = _failed("assertion failed to evaluate", exc)
-        return Result(check.info, Status.ERROR, value, (fact.origin,), error, fact.via)
+        return Result(
+            check.info, Status.ERROR, value, (fact.origin,), error, fact.via, None, None, fact.type
+        )
     if fact.confidence is Confidence.PARTIAL:
-        return _uncertain(check, fact, status)
+        return _verdict_of(check, fact, status, None)
     reason = "deleted by policy" if fact.deleted else None
-    return Result(check.info, status, value, (fact.origin,), reason, fact.via)
-
-
-def _uncertain(check: Check, fact: Fact, lean: Status) -> Result:
-    reason = f"depends on Intune setting {fact.via}: {fact.reason}"
     return Result(
-        check.info, Status.UNCERTAIN, fact.value, (fact.origin,), reason, fact.via, lean=lean
+        check.info, status, value, (fact.origin,), reason, fact.via, None, None, fact.type
+    )
+
+
+def _verdict_of(check: Check, fact: Fact, status: Status, reason: str | None) -> Result:
+    """A verdict off the hot path: uncertain when the fact came through a partial mapping."""
+    if fact.confidence is Confidence.PARTIAL:
+        why = f"depends on Intune setting {fact.via}: {fact.reason}"
+        return Result(
+            check.info, Status.UNCERTAIN, fact.value, (fact.origin,), why, fact.via,
+            lean=status, actual_type=fact.type,
+        )  # fmt: skip
+    return Result(
+        check.info, status, fact.value, (fact.origin,), reason, fact.via, actual_type=fact.type
     )
 
 

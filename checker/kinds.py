@@ -91,6 +91,21 @@ REGISTRY_TYPES: tuple[tuple[type, str], ...] = (
 )
 """The registry type a plain state value stands for."""
 
+REGISTRY_VALUE_TYPES = (
+    "REG_SZ", "REG_EXPAND_SZ", "REG_MULTI_SZ", "REG_DWORD", "REG_QWORD", "REG_BINARY", "REG_NONE"
+)  # fmt: skip
+"""The types a registry check may require of its value."""
+
+TEXT_TYPES = frozenset({"REG_SZ", "REG_EXPAND_SZ"})
+"""Value types of text that Windows may read as a decimal number (``CachedLogonsCount``)."""
+
+
+def value_type(value: Any) -> str:
+    """The registry type a value stands for when its source names none (an Intune setting
+    translated, a test case's plain value): integers are REG_DWORD, text REG_SZ."""
+    found = (name for python_type, name in REGISTRY_TYPES if isinstance(value, python_type))
+    return next(found, "REG_NONE")
+
 
 @dataclass(frozen=True, slots=True)
 class StateValue:
@@ -111,19 +126,15 @@ def _integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _reg_type(value: Any) -> str:
-    return next(name for python_type, name in REGISTRY_TYPES if isinstance(value, python_type))
-
-
 def _registry_state(value: Any) -> StateValue:
     """A registry value of a case: plain (its type follows its data) or ``{value, type,
     deleted}``."""
     if isinstance(value, dict):
         deleted = bool(value.get("deleted", False))
         data = None if deleted else _integral(value.get("value"))
-        return StateValue(data, value.get("type") or _reg_type(data), deleted)
+        return StateValue(data, value.get("type") or value_type(data), deleted)
     data = _integral(value)
-    return StateValue(data, _reg_type(data))
+    return StateValue(data, value_type(data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +155,8 @@ class KindSpec:
     """The JSON Schema of a test case's ``state`` section of this kind (None: no section)."""
     state_value: Callable[[Any], StateValue] = field(default=_plain_state)
     """A test case's state value as the fact it stands for."""
+    value_types: tuple[str, ...] = ()
+    """The types a check of this kind may require of its value (``type: REG_SZ``)."""
 
 
 _SCALAR = {"$ref": "#/$defs/scalar"}
@@ -167,6 +180,7 @@ KINDS: dict[Kind, KindSpec] = {
             },
         },
         _registry_state,
+        REGISTRY_VALUE_TYPES,
     ),
     Kind.SECURITY: KindSpec(
         Kind.SECURITY,
@@ -296,4 +310,9 @@ def schema_parts() -> dict[str, Any]:
         if spec.state is not None:
             parts[f"cases#/$defs/state/properties/{kind.value}"] = spec.state
     parts["benchmark#/$defs/check/oneOf"] = [{"required": [key]} for key in SETTING_KEYS]
+    parts["benchmark#/$defs/check/properties/type"] = {
+        "enum": [name for spec in KINDS.values() for name in spec.value_types],
+        "description": "the type the value must have (registry checks): a value of another "
+        "type fails, and a REG_SZ read as a number (CachedLogonsCount) may be bounded",
+    }
     return parts

@@ -80,6 +80,55 @@ CASES: list[tuple[str, list[Fact], str, Status, Any]] = [
         None,
     ),
     (
+        "typed: REG_SZ as required",
+        [_fact("2", type="REG_SZ")],
+        f"{REG}, type: REG_SZ, expect: {{in: ['2', '3']}}",
+        Status.PASS,
+        "2",
+    ),
+    (
+        "typed: a REG_DWORD where REG_SZ is required",
+        [_fact(2, type="REG_DWORD")],
+        f"{REG}, type: REG_SZ, expect: {{in: ['2', '3']}}",
+        Status.FAIL,
+        2,
+    ),
+    (
+        "typed: no type from the source: the value's own",
+        [_fact(2)],
+        f"{REG}, type: REG_SZ, expect: {{in: ['2', '3']}}",
+        Status.FAIL,
+        2,
+    ),
+    (
+        "typed: REG_EXPAND_SZ is not REG_SZ",
+        [_fact("2", type="REG_EXPAND_SZ")],
+        f"{REG}, type: REG_SZ, expect: {{in: ['2', '3']}}",
+        Status.FAIL,
+        "2",
+    ),
+    (
+        "typed: a REG_SZ read as a number",
+        [_fact("10", type="REG_SZ")],
+        f"{REG}, type: REG_SZ, expect: {{lte: 10}}",
+        Status.PASS,
+        "10",
+    ),
+    (
+        "typed: a REG_SZ past the bound",
+        [_fact("11", type="REG_SZ")],
+        f"{REG}, type: REG_SZ, expect: {{lte: 10}}",
+        Status.FAIL,
+        "11",
+    ),
+    (
+        "typed: deleted",
+        [_fact(None, deleted=True)],
+        f"{REG}, type: REG_SZ, expect: {{absent: true}}",
+        Status.PASS,
+        None,
+    ),
+    (
         "not applicable",
         [_fact(1)],
         f"{REG}, expect: {{equals: 1}}, applies_to: {{os: [server]}}",
@@ -179,3 +228,13 @@ def test_an_error_names_its_cause_in_at_most_300_characters(
     assert result.status is Status.ERROR
     assert result.reason is not None and result.reason.startswith(reason)
     assert len(result.reason) <= 300
+
+
+def test_a_type_failure_says_which_type() -> None:
+    target = build_target("dev", [Source("s", "test", (_fact(2, type="REG_DWORD"),))])
+    (result,) = evaluate([_benchmark(f"{REG}, type: REG_SZ, expect: {{equals: '2'}}")], target)
+    assert (result.reason, result.actual_type) == (
+        "REG_DWORD, not the REG_SZ required",
+        "REG_DWORD",
+    )
+    assert (result.check.expected, result.check.value_type) == ('== "2" (REG_SZ)', "REG_SZ")

@@ -7,7 +7,10 @@ For every check the generator derives a value that passes it and one that fails 
 value derivation of tools/make_fixtures.py (verified with the compiled check's own judge), and
 writes ``generated: compliant`` cases (every check ``pass``; ``absent: true`` checks left
 unset) and ``generated: violating`` cases (every check ``fail``; ``absent`` checks given a
-value).  A case never gives one setting two values, so checks reading the same setting with
+value), then a case for each corner of typed checks a check has (tools/case_corners.py:
+types, hex, alternatives, bounds, hardened UNC flags, service SIDs, site parameters; a check
+naming an unset parameter is ``not_applicable`` in the first two and judged in the cases that
+set it).  A case never gives one setting two values, so checks reading the same setting with
 conflicting expectations are spread over ``... 2``, ``... 3`` cases.
 
 Cases whose name does not start with ``generated:`` are hand-written: they are kept, text
@@ -21,19 +24,22 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from checker.core.errors import PolicyError
 from checker.core.values import JSON
-from checker.kinds import Kind
+from checker.kinds import TEXT_TYPES, Kind, value_type
 from checker.loaders.audit_csv import SETTINGS
 from checker.policy.compile import Check
+from checker.policy.expect import operands
 from checker.policy.load import load_benchmark
 from checker.policy.yamlsrc import Located, LocatedList, load_yaml
 from checker.repo.casetest import GENERATED_PREFIX
 from tools import make_fixtures
+from tools.case_corners import LABELS, Item, corners, other_domain, site_values
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,18 +52,6 @@ _LITERALS = re.compile(r"'((?:[^'\\]|\\.)*)'|`((?:[^`\\]|\\.)*)`")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One check's setting in a case: the value it gets (None: left unset) and the verdict."""
-
-    check: str
-    kind: Kind
-    ref: str
-    canonical: str
-    value: JSON
-    status: str
-
-
 # -- values ------------------------------------------------------------------------------------
 
 
@@ -66,10 +60,20 @@ def derivable(check: Check, raw: Located | None) -> make_fixtures.Check | None:
     and unresolved display-name settings (hand-written cases cover those)."""
     if check.kind is None or check.kind is Kind.SETTING:
         return None
-    expect = raw.get("expect", {}) if raw is not None else {}
+    expect = check.expect if check.expect is not None else {}
     hints = literals(str(raw["assert"])) if raw is not None and "assert" in raw else ()
     ref = check.info.setting.partition(":")[2]
-    return make_fixtures.Check(check.info.id, check.kind.value, ref, expect, check.judge, hints)
+    judge = check.judge
+    if check.value_type is not None:
+        # A case's plain value has the type its data stands for (an integer a REG_DWORD).
+        judge = _typed_judge(check.value_type, check.judge)
+        if check.value_type in TEXT_TYPES:  # numbers as the text Windows reads them
+            hints += tuple(str(n) for n in operands(expect) if isinstance(n, int))
+    return make_fixtures.Check(check.info.id, check.kind.value, ref, expect, judge, hints)
+
+
+def _typed_judge(required: str, judge: Callable[[JSON], bool]) -> Callable[[JSON], bool]:
+    return lambda value: value_type(value) == required and judge(value)
 
 
 def literals(assertion: str) -> tuple[JSON, ...]:
@@ -150,7 +154,8 @@ def shared_value(group: list[make_fixtures.Check]) -> JSON | None:
 def pack(entries: list[Item]) -> list[list[Item]]:
     """Items into as few cases as possible, no case giving one setting two values."""
     cases: list[tuple[dict[tuple[Kind, str], JSON], list[Item]]] = []
-    for item in entries:
+    unique = {(item.check, json.dumps(item.value, sort_keys=True)): item for item in entries}
+    for item in unique.values():
         key = (item.kind, item.canonical)
         for state, members in cases:
             if key not in state or state[key] == item.value:
@@ -170,9 +175,14 @@ def quote(text: str) -> str:
     return text if _PLAIN.fullmatch(text) else "'" + text.replace("'", "''") + "'"
 
 
-def case_text(name: str, members: list[Item]) -> list[str]:
+def case_text(
+    name: str, members: list[Item], parameters: dict[str, JSON] | None = None
+) -> list[str]:
     pad = " " * ITEM_INDENT
     lines = [f"{pad}- name: {quote(name)}"]
+    if parameters:
+        written = ", ".join(f"{key}: {quote(str(value))}" for key, value in parameters.items())
+        lines.append(f"{pad}  parameters: {{{written}}}")
     state: dict[Kind, list[Item]] = {}
     for item in members:
         if item.value is not None:
@@ -182,7 +192,7 @@ def case_text(name: str, members: list[Item]) -> list[str]:
         if kind in state:
             lines.append(f"{pad}    {kind.value}:")
             written = dict.fromkeys(
-                (i.ref, json.dumps(i.value, ensure_ascii=False)) for i in state[kind]
+                (i.ref, i.text or json.dumps(i.value, ensure_ascii=False)) for i in state[kind]
             )
             lines += [f"{pad}      {quote(ref)}: {value}" for ref, value in written]
     lines.append(f"{pad}  expect:")
@@ -190,13 +200,56 @@ def case_text(name: str, members: list[Item]) -> list[str]:
     return lines
 
 
-def generated_cases(good: list[Item], bad: list[Item]) -> list[str]:
+def generated_cases(
+    groups: Sequence[tuple[str, list[Item]]], parameters: dict[str, JSON] | None = None
+) -> list[str]:
+    """The cases of each (label, items), as few as the items' settings allow."""
     lines: list[str] = []
-    for label, entries in (("compliant", good), ("violating", bad)):
+    for label, entries in groups:
         for number, members in enumerate(pack(entries), start=1):
             suffix = "" if number == 1 else f" {number}"
-            lines += case_text(f"{GENERATED_PREFIX} {label}{suffix}", members)
+            lines += case_text(f"{GENERATED_PREFIX} {label}{suffix}", members, parameters)
     return lines
+
+
+def corner_cases(pairs: list[tuple[Check, make_fixtures.Check]], good: list[Item]) -> list[str]:
+    """The cases of the typed corners of the checks (see tools/case_corners.py)."""
+    passing = {item.check: item.value for item in good}
+    found: dict[str, list[Item]] = {label: [] for labels in LABELS.values() for label in labels}
+    for compiled, derived in pairs:
+        if derived.id in passing:
+            for label, item in corners(compiled, derived, passing[derived.id]):
+                found[label].append(item)
+    return generated_cases([(label, items) for label, items in found.items() if items])
+
+
+def site_cases(
+    benchmark: Path, unset: list[str], declared: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """Cases that set the benchmark's parameters (site values, :func:`site_values`): the
+    checks that name them pass with the site's groups and fail with another domain's.
+    Also the checks no values were found for."""
+    if not unset:
+        return [], []
+    values = site_values(declared)
+    compiled = {c.info.id: c for c in load_benchmark(benchmark, values).checks}
+    raw = {r["id"]: r for r in load_yaml(benchmark).get("checks", [])}
+    pairs = []
+    for check_id in unset:
+        derived = derivable(compiled[check_id], raw.get(check_id))
+        if derived is not None:
+            pairs.append((compiled[check_id], derived))
+    good, bad, missing = items(pairs)
+    other = [replace(item, value=other_domain(item.value), status="fail") for item in good]
+    bad = [o if o.value != g.value and not _passes(pairs, o) else b
+           for g, o, b in zip(good, other, bad, strict=True)]  # fmt: skip
+    set_label, other_label = LABELS["site"]
+    groups = [(set_label, good), (other_label, bad)]
+    return generated_cases(groups, values), missing
+
+
+def _passes(pairs: list[tuple[Check, make_fixtures.Check]], item: Item) -> bool:
+    return next(d for _, d in pairs if d.id == item.check).passes(item.value)
 
 
 def hand_written(path: Path) -> list[str]:
@@ -226,16 +279,22 @@ def hand_written(path: Path) -> list[str]:
 def render(benchmark: Path, target: Path) -> tuple[str, list[str]]:
     """The cases file for a benchmark, and the checks it could not cover."""
     compiled = load_benchmark(benchmark)
-    raw_checks = {raw["id"]: raw for raw in load_yaml(benchmark).get("checks", [])}
+    document = load_yaml(benchmark)
+    raw_checks = {raw["id"]: raw for raw in document.get("checks", [])}
     pairs = []
     uncovered = []
+    unset = [check.info.id for check in compiled.checks if check.unset]
     for check in compiled.checks:
         derived = derivable(check, raw_checks.get(check.info.id))
+        if check.unset:
+            continue
         if derived is None:
             uncovered.append(check.info.id)
         else:
             pairs.append((check, derived))
     good, bad, missing = items(pairs)
+    site_specific = [_not_applicable(c) for c in compiled.checks if c.unset and c.kind is not None]
+    site, site_missing = site_cases(benchmark, unset, dict(document.get("parameters") or {}))
     lines = [
         f"# Policy unit tests of {compiled.info.id} (run: baseliner test "
         f"{CASES_DIR.relative_to(ROOT).as_posix()}).",
@@ -244,9 +303,19 @@ def render(benchmark: Path, target: Path) -> tuple[str, list[str]]:
         f"benchmark: {quote(benchmark.stem)}",
         "cases:",
         *hand_written(target),
-        *generated_cases(good, bad),
+        *generated_cases([("compliant", good + site_specific), ("violating", bad + site_specific)]),
+        *corner_cases(pairs, good),
+        *site,
     ]
-    return "\n".join(lines) + "\n", uncovered + missing
+    return "\n".join(lines) + "\n", uncovered + missing + site_missing
+
+
+def _not_applicable(check: Check) -> Item:
+    """A site-specific check's item while its parameters are unset: left unset, and
+    ``not_applicable`` whatever the state."""
+    assert check.kind is not None
+    ref = check.info.setting.partition(":")[2]
+    return Item(check.info.id, check.kind, ref, check.key, None, "not_applicable")
 
 
 def shipped(paths: Sequence[Path]) -> Iterator[tuple[Path, Path]]:

@@ -234,8 +234,16 @@ def _candidates(check: Check) -> Iterator[JSON]:
     expect = check.expect
     for name in ("equals", "set_equals", "superset_of", "subset_of"):
         if name in expect:
-            yield expect[name]
+            yield _concrete(expect[name]) if name != "equals" else expect[name]
     yield from expect.get("in", [])
+    for alternative in expect.get("any_of", []):
+        yield from _candidates(Check(check.id, check.kind, check.ref, alternative))
+    if isinstance(expect.get("text_equals"), str):
+        yield expect["text_equals"]
+    if isinstance(expect.get("flags"), dict):
+        yield ", ".join(f"{name}={value}" for name, value in expect["flags"].items())
+    if isinstance(expect.get("not_matches"), str):
+        yield f"{regex_sample(expect['not_matches']) or 'value'}-renamed"
     if "contains" in expect:
         item = expect["contains"]
         yield item if check.kind == "audit" else [item]
@@ -255,9 +263,25 @@ def _candidates(check: Check) -> Iterator[JSON]:
 
 
 def _forbidden(check: Check) -> list[JSON]:
-    """The values ``not_equals`` / ``not_in`` name: a string check's natural wrong values."""
+    """The values ``not_equals`` / ``not_in`` / ``not_matches`` name: a string check's
+    natural wrong values."""
     single = [check.expect["not_equals"]] if "not_equals" in check.expect else []
+    if isinstance(check.expect.get("not_matches"), str):
+        single.append(regex_sample(check.expect["not_matches"]))
     return [*single, *check.expect.get("not_in", [])]
+
+
+_DOMAIN = "1111111111-2222222222-3333333333"
+
+
+def _concrete(items: JSON) -> JSON:
+    """Set operands as a value could hold them: a choice's first item, a SID pattern's
+    ``*`` as a domain."""
+    if not isinstance(items, list):
+        return items
+    found = [item["any_of"][0] if isinstance(item, dict) and item.get("any_of") else item
+             for item in items]  # fmt: skip
+    return [item.replace("*", _DOMAIN) if isinstance(item, str) else item for item in found]
 
 
 def value_pool(kind: str) -> list[JSON]:

@@ -78,7 +78,8 @@ def explain(check_id: str, input_path: Path, policies: tuple[str, ...]) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def policies(as_json: bool) -> None:
-    """List the shipped benchmarks with their check counts and categories."""
+    """List the shipped benchmarks with their version (a STIG's release), check counts and
+    categories."""
     rows: list[dict[str, Any]] = []
     for name in shipped_names():
         benchmark = load_benchmarks([str(shipped_dir() / f"{name}.yaml")])[0]
@@ -100,7 +101,8 @@ def policies(as_json: bool) -> None:
     for row in rows:
         categories: dict[str, int] = row["categories"]
         cats = ", ".join(f"{name} {n}" for name, n in categories.items())
-        click.echo(f"{row['id']:<36} {row['checks']:>4} checks  {row['title']}\n{'':<36} {cats}")
+        head = f"{row['id']:<36} {row['version']:<6} {row['checks']:>4} checks  {row['title']}"
+        click.echo(f"{head}\n{'':<43} {cats}")
 
 
 @click.command()

@@ -6,6 +6,8 @@ Intune writes user rights either way, ``Administrators``, ``BUILTIN\\Administrat
 ``*S-1-5-32-544``, sometimes wrapped in ``<![CDATA[...]]>`` and separated by U+F000.
 Checks compare SIDs, so a well-known name becomes its SID; any other name is kept as written.
 Names are matched case-insensitively, with or without ``BUILTIN\\`` / ``NT AUTHORITY\\``.
+A service's virtual account ``NT SERVICE\\<name>`` becomes the SID Windows derives from the
+name (:func:`service_sid`), so a STIG's ``NT SERVICE\\autotimesvc`` meets a GPO's SID.
 
 A list of principals (:func:`principal_list`) is compared as a set: sorted, each principal
 once, and without the Null SID (``S-1-0-0``, "Nobody"): no logon token carries it, so a right
@@ -15,7 +17,9 @@ User Rights CSP takes no empty list, and GptTmpl.inf writes it as an empty list.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import struct
 from collections.abc import Iterable
 
 from checker.core.values import JSON
@@ -73,12 +77,14 @@ WELL_KNOWN: dict[str, str] = {
     "remote management users": "S-1-5-32-580",
     "device owners": "S-1-5-32-583",
     "window manager\\window manager group": "S-1-5-90-0",
-    "nt service\\wdiservicehost": "S-1-5-80-3139157870-2983391045-3678747466-658725712-1809340420",
     "nt virtual machine\\virtual machines": "S-1-5-83-0",
+    "nt virtual machines\\virtual machine": "S-1-5-83-0",  # as the Windows 10 STIG spells it
     "all services": "S-1-5-80-0",
+    "nt service\\all services": "S-1-5-80-0",
 }
 
 _PREFIXES = ("builtin\\", "nt authority\\")
+_SERVICE = "nt service\\"
 
 
 def principal(text: str) -> str:
@@ -89,7 +95,17 @@ def principal(text: str) -> str:
     key = item.casefold()
     for prefix in _PREFIXES:
         key = key.removeprefix(prefix)
-    return WELL_KNOWN.get(key, item)
+    found = WELL_KNOWN.get(key)
+    if found is None and key.startswith(_SERVICE) and len(key) > len(_SERVICE):
+        return service_sid(item.strip()[len(_SERVICE) :])
+    return item if found is None else found
+
+
+def service_sid(name: str) -> str:
+    """The SID of ``NT SERVICE\\<name>``: S-1-5-80- and the SHA-1 of the upper-cased name
+    in UTF-16LE, read as five little-endian 32-bit numbers (what ``sc showsid`` prints)."""
+    digest = hashlib.sha1(name.upper().encode("utf-16-le"), usedforsecurity=False).digest()
+    return "S-1-5-80-" + "-".join(str(number) for number in struct.unpack("<5I", digest))
 
 
 _CDATA = re.compile(r"^\s*<!\[CDATA\[(.*)\]\]>\s*$", re.S)

@@ -31,6 +31,8 @@ class CheckInfo:
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     origin: Origin = Origin("<unknown>")
+    value_type: str | None = None
+    """The type the check requires of its value (``type: REG_SZ``), if it says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class Result:
     via: str | None = None
     lean: Status | None = None
     exception: str | None = None
+    actual_type: str | None = None
+    """The registry type of ``actual`` (REG_SZ, REG_DWORD, ...), when its source says."""
 
 
 @dataclass(frozen=True, slots=True)

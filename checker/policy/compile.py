@@ -7,19 +7,22 @@ with the file, line, column and a breadcrumb to the key at fault.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import jmespath.exceptions
 
 from checker.core.errors import PolicyError
+from checker.core.principals import principal
 from checker.core.results import BenchmarkInfo, CheckInfo
 from checker.core.statuses import Category, Severity
 from checker.core.values import JSON, Origin
-from checker.kinds import SETTING_KEYS, Kind, canonical_key
+from checker.kinds import KINDS, SETTING_KEYS, TEXT_TYPES, Kind, canonical_key
 from checker.policy import expect as expect_ops
 from checker.policy.jmes import Compiled, compile_expression
+from checker.policy.members import is_choice
+from checker.policy.parameters import Parameter, references, substitute
 from checker.policy.yamlsrc import Located, breadcrumb, position
 
 # Enum members by value, looked up directly: calling the enum is ten times slower, and a run
@@ -67,6 +70,11 @@ class Check:
     expect: Any = field(default=None, compare=False)
     """The ``expect`` mapping, when the check has one (``judge`` applies it; a mapping, so
     left out of the check's hash and equality, which ``judge`` stands for)."""
+    value_type: str | None = None
+    """The type the value must have (``type: REG_SZ``): a value of another type fails."""
+    unset: tuple[str, ...] = ()
+    """Parameters the check names that no profile sets: the check is site-specific and
+    ``not_applicable`` until they are."""
 
     def __reduce__(self) -> tuple[Callable[..., Check], tuple[Any, ...]]:
         # Judges are closures, which do not pickle: a check pickles as its data.
@@ -81,7 +89,7 @@ class Check:
             [info.id, info.title, info.category.value, info.impact, info.severity.value,
              info.benchmark, info.setting, info.expected, info.remediation, info.rationale,
              list(info.references), list(info.tags),
-             [origin.path, origin.line, origin.offset, origin.source]],
+             [origin.path, origin.line, origin.offset, origin.source], info.value_type],
             self.kind.value if self.kind is not None else None,
             self.key,
             self.query.expression if self.query is not None else None,
@@ -90,6 +98,8 @@ class Check:
             sorted(self.applies_to.os),
             sorted(self.applies_to.role),
             self.absent_ok,
+            self.value_type,
+            list(self.unset),
         ]  # fmt: skip
 
 
@@ -97,21 +107,22 @@ def check_from_data(data: list[Any]) -> Check:
     """A check from :meth:`Check.to_data` compiled again (its texts compiled before, so they
     do; data of another shape raises ``KeyError``, ``TypeError`` or ``ValueError``).  The
     data is trusted as written: it comes from :meth:`Check.to_data` (the cache signs it)."""
-    info, kind, key, query, expect, assertion, os, role, absent_ok = data
+    info, kind, key, query, expect, assertion, os, role, absent_ok, value_type, unset = data
     compiled_query = compile_expression(query) if query is not None else None
     compiled_assertion = None
     if expect is not None:
-        judge, _, wants_absent = expect_ops.compile_expect(expect)
+        text_numbers = value_type in TEXT_TYPES
+        judge, _, wants_absent = expect_ops.compile_expect(expect, text_numbers=text_numbers)
     else:
         compiled_assertion = compile_expression(assertion)
         judge, _, wants_absent = expect_ops.compile_assert(compiled_assertion, assertion)
     check_id, title, category, impact, severity, benchmark, setting, expected = info[:8]
-    remediation, rationale, references, tags, origin = info[8:]
+    remediation, rationale, refs, tags, origin, info_type = info[8:]
     return Check(
         CheckInfo(
             check_id, title, _CATEGORIES[category], impact, _SEVERITIES[severity], benchmark,
-            setting, expected, remediation, rationale, tuple(references), tuple(tags),
-            Origin(*origin),
+            setting, expected, remediation, rationale, tuple(refs), tuple(tags),
+            Origin(*origin), info_type,
         ),
         _KINDS[kind] if kind is not None else None,
         key,
@@ -122,6 +133,8 @@ def check_from_data(data: list[Any]) -> Check:
         absent_ok,
         compiled_assertion,
         expect,
+        value_type,
+        tuple(unset),
     )  # fmt: skip
 
 
@@ -166,6 +179,7 @@ def compile_check(
     crumbs: list[str | int],
     defaults: AppliesTo,
     path: str,
+    parameters: Mapping[str, Parameter] | None = None,
 ) -> Check:
     def fail(message: str, key: str, offset: int | None = None) -> PolicyError:
         """An error at ``key``; ``offset`` is a 0-based position inside its value's text."""
@@ -178,7 +192,12 @@ def compile_check(
         return PolicyError(path, message, line, column, breadcrumb([*crumbs, key]))
 
     setting_key = next(key for key in SETTING_KEYS if key in raw)
-    reference = str(raw[setting_key])
+    texts = {key: raw[key] for key in (setting_key, "expect", "assert") if key in raw}
+    unset = _unset(texts, parameters or {}, fail)
+    if not unset:
+        values = {p.name: p.value for p in (parameters or {}).values() if p.value is not None}
+        texts = {key: substitute(text, values) for key, text in texts.items()}
+    reference = str(texts[setting_key])
     kind: Kind | None = None
     query: Compiled | None = None
     if setting_key == "query":
@@ -191,15 +210,26 @@ def compile_check(
         except ValueError as exc:
             raise fail(str(exc), setting_key) from exc
 
+    value_type: str | None = raw.get("type")
+    if value_type is not None and (kind is None or value_type not in KINDS[kind].value_types):
+        raise fail(f"a {setting_key} check's value has no type {value_type!r}", "type")
     expression: Compiled | None = None
-    if "expect" in raw:
+    expect_spec = texts.get("expect")
+    if expect_spec is not None:
+        if kind is Kind.PRIVILEGE:
+            expect_spec = _principals(expect_spec)
         try:
-            judge, expected, wants_absent = expect_ops.compile_expect(raw["expect"])
+            judge, expected, wants_absent = expect_ops.compile_expect(
+                expect_spec, text_numbers=value_type in TEXT_TYPES
+            )
         except expect_ops.ExpectError as exc:
             raise fail(str(exc), "expect") from exc
     else:
-        expression = compile_jmespath(raw["assert"], lambda msg, col: fail(msg, "assert", col))
-        judge, expected, wants_absent = expect_ops.compile_assert(expression, raw["assert"])
+        text = str(texts["assert"])
+        expression = compile_jmespath(text, lambda msg, col: fail(msg, "assert", col))
+        judge, expected, wants_absent = expect_ops.compile_assert(expression, text)
+    if value_type is not None:
+        expected = f"{expected} ({value_type})"
 
     applies_to = applies_to_of(raw.get("applies_to")) if "applies_to" in raw else defaults
     info = CheckInfo(
@@ -216,12 +246,61 @@ def compile_check(
         references=tuple(raw.get("references", ())),
         tags=tuple(raw.get("tags", ())),
         origin=origin,
+        value_type=value_type,
     )
     absent_ok = bool(raw.get("absent_ok", False))
-    expect_spec = raw.get("expect")
     return Check(
-        info, kind, key, query, judge, wants_absent, applies_to, absent_ok, expression, expect_spec
-    )
+        info, kind, key, query, judge, wants_absent, applies_to, absent_ok, expression,
+        expect_spec, value_type, unset,
+    )  # fmt: skip
+
+
+def _unset(
+    texts: Mapping[str, Any],
+    parameters: Mapping[str, Parameter],
+    fail: Callable[[str, str], PolicyError],
+) -> tuple[str, ...]:
+    """The parameters the check names that are not set; one it names that the benchmark
+    does not declare is an error at the key that names it."""
+    unset: dict[str, None] = {}
+    for key, text in texts.items():
+        for name in references(text):
+            if name not in parameters:
+                known = ", ".join(sorted(parameters)) or "none"
+                raise fail(f"names ${{{name}}}, not a parameter of the benchmark ({known})", key)
+            if parameters[name].value is None:
+                unset[name] = None
+    return tuple(unset)
+
+
+_PRINCIPAL_OPERATORS = frozenset(
+    {"equals", "in", "contains", "not_contains", "set_equals", "subset_of", "superset_of"}
+)
+
+
+def _principals(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A user right's ``expect`` with the principals it names as checks compare them: a
+    well-known name or ``NT SERVICE\\name`` as its SID (checker/core/principals.py), as
+    the loaders give a right's holders."""
+    out: dict[str, Any] = {}
+    for name, operand in spec.items():
+        if name == "any_of" and isinstance(operand, list):
+            out[name] = [_principals(alt) if isinstance(alt, dict) else alt for alt in operand]
+        elif name in _PRINCIPAL_OPERATORS:
+            out[name] = _principal_items(operand)
+        else:
+            out[name] = operand
+    return out
+
+
+def _principal_items(value: Any) -> Any:
+    if isinstance(value, str):
+        return principal(value)
+    if isinstance(value, list):
+        return [_principal_items(item) for item in value]
+    if is_choice(value):
+        return {key: _principal_items(items) for key, items in value.items()}
+    return value
 
 
 MAX_NESTING = 64

@@ -5,14 +5,18 @@ the text of the expected condition shown in reports.  Several ``expect`` operato
 mapping must all hold.
 
 Comparisons are exact and typed (``1`` is not ``"1"``): a REG_SZ value of ``"1"`` and a
-REG_DWORD of ``1`` are different settings on Windows too.  Set operators compare strings
-case-insensitively, because the items they hold (SIDs, account names) are case-insensitive.
+REG_DWORD of ``1`` are different settings on Windows too.  A check that declares its value a
+string (``type: REG_SZ``) may still bound it (``lte: 10``): Windows reads such strings as
+decimal numbers (``CachedLogonsCount``), and so do the bounds then (``text_numbers``).  Set
+operators compare strings case-insensitively, because the items they hold (SIDs, account
+names) are case-insensitive, and take SID patterns and choices (checker/policy/members.py).
 """
 
 from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
@@ -20,6 +24,7 @@ import re2  # type: ignore[import-untyped]
 
 from checker.core.values import JSON
 from checker.policy.jmes import Compiled
+from checker.policy.members import Members, MembersError, fold, members, same_set, subset, superset
 
 Judge = Callable[[JSON], bool]
 
@@ -32,36 +37,15 @@ def _number(value: JSON) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _fold(items: JSON) -> frozenset[Hashable] | None:
-    """The items of a list as set operators compare them (see :func:`_item`)."""
-    if not isinstance(items, list):
-        return None
-    return frozenset(_item(item) for item in items)
-
-
-def _item(item: JSON) -> Hashable:
-    """A list item as set operators compare it: a string case-insensitively, ``true`` apart
-    from ``1`` (JSON equality), a list or object by its content (it has no hash)."""
-    if isinstance(item, str):
-        return item.casefold()
-    if isinstance(item, bool):
-        return bool, item
-    if isinstance(item, list | dict):
-        return list, json.dumps(item, sort_keys=True, default=str)
-    scalar: Hashable = item  # a number or null
-    return scalar
-
-
-def _set_op(
-    relation: Callable[[frozenset[Hashable], frozenset[Hashable]], bool],
-) -> Callable[[JSON], Judge]:
+def _set_op(relation: Callable[[frozenset[Hashable], Members], bool]) -> Callable[[JSON], Judge]:
     def make(operand: JSON) -> Judge:
-        wanted = _fold(operand)
-        if wanted is None:
-            raise ExpectError("needs a list")
+        try:
+            wanted = members(operand)
+        except MembersError as exc:
+            raise ExpectError(str(exc)) from exc
 
         def judge(value: JSON) -> bool:
-            have = _fold(value)
+            have = fold(value)
             return have is not None and relation(have, wanted)
 
         return judge
@@ -140,6 +124,62 @@ def _equals(operand: JSON) -> Judge:
     return lambda value: value == operand and not isinstance(value, bool)
 
 
+def flag_set(text: str) -> dict[str, str]:
+    """``RequireMutualAuthentication=1, RequireIntegrity=1`` as Windows parses a hardened UNC
+    path's value: ``name=value`` pairs separated by commas, white space around them and the
+    case of the names aside."""
+    pairs = (pair.partition("=") for pair in text.split(","))
+    return {name.strip().casefold(): value.strip() for name, eq, value in pairs if eq}
+
+
+def _flags(operand: JSON) -> Judge:
+    """Every named flag has its value in the value's flag set (other flags may be there)."""
+    if not isinstance(operand, dict) or not operand:
+        raise ExpectError("needs a mapping of flag names to values")
+    wanted = {str(name).casefold(): _text(value) for name, value in operand.items()}
+
+    def judge(value: JSON) -> bool:
+        if not isinstance(value, str):
+            return False
+        have = flag_set(value)
+        return all(have.get(name) == flag for name, flag in wanted.items())
+
+    return judge
+
+
+def _text(value: JSON) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+_WHITE = re.compile(r"\s+")
+
+
+def plain_text(value: JSON) -> str | None:
+    """A text as ``text_equals`` compares it: runs of white space as one space, trimmed; a
+    list (REG_MULTI_SZ, GptTmpl's banner) is its items as lines.  None for other values."""
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        value = "\n".join(value)
+    return _WHITE.sub(" ", value).strip() if isinstance(value, str) else None
+
+
+def _text_equals(operand: JSON) -> Judge:
+    wanted = plain_text(operand)
+    if not isinstance(operand, str) or wanted is None:
+        raise ExpectError("needs a string")
+    return lambda value: plain_text(value) == wanted
+
+
+_DECIMAL = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def text_number(value: JSON) -> JSON:
+    """A string of decimal digits as the number Windows reads from it; any other value as
+    it is (a bound then fails on it)."""
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return int(value)
+    return value
+
+
 OPERATORS: dict[str, tuple[Callable[[JSON], Judge], str]] = {
     "equals": (_equals, "== {}"),
     "not_equals": (_negate(_equals), "!= {}"),
@@ -152,13 +192,23 @@ OPERATORS: dict[str, tuple[Callable[[JSON], Judge], str]] = {
     "contains": (_contains, "contains {}"),
     "not_contains": (_negate(_contains), "does not contain {}"),
     "matches": (_matches, "matches /{}/"),
+    "not_matches": (_negate(_matches), "does not match /{}/"),
     "empty": (_empty, "empty is {}"),
-    "set_equals": (_set_op(lambda have, want: have == want), "exactly {}"),
-    "subset_of": (_set_op(lambda have, want: have <= want), "only items of {}"),
-    "superset_of": (_set_op(lambda have, want: have >= want), "includes {}"),
+    "set_equals": (_set_op(same_set), "exactly {}"),
+    "subset_of": (_set_op(subset), "only items of {}"),
+    "superset_of": (_set_op(superset), "includes {}"),
+    "flags": (_flags, "has flags {}"),
+    "text_equals": (_text_equals, "is the text {}"),
 }
 """Operator name -> (judge factory, expected-text template).  ``absent`` is handled apart,
-since it is about whether the setting exists, not about its value."""
+since it is about whether the setting exists, not about its value; so is ``any_of``, whose
+operand is a list of ``expect`` mappings."""
+
+NUMERIC = frozenset({"gt", "gte", "lt", "lte"})
+"""The operators that read a string of digits as a number under ``text_numbers``."""
+
+TEXT_SHOWN = 72
+"""Characters of a ``text_equals`` operand the expected text shows."""
 
 
 def _show(value: JSON) -> str:
@@ -167,8 +217,22 @@ def _show(value: JSON) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def compile_expect(spec: Mapping[str, JSON]) -> tuple[Judge, str, bool]:
-    """(judge, expected text, wants_absent) for an ``expect`` mapping."""
+def _show_operand(name: str, operand: JSON) -> str:
+    if name == "flags" and isinstance(operand, dict):
+        return ", ".join(f"{flag}={_text(value)}" for flag, value in operand.items())
+    if name == "text_equals" and isinstance(operand, str):
+        text = plain_text(operand) or ""
+        if len(text) > TEXT_SHOWN:
+            return f"{_show(text[:TEXT_SHOWN] + '…')} ({len(text):,} characters)"
+        return _show(text)
+    return _show(operand)
+
+
+def compile_expect(
+    spec: Mapping[str, JSON], *, text_numbers: bool = False
+) -> tuple[Judge, str, bool]:
+    """(judge, expected text, wants_absent) for an ``expect`` mapping; ``text_numbers``: the
+    value is a string Windows reads as a number (see the module docstring)."""
     judges: list[Judge] = []
     texts: list[str] = []
     wants_absent = False
@@ -181,20 +245,67 @@ def compile_expect(spec: Mapping[str, JSON]) -> tuple[Judge, str, bool]:
             if not operand:
                 judges.append(lambda value: value is not None)
             continue
-        if name not in OPERATORS:
-            raise ExpectError(f"unknown operator {name!r} (known: absent, {', '.join(OPERATORS)})")
-        make, template = OPERATORS[name]
-        try:
-            judges.append(make(operand))
-        except ExpectError as exc:
-            raise ExpectError(f"{name}: {exc}") from exc
-        texts.append(template.format(_show(operand)))
+        if name == "any_of":
+            judge, text = _any_of(operand, text_numbers)
+        elif name in OPERATORS:
+            judge, text = _operator(name, operand, text_numbers)
+        else:
+            known = ", ".join(["absent", "any_of", *OPERATORS])
+            raise ExpectError(f"unknown operator {name!r} (known: {known})")
+        judges.append(judge)
+        texts.append(text)
     if wants_absent:
         # A setting that must be absent fails whenever it has a value.
         return (lambda value: value is None), " and ".join(texts), True
     if len(judges) == 1:
         return judges[0], texts[0], False
     return (lambda value: all(judge(value) for judge in judges)), " and ".join(texts), False
+
+
+def _operator(name: str, operand: JSON, text_numbers: bool) -> tuple[Judge, str]:
+    make, template = OPERATORS[name]
+    try:
+        judge = make(operand)
+    except ExpectError as exc:
+        raise ExpectError(f"{name}: {exc}") from exc
+    if text_numbers and name in NUMERIC:
+        bound = judge
+        judge = lambda value: bound(text_number(value))  # noqa: E731 -- a closure over bound
+    return judge, template.format(_show_operand(name, operand))
+
+
+def _any_of(operand: JSON, text_numbers: bool) -> tuple[Judge, str]:
+    """Alternatives: the value passes when one of the ``expect`` mappings passes it."""
+    if not isinstance(operand, list) or not operand:
+        raise ExpectError("any_of: needs a list of expect mappings")
+    judges: list[Judge] = []
+    texts: list[str] = []
+    for index, alternative in enumerate(operand):
+        if not isinstance(alternative, dict) or not alternative:
+            raise ExpectError(f"any_of[{index}]: needs an expect mapping")
+        if "absent" in alternative:
+            raise ExpectError(f"any_of[{index}]: absent has no alternative (use absent_ok)")
+        try:
+            judge, text, _ = compile_expect(alternative, text_numbers=text_numbers)
+        except ExpectError as exc:
+            raise ExpectError(f"any_of[{index}].{exc}") from exc
+        judges.append(judge)
+        texts.append(f"({text})" if " and " in text else text)
+    return (lambda value: any(judge(value) for judge in judges)), " or ".join(texts)
+
+
+def operands(spec: Mapping[str, JSON]) -> list[JSON]:
+    """The values an ``expect`` mapping names (those of ``any_of`` alternatives and the items
+    of ``in`` too): what a report could print beside the value read."""
+    found: list[JSON] = []
+    for name, operand in spec.items():
+        if name == "any_of" and isinstance(operand, list):
+            found += [o for alt in operand if isinstance(alt, dict) for o in operands(alt)]
+        elif name in ("in", "not_in") and isinstance(operand, list):
+            found += operand
+        elif name not in ("absent", "empty"):
+            found.append(operand)
+    return found
 
 
 def truthy(value: JSON) -> bool:

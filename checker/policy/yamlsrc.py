@@ -352,6 +352,7 @@ def iso_date(document: Any, crumbs: list[str | int], path: str) -> date:
 FILE_KINDS: tuple[tuple[str, str], ...] = (
     ("cases", "cases"),
     ("checks", "benchmark"),
+    ("extends", "benchmark"),  # a profile may add no checks of its own
     ("exceptions", "exceptions"),
     ("plans", "plans"),
     ("targets", "targets"),

@@ -3,11 +3,14 @@
 A cases file (``policies/tests/<benchmark>.cases.yaml``, schema ``cases``) names a benchmark
 and lists cases.  A case gives a device ``state`` written like the device document
 (``registry``, ``security``, ``privilege``, ``audit``, ``service``, ``firewall``, ``intune``)
-or an ``export`` to read, optional ``os``/``role`` for ``applies_to``, and ``expect``: check id
--> status.  The state becomes a real :class:`~checker.core.values.Target` (Intune settings are
-translated as for an export), each fact's origin the line of its value in the cases file, and
-the checks run through :func:`checker.engine.evaluate`, so a case exercises what ``check``
-does: canonical keys, value types, ``applies_to``, partial mappings.
+or an ``export`` to read, optional ``os``/``role`` for ``applies_to``, optional
+``parameters`` that set the benchmark's site-specific parameters as a profile would, and
+``expect``: check id -> status.  A user right's principals are read as an export's are
+(``Administrators`` and ``NT SERVICE\\name`` as their SIDs).  The state becomes a real
+:class:`~checker.core.values.Target` (Intune settings are translated as for an export),
+each fact's origin the line of its value in the cases file, and the checks run through
+:func:`checker.engine.evaluate`, so a case exercises what ``check`` does: canonical keys,
+value types, ``applies_to``, partial mappings.
 
 Loading validates and raises :class:`PolicyError` (a bad cases file); running gives one
 :class:`CaseResult` per case, failing when a named check gives another status than expected or
@@ -17,17 +20,19 @@ does not exist.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.core.errors import InputError, PolicyError
 from checker.core.files import outside
+from checker.core.principals import principal_list
 from checker.core.statuses import Status
 from checker.core.values import JSON, Fact, Origin, Source, Target
 from checker.engine import evaluate
-from checker.kinds import KINDS, canonical_key
+from checker.kinds import KINDS, Kind, canonical_key
 from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmark, resolve
+from checker.policy.parameters import ParameterError
 from checker.policy.schemas import validate
 from checker.policy.yamlsrc import Located, breadcrumb, load_yaml, position
 from checker.targets.load import load_target, plan, with_translations
@@ -57,6 +62,8 @@ class Case:
     state: Source | None
     export: Path | None
     meta: tuple[tuple[str, str], ...] = ()
+    benchmark: Benchmark | None = None
+    """The benchmark compiled with the case's ``parameters``, when it sets some."""
 
     @property
     def generated(self) -> bool:
@@ -149,8 +156,25 @@ def load_cases(
             message = f"duplicate case name {raw['name']!r} (first at line {names[raw['name']]})"
             raise PolicyError(str(path), message, line, column, f"cases[{index}].name")
         names[raw["name"]] = raw.line
-        cases.append(_case(raw, path, document, index, allowed))
+        case = _case(raw, path, document, index, allowed)
+        if raw.get("parameters"):
+            case = _with_parameters(case, raw["parameters"], path, document, index)
+        cases.append(case)
     return CasesFile(str(path), benchmark, tuple(cases))
+
+
+def _with_parameters(
+    case: Case, parameters: dict[str, JSON], path: Path, document: Located, index: int
+) -> Case:
+    """The case with its benchmark compiled with ``parameters`` set."""
+    benchmark_path = resolve(document["benchmark"], path.parent)[0]
+    try:
+        benchmark = load_benchmark(benchmark_path, parameters)
+    except ParameterError as exc:
+        crumbs: list[str | int] = ["cases", index, "parameters", *exc.crumbs]
+        line, column = position(document, crumbs, at_value=exc.at_value)
+        raise PolicyError(str(path), str(exc), line, column, breadcrumb(crumbs)) from exc
+    return replace(case, benchmark=benchmark)
 
 
 def _benchmark(document: Located, path: Path, loaded: dict[Path, Benchmark]) -> Benchmark:
@@ -205,7 +229,10 @@ def _facts(state: Located, path: str, document: Located, crumbs: list[str | int]
                 trail = breadcrumb([*crumbs, kind.value])
                 raise PolicyError(path, str(exc), line, column, f"{trail}[{key!r}]") from exc
             stated = spec.state_value(value)
-            yield Fact(kind, key, stated.value, origin, stated.type, stated.deleted)
+            data = stated.value
+            if kind is Kind.PRIVILEGE and isinstance(data, list):
+                data = principal_list(str(item) for item in data)
+            yield Fact(kind, key, data, origin, stated.type, stated.deleted)
 
 
 def target_of(cases: CasesFile, case: Case) -> tuple[Target | None, list[InputError]]:
@@ -233,7 +260,8 @@ def run_case(cases: CasesFile, case: Case) -> CaseResult:
     target, errors = target_of(cases, case)
     if target is None:
         return _result(cases, case, errors=tuple(errors))
-    results = {result.check.id: result for result in evaluate([cases.benchmark], target)}
+    benchmark = case.benchmark or cases.benchmark
+    results = {result.check.id: result for result in evaluate([benchmark], target)}
     mismatches: list[Mismatch] = []
     for want in case.expect:
         result = results.get(want.check)

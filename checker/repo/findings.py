@@ -74,6 +74,12 @@ RULES: dict[str, Rule] = {
             "count twice.",
         ),
         Rule(
+            "unset-parameter",
+            Level.WARNING,
+            "A profile (a benchmark that extends another) leaves a site-specific parameter "
+            "unset: the checks that name it stay not_applicable.",
+        ),
+        Rule(
             "untested-check",
             Level.WARNING,
             "A check of a benchmark that has test cases has no case expecting 'pass' or none "

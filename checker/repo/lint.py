@@ -26,7 +26,7 @@ from typing import Any
 from checker.core.errors import PolicyError
 from checker.policy.compile import AppliesTo, Benchmark, Check
 from checker.policy.load import compile_benchmark, resolve
-from checker.policy.yamlsrc import classify, load_yaml, yaml_files_under
+from checker.policy.yamlsrc import classify, load_yaml, position, yaml_files_under
 from checker.repo.findings import Finding, Options, Result, from_error
 from checker.repo.lint_refs import (
     case_findings,
@@ -167,6 +167,7 @@ def _benchmark_findings(
     by_id: dict[str, list[tuple[Path, Check]]] = {}
     settings: dict[tuple[str, str, str], list[tuple[Path, Check]]] = {}
     for path, benchmark in benchmarks:
+        findings += _unset_parameters(path, benchmark, parsed.get(path.resolve()))
         home = family[path.resolve()]
         own = set(own_checks(path, benchmark))
         for check in benchmark.checks:
@@ -179,6 +180,27 @@ def _benchmark_findings(
     for defined in by_id.values():
         findings += _duplicate_ids(defined)
     return findings
+
+
+def _unset_parameters(path: Path, benchmark: Benchmark, document: Any) -> list[Finding]:
+    """A profile's parameters left unset, each with the number of checks it leaves
+    not_applicable (a benchmark that extends none is expected to leave them to profiles)."""
+    if not isinstance(document, dict) or document.get("extends") is None:
+        return []
+    counts: dict[str, int] = {}
+    for check in benchmark.checks:
+        for name in check.unset:
+            counts[name] = counts.get(name, 0) + 1
+    line, column = position(document, ["extends"])
+    return [
+        Finding(str(path), line, column, "unset-parameter", _unset_message(name, count))
+        for name, count in sorted(counts.items())
+    ]
+
+
+def _unset_message(name: str, count: int) -> str:
+    checks = "1 check stays" if count == 1 else f"{count} checks stay"
+    return f"parameter {name!r} is not set: {checks} not_applicable (site-specific)"
 
 
 def _duplicate_ids(defined: list[tuple[Path, Check]]) -> list[Finding]:

@@ -11,6 +11,7 @@ from checker.core.results import Report, Score, TargetReport
 from checker.core.statuses import Status
 from checker.core.text import visible
 from checker.core.values import Conflict, Note, NoteKind
+from checker.reporters import findings
 
 TOP = 10
 BAR = 20
@@ -53,10 +54,10 @@ def _target(target: TargetReport) -> list[str]:
     if failing:
         lines.append(f"  top recommendations ({min(TOP, len(failing))} of {len(failing)}):")
         for result in failing[:TOP]:
-            actual = "not configured" if result.status is Status.NOT_CONFIGURED else result.actual
             lines.append(
                 f"    +{float(impacts[result.check.id]):.2f}  {result.check.id}  "
-                f"{result.check.title}  (actual {actual}, expected {result.check.expected})"
+                f"{result.check.title}  (actual {findings.actual(result)}, "
+                f"expected {result.check.expected})"
             )
     lines += _notes(target.notes)
     lines += [_conflict(conflict) for conflict in target.conflicts]
@@ -65,16 +66,11 @@ def _target(target: TargetReport) -> list[str]:
 
 def _conflict(conflict: Conflict) -> str:
     winner, loser = conflict.winner, conflict.loser
+    won, lost = findings.sides(winner, loser)
     head = f"  conflict {conflict.kind.value}:{conflict.key}: {conflict.rule}: "
     if not conflict.applied:
-        return head + (
-            f"{loser.value!r} at {loser.origin.named()} against "
-            f"{winner.value!r} at {winner.origin.named()}"
-        )
-    return head + (
-        f"{winner.value!r} at {winner.origin.named()} wins over "
-        f"{loser.value!r} at {loser.origin.named()}"
-    )
+        return head + (f"{lost} at {loser.origin.named()} against {won} at {winner.origin.named()}")
+    return head + f"{won} at {winner.origin.named()} wins over {lost} at {loser.origin.named()}"
 
 
 _NOTE_WORDS = {

@@ -2,6 +2,10 @@
 
 Every reporter says "what is set, what was expected, where it was read" the same way, so a
 finding reads alike in a Jenkins failure, a GitHub alert and a step summary.
+
+Values are typed (DESIGN §9): wherever a failing value could print like what was expected
+(a REG_SZ ``"2"`` against the number ``2``, a REG_DWORD where the check requires REG_SZ) or
+like the other side of a conflict, it is shown with its type: ``"2" (REG_SZ)``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from fractions import Fraction
 
 from checker.core.results import FleetCheck, Gate, Report, Result
 from checker.core.statuses import Category, Status
-from checker.core.values import JSON
+from checker.core.values import JSON, Fact
+from checker.kinds import value_type
 
 CATEGORY_LABELS: dict[Category, str] = {
     Category.APPLICATION: "Application",
@@ -31,15 +36,44 @@ def show(value: JSON) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def typed(value: JSON, type_name: str | None) -> str:
+    """A value with its type: ``"2" (REG_SZ)``, ``2 (REG_DWORD)``; a value whose source names
+    no type has the type its JSON value stands for."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if type_name is None:
+        type_name = "string" if isinstance(value, str) else value_type(value)
+    return f"{text} ({type_name})"
+
+
+def _reads_as_other(text: str) -> bool:
+    """Whether a string printed bare reads as a number, a boolean, null, a list or nothing."""
+    try:
+        return not isinstance(json.loads(text), str)
+    except ValueError:
+        return not text.strip()
+
+
+def ambiguous(result: Result) -> bool:
+    """Whether the value a result shows could be taken for what the check expects: a string
+    that prints like a number (or like nothing), or a value of a type the check refuses."""
+    value = result.actual
+    if result.status is Status.PASS or value is None:
+        return False
+    if isinstance(value, str) and _reads_as_other(value):
+        return True
+    required = result.check.value_type
+    return required is not None and (result.actual_type or value_type(value)) != required
+
+
 def actual(result: Result) -> str:
-    """What the target has, or why it has no value: no source sets it ("not configured"),
-    or a source deletes it (a setting read from a source with no value: a registry.pol
-    ``**del.``, an Intune setting disabled to a deletion)."""
+    """What the target has (typed when :func:`ambiguous`), or why it has no value: no source
+    sets it ("not configured"), or a source deletes it (a setting read from a source with no
+    value: a registry.pol ``**del.``, an Intune setting disabled to a deletion)."""
     if result.status is Status.NOT_CONFIGURED or (result.actual is None and not result.origins):
         return "not configured"
     if result.actual is None:
         return "deleted by policy"
-    return show(result.actual)
+    return typed(result.actual, result.actual_type) if ambiguous(result) else show(result.actual)
 
 
 def gate_line(gate: Gate) -> str:
@@ -48,6 +82,15 @@ def gate_line(gate: Gate) -> str:
         return "passed"
     soft = " (--soft-fail: the run exits 0)" if gate.soft else ""
     return f"failed{soft}: {'; '.join(gate.reasons)}"
+
+
+def sides(first: Fact, second: Fact) -> tuple[str, str]:
+    """The values of two facts of one setting (a conflict), typed when they print alike."""
+    one, other = show(first.value), show(second.value)
+    strings = [value for value in (first.value, second.value) if isinstance(value, str)]
+    if one == other or any(_reads_as_other(value) for value in strings):
+        return typed(first.value, first.type), typed(second.value, second.type)
+    return one, other
 
 
 def verdict(result: Result) -> str:

@@ -275,8 +275,9 @@ def _uncertain(survey: _Survey, filters: Filters) -> str:
     )
 
 
-def _side(fact: Fact) -> str:
-    return f"{esc(findings.show(fact.value))}<br>{note(fact.origin.named())}"
+def _side(fact: Fact, other: Fact) -> str:
+    shown = findings.sides(fact, other)[0]
+    return f"{esc(shown)}<br>{note(fact.origin.named())}"
 
 
 def _conflicts(survey: _Survey) -> str:
@@ -284,8 +285,9 @@ def _conflicts(survey: _Survey) -> str:
         return ""
     rows = (
         f'<tr><td class="id">{esc(name)}</td><td><code>{esc(c.kind.value)}:{esc(c.key)}</code></td>'
-        f"<td>{_side(c.winner) if c.applied else 'neither'}</td>"
-        f"<td>{_side(c.loser) if c.applied else _side(c.loser) + '<br>' + _side(c.winner)}</td>"
+        f"<td>{_side(c.winner, c.loser) if c.applied else 'neither'}</td>"
+        f"<td>{_side(c.loser, c.winner) + ('' if c.applied else '<br>' + _side(c.winner, c.loser))}"
+        "</td>"
         f"<td>{esc(c.rule)}</td></tr>\n"
         for name, c in survey.conflicts
     )

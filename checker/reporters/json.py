@@ -42,6 +42,8 @@ def _result(result: Result, impacts: dict[str, float]) -> dict[str, JSON]:
         out["lean"] = result.lean.value
     if result.exception is not None:
         out["exception"] = result.exception
+    if result.actual_type is not None:
+        out["actual_type"] = result.actual_type
     return out
 
 
@@ -230,7 +232,9 @@ def _pieces(template: dict[str, JSON], holes: int) -> tuple[str, ...] | None:
 
 _ORIGIN_PIECES = _pieces(Origin(_HOLE, _HOLE, _HOLE, _HOLE).to_json(), 4)  # type: ignore[arg-type]
 _STATUS_TEXT = {status: _COMPACT.encode(status.value) for status in Status}
-_VIA, _LEAN, _EXCEPTION = (f",{_COMPACT.encode(key)}:" for key in ("via", "lean", "exception"))
+_VIA, _LEAN, _EXCEPTION, _TYPE = (
+    f",{_COMPACT.encode(key)}:" for key in ("via", "lean", "exception", "actual_type")
+)
 
 
 def _result_text(result: Result, impacts: dict[str, float]) -> str:
@@ -277,6 +281,7 @@ def _key(result: Result, impact: float) -> tuple[object, ...] | None:
         result.via,
         lean,
         result.exception,
+        result.actual_type,
         where,
     )
 
@@ -302,6 +307,8 @@ def _around(result: Result, pieces: tuple[str, ...], impact: float) -> tuple[str
         tail += _LEAN + _STATUS_TEXT[result.lean]
     if result.exception is not None:
         tail += _EXCEPTION + _value(result.exception)
+    if result.actual_type is not None:
+        tail += _TYPE + _value(result.actual_type)
     return head, tail + pieces[5]
 
 

@@ -248,12 +248,8 @@ def _conflicts(survey: _Survey) -> str:
         (
             code(name),
             code(f"{conflict.kind.value}:{conflict.key}"),
-            cell(_side(conflict.winner) if conflict.applied else "neither"),
-            cell(
-                _side(conflict.loser)
-                if conflict.applied
-                else _side(conflict.loser, conflict.winner)
-            ),
+            cell(_side(conflict.winner, conflict.loser) if conflict.applied else "neither"),
+            cell(_side(conflict.loser, conflict.winner, both=not conflict.applied)),
             cell(conflict.rule),
         )
         for name, conflict in survey.conflicts
@@ -263,8 +259,11 @@ def _conflicts(survey: _Survey) -> str:
     return text + _more(len(rows), survey.conflict_count, "conflicts")
 
 
-def _side(*facts: Fact) -> str:
-    return " and ".join(f"{findings.show(fact.value)} at {fact.origin.named()}" for fact in facts)
+def _side(fact: Fact, other: Fact, both: bool = False) -> str:
+    """A conflict's side: the value and where it is; ``both``: the other side's after it."""
+    shown, other_shown = findings.sides(fact, other)
+    text = f"{shown} at {fact.origin.named()}"
+    return f"{text} and {other_shown} at {other.origin.named()}" if both else text
 
 
 def _errors(report: Report) -> str:

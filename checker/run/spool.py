@@ -28,7 +28,7 @@ Packed = tuple[Any, ...]
 
 PackedResult = tuple[Any, ...]
 """One result of a :data:`Packed` report: check index, status, actual, origins, reason, via,
-lean, exception."""
+lean, exception, actual type."""
 
 
 def pack(report: TargetReport, index: dict[str, int]) -> Packed:
@@ -50,7 +50,7 @@ def pack_result(result: Result, index: dict[str, int]) -> PackedResult:
     r = result
     lean = r.lean.value if r.lean else None
     i = index[r.check.id]
-    return i, r.status.value, r.actual, r.origins, r.reason, r.via, lean, r.exception
+    return i, r.status.value, r.actual, r.origins, r.reason, r.via, lean, r.exception, r.actual_type
 
 
 def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
@@ -70,9 +70,12 @@ def unpack(packed: Packed, infos: Sequence[CheckInfo]) -> TargetReport:
 
 def unpack_result(row: PackedResult, infos: Sequence[CheckInfo]) -> Result:
     """One packed result back as a :class:`Result`."""
-    i, status, actual, origins, reason, via, lean, exception = row
+    i, status, actual, origins, reason, via, lean, exception, actual_type = row
     lean_status = STATUSES[lean] if lean else None
-    return Result(infos[i], STATUSES[status], actual, origins, reason, via, lean_status, exception)
+    return Result(
+        infos[i], STATUSES[status], actual, origins, reason, via, lean_status, exception,
+        actual_type,
+    )  # fmt: skip
 
 
 STATUSES = {status.value: status for status in Status}

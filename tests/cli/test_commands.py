@@ -58,6 +58,20 @@ def test_policies_lists_shipped_benchmarks() -> None:
     }
 
 
+def test_policies_shows_each_stig_release() -> None:
+    done = baseliner("policies")
+    lines = [line for line in done.out.splitlines() if line.startswith("stig-")]
+    assert [line.split()[:3] for line in lines] == [
+        ["stig-defender-antivirus", "V2R4", "41"],
+        ["stig-windows-server-2019-dc", "V3R1", "187"],
+        ["stig-windows-server-2019-member", "V3R1", "180"],
+        ["stig-windows-server-2022-dc", "V1R3", "185"],
+        ["stig-windows-server-2022-member", "V1R3", "178"],
+        ["stig-windows10", "V2R9", "220"],
+        ["stig-windows11", "V1R6", "213"],
+    ]
+
+
 def test_mapping_search_shows_entries() -> None:
     done = baseliner("mapping", "configurelsaprotectedprocess", "--json")
     matches = json.loads(done.out)["matches"]

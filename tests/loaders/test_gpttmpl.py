@@ -138,6 +138,29 @@ S, P, R, V = Kind.SECURITY, Kind.PRIVILEGE, Kind.REGISTRY, Kind.SERVICE
             ["[Profile Description]", "Description = 42"],
             [(S, "Profile Description/Description", "42", None, 4, ())],
         ),
+        (
+            # secedit quotes a comma inside a line of a multi-line text, mid-item: DISA's logon
+            # banner (a CSV reader would cut it into broken items).
+            [
+                "[Registry Values]",
+                r'MACHINE\Software\X\Banner=7,Use only.,By using this IS (any device)"," you '
+                r'consent:,-At any time"," the USG may inspect.,',
+            ],
+            [
+                (
+                    R,
+                    r"HKLM\Software\X!Banner",
+                    [
+                        "Use only.",
+                        "By using this IS (any device), you consent:",
+                        "-At any time, the USG may inspect.",
+                    ],
+                    "REG_MULTI_SZ",
+                    4,
+                    (),
+                )
+            ],
+        ),
         (["[Version]", 'signature="$CHICAGO$"', "Revision=1", "anything goes"], []),
         (
             ["; comment", "", "[system access]", "  LockoutBadCount = 10  "],

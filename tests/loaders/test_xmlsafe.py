@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checker.core.errors import InputFormatError
@@ -182,6 +182,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_TEXT, min_size=1, max_size=4), st.sampled_from(["utf-8", "utf-16-le", "cp1252"]))
+@example(["\u00c2\u00a0", "x"], "cp1252")  # Windows-1252 bytes that are valid UTF-8 too
 def test_text_with_bare_ampersands_in_any_encoding_reads_back(
     parts: list[str], encoding: str
 ) -> None:
@@ -198,4 +199,9 @@ def test_text_with_bare_ampersands_in_any_encoding_reads_back(
     except InputFormatError as error:
         assert error.error.line is not None or "Invalid" in str(error)
         return
+    if encoding == "cp1252":
+        # The rule reads UTF-8 before Windows-1252, so Windows-1252 bytes that are also valid
+        # UTF-8 ("Â\xa0" is C2 A0) read as UTF-8: the order is the contract, not a guess.
+        with contextlib.suppress(UnicodeDecodeError):
+            text = data.decode("utf-8").split("<a>", 1)[1].rsplit("</a>", 1)[0]
     assert (root.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")

@@ -15,6 +15,7 @@ CASES = {
     "single_device": factory.single_device,
     "fleet_of_three": factory.fleet_of_three,
     "edge_cases": factory.edge_cases,
+    "typed_values": factory.typed_values,
 }
 """The reports every format has golden files for."""
 

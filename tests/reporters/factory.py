@@ -1,6 +1,7 @@
 """Report values for reporter tests, scored by the real scoring module.
 
-``single_device``, ``fleet_of_three`` and ``edge_cases`` are the golden-file reports;
+``single_device``, ``fleet_of_three``, ``edge_cases`` and ``typed_values`` are the
+golden-file reports;
 ``generated_fleet`` builds an N-device fleet with realistic failure rates, sharing immutable
 results between devices so 5,000 devices x 250 checks stay cheap.
 """
@@ -266,6 +267,39 @@ def edge_cases() -> Report:
     )
     sources = ("exports/intune/Baseline – “Strict” <v2>.json",)
     return report([target("LAPTOP-ÉTÉ", results, sources)], errors)
+
+
+THREATS = r"registry:HKLM\Software\Policies\Microsoft\Windows Defender\Threats"
+TYPED = (
+    replace(
+        _BY_ID["MS-SC-004"], id="STIG-SC-007", title="Severe threats are quarantined",
+        setting=f"{THREATS}\\ThreatSeverityDefaultAction!5", expected='in ["2", "3"] (REG_SZ)',
+        value_type="REG_SZ",
+    ),
+    replace(
+        _BY_ID["MS-SC-004"], id="STIG-SC-008", title="Moderate threats are quarantined",
+        setting=f"{THREATS}\\ThreatSeverityDefaultAction!2", expected="== 2",
+    ),
+)  # fmt: skip
+"""Checks of DISA's Defender STIG: one that states the REG_SZ type, one written as
+HardeningKitty transcribed it (the number 2)."""
+
+
+def typed_values() -> Report:
+    """Values that print like what is expected but fail on their type (DESIGN §9): a
+    REG_DWORD where the check requires REG_SZ, a REG_SZ "2" where the number 2 is expected,
+    and a conflict between the two types of one value."""
+    dword = Fact(Kind.REGISTRY, TYPED[0].setting.partition(":")[2], 2, _pol(512), type="REG_DWORD")
+    text = replace(dword, value="2", type="REG_SZ", origin=Origin("exports/intune/av.json", line=9))
+    results = [
+        Result(TYPED[0], Status.FAIL, 2, (_pol(512),), "REG_DWORD, not the REG_SZ required",
+               actual_type="REG_DWORD"),
+        Result(TYPED[1], Status.FAIL, "2", (_pol(640),), actual_type="REG_SZ"),
+        *_device_results(14, 1, 0, Status.PASS, "Success and Failure"),
+    ]  # fmt: skip
+    conflict = Conflict(Kind.REGISTRY, dword.key, dword, text, "GP wins")
+    benchmarks = (replace(BENCHMARKS[0], checks=(*CHECKS, *TYPED)),)
+    return report([target("WS-0009", results, conflicts=(conflict,))], benchmarks=benchmarks)
 
 
 GENERATED_BENCHMARKS = ("gen-workstation", "gen-defender")

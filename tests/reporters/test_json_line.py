@@ -56,6 +56,7 @@ def results(draw: st.DrawFn) -> Result:
         via=draw(OPTIONAL_TEXT),
         lean=draw(st.none() | st.sampled_from(Status)),
         exception=draw(OPTIONAL_TEXT),
+        actual_type=draw(OPTIONAL_TEXT),
     )
 
 
@@ -105,6 +106,7 @@ def repeated_targets(draw: st.DrawFn) -> TargetReport:
             reason=draw(st.sampled_from(["r", None])),
             via=draw(st.sampled_from([None, "v"])),
             lean=draw(st.sampled_from([None, Status.PASS])),
+            actual_type=draw(st.sampled_from([None, "REG_SZ", "REG_DWORD"])),
         )
         for check in draw(st.lists(st.sampled_from(FEW_CHECKS), max_size=6))
     )

@@ -35,9 +35,16 @@ class Check:
     """The source accepts the setting unset (the Windows default complies)."""
     references: tuple[str, ...] = ()
     """The source's own rule ids (STIG V-numbers, CCE), cited before the derived ones."""
+    value_type: str | None = None
+    """The registry type the source requires of the value (``type: REG_SZ``)."""
+    query: str | None = None
+    """A raw JMESPath ``query`` the check reads instead of ``fact``'s setting (a rule that
+    reads several settings together); ``fact`` is then the first of them."""
 
     def setting(self) -> tuple[str, str]:
-        """The check's reference: (kind, key)."""
+        """The check's reference: (kind, key), or ("query", the query)."""
+        if self.query is not None:
+            return "query", self.query
         return self.fact.kind.value, self.fact.key
 
 

@@ -72,6 +72,7 @@ def check_document(check: Check, baseline_ref: str, intune: IntuneIndex) -> dict
         "impact": check.impact,
         "severity": check.severity,
         kind: key,
+        **({"type": check.value_type} if check.value_type else {}),
         **({"assert": check.assertion} if check.assertion else {"expect": check.expect}),
         **({"absent_ok": True} if check.absent_ok else {}),
         "remediation": remediation(check, intune),
@@ -129,6 +130,16 @@ def _check_yaml(doc: dict[str, JSON], note: str | None) -> list[str]:
     return lines
 
 
+def _block(key: str, value: JSON) -> list[str]:
+    if isinstance(value, dict | list) and not value:
+        return [f"{key}: {_flow(value)}"]
+    if isinstance(value, dict):
+        return [f"{key}:", *(f"  {k}: {_flow(v)}" for k, v in value.items())]
+    if isinstance(value, list):
+        return [f"{key}:", *(f"  - {_flow(item)}" for item in value)]
+    return [f"{key}: {_flow(value)}"]
+
+
 @dataclass(frozen=True, slots=True)
 class Meta:
     id: str
@@ -141,6 +152,9 @@ class Meta:
     role: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
     """Comment lines at the top: which generator made the benchmark from what."""
+    extra: tuple[tuple[str, JSON], ...] = ()
+    """Top-level keys written before the checks (a STIG's ``parameters`` and ``manual``):
+    a mapping one entry a line, a list one item a line."""
 
 
 def _applies_to(meta: Meta) -> dict[str, JSON]:
@@ -167,6 +181,7 @@ def render(meta: Meta, checks: Sequence[Check], intune: IntuneIndex | None = Non
         "description: >-",
         f"  {meta.description}",
         *([f"applies_to: {_flow(_applies_to(meta))}"] if _applies_to(meta) else []),
+        *(line for key, value in meta.extra for line in _block(key, value)),
         "checks:",
     ]
     index = intune or IntuneIndex(None)
@@ -175,6 +190,6 @@ def render(meta: Meta, checks: Sequence[Check], intune: IntuneIndex | None = Non
         lines.extend(_check_yaml(doc, check.bound_note))
     text = "\n".join(lines) + "\n"
     loaded = yaml.safe_load(text)
-    if loaded["checks"] != docs:
+    if loaded["checks"] != docs or any(loaded[key] != value for key, value in meta.extra):
         raise GenerationError("internal error: the YAML written does not load back to the checks")
     return text

@@ -1,225 +1,267 @@
-"""Generate a DISA STIG benchmark from HardeningKitty finding lists (machine and user).
-
-The rows are read and translated to Group Policy facts by
-:mod:`tools.benchgen.hardeningkitty`; areas, categories, rationale, ids and the YAML come from
-the shared rules.  Rows whose method reads live system state (per-process exploit
-protection, WMI, ...) cannot be checked from a Group Policy export: they are left out and
-listed, with the reason, on standard output and in a comment at the top of the benchmark.  ::
+"""Generate a DISA STIG benchmark from DISA's own publication: a Manual XCCDF file (or a STIG
+Viewer checklist, ``.ckl``, as DISA's GPO packages ship).  ::
 
     python -m tools.benchgen stig \\
-        ../shared/corpus/benchmarks/hardeningkitty/lists/\\
-finding_list_dod_microsoft_windows_10_stig_v2r1_machine.csv \\
-        ../shared/corpus/benchmarks/hardeningkitty/lists/\\
-finding_list_dod_microsoft_windows_10_stig_v2r1_user.csv \\
-        --id stig-windows10 --check-prefix stig-win10 --version V2R1 \\
-        --title "DISA STIG: Microsoft Windows 10" --os windows10 --reference DISA-STIG-WIN10-V2R1 \\
-        --admx ../shared/corpus/mapping/admx --types ../shared/corpus \\
+        ../shared/corpus/benchmarks/stig-xccdf/mitre-inspec-profile-update-action/benchmarks/\\
+DISA/U_MS_Windows_10_STIG_V2R9_Manual-xccdf.xml \\
+        --id stig-windows10 --check-prefix stig-win10 --os windows10 \\
         -o policies/stig-windows10.yaml
 
-Registry types: HardeningKitty does not record them, and a REG_SZ ``"1"`` is not a DWORD
-``1``; ``--types`` names folders whose GPO backups and OSConfig CSVs say which type each
-value has (others: digits are a DWORD).
+The rules are read by :mod:`tools.benchgen.xccdf`.  Each requirement a Group Policy export
+can show becomes a check named after the STIG id (stable across releases: the V-ids were
+renumbered in 2020), with the STIG's title, severity (CAT I/II/III: high, medium, low, and
+the impact :mod:`tools.benchgen.rules` gives them), fix text as remediation, and V-id, rule
+id, STIG id, CCIs and legacy ids as references.  Registry checks state the type the STIG
+states (``type: REG_SZ``).  A rule that names several settings is a check per setting,
+except where the STIG accepts one of them ("If one of the following registry values") or
+allows a value on a condition (telemetry 2 with V-220833): those read the settings together,
+through a ``query``.  Rules no export can show are listed under ``manual`` with the reason;
+the domain groups only the organization can name are ``parameters``.  Windows Server's one
+file for both roles gives the member server or the domain controller benchmark
+(``--stig-role``).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import re
+import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from checker.core.files import read_text
+from checker.core.errors import InputFormatError
 from checker.core.values import JSON, Fact, Origin
-from checker.kinds import Kind, canonical_key, registry_path
-from checker.loaders import gpo_backup
+from checker.kinds import Kind, canonical_key
+from checker.policy.parameters import references as parameter_names
 from checker.targets.mapping import load_mapping
-from tools.benchgen import hardeningkitty
-from tools.benchgen.admx import AdmxIndex
-from tools.benchgen.backup import backup_facts
-from tools.benchgen.check import Check
-from tools.benchgen.cli import benchmark_options, meta_of, write
-from tools.benchgen.hardeningkitty import Rule, Unsupported
-from tools.benchgen.ids import assign_ids, slug, unique_titles
-from tools.benchgen.resolve import gpo_path_of, leaf_of
-from tools.benchgen.rules import RULES, area_of, expect_of
-from tools.benchgen.sources import FindingIndex, IntuneIndex, Sources
-from tools.benchgen.words import expected_words
+from tools.benchgen.check import Check, GenerationError
+from tools.benchgen.emit import Meta, render
+from tools.benchgen.ids import slug
+from tools.benchgen.rules import RULES, area_of
+from tools.benchgen.sources import IntuneIndex
+from tools.benchgen.xccdf import Expectation, StigBenchmark, StigRule, read
+from tools.benchgen.xccdf_rules import WORDS
 
-SOURCE = "DISA Security Technical Implementation Guide"
+CATEGORIES = {"high": "CAT I", "medium": "CAT II", "low": "CAT III"}
+"""DISA's severity -> its category name."""
 
-NOTICE_TEXT = re.compile(r"\\policies\\system!legalnoticetext$")
-"""The logon banner: GptTmpl writes it as REG_MULTI_SZ (one item per line), a hand-set
-registry as REG_SZ; the assertion accepts both."""
-
-
-def registry_types(folders: Iterable[Path]) -> dict[str, str]:
-    """Canonical registry key -> REG_* type, from the GPO backups and OSConfig CSVs found."""
-    types: dict[str, str] = {}
-    for folder in folders:
-        for backup in gpo_backup.find_backups(folder):
-            for fact in backup_facts(backup):
-                if fact.kind is Kind.REGISTRY and fact.type and not fact.deleted:
-                    types.setdefault(fact.canonical, fact.type)
-        for path in sorted(folder.rglob("SecurityBaseline_*.csv")):
-            for row in csv.DictReader(io.StringIO(read_text(path))):
-                if row.get("Registry Key") and row.get("Registry Value Type"):
-                    key = registry_path(row["Registry Key"].replace(":", ""), row["Registry Value"])
-                    types.setdefault(canonical_key(Kind.REGISTRY, key), row["Registry Value Type"])
-    return types
-
-
-def _value(rule: Rule) -> JSON:
-    """The value the rule is about, for titles and remediation."""
-    if "absent" in rule.expect:
-        return None
-    if "empty" in rule.expect:
-        return []
-    return next(iter(rule.expect.values()))
-
-
-def _assertion(rule: Rule) -> str | None:
-    value = _value(rule)
-    if rule.kind is Kind.REGISTRY and NOTICE_TEXT.search(rule.canonical) and value:
-        first = str(value).split(".,")[0].replace("'", "\\'")
-        return f"contains(join(',', to_array(@)), '{first}')"
-    return None
-
-
-def _expect(rule: Rule, fact: Fact) -> tuple[dict[str, JSON], str | None]:
-    """The list's assertion; an exact number the shared rules know as a bound (a longer
-    password, a larger log) becomes that bound, as in the Microsoft benchmarks."""
-    if set(rule.expect) == {"equals"} and isinstance(_value(rule), int):
-        return expect_of(fact)
-    return dict(rule.expect), None
-
-
-def build_check(rule: Rule, sources: Sources, list_name: str, types: dict[str, str]) -> Check:
-    """One check from one translated finding."""
-    finding = rule.finding
-    fact = Fact(
-        rule.kind, rule.key, _value(rule), Origin(list_name, finding.line),
-        type=types.get(rule.canonical), deleted="absent" in rule.expect,
-    )  # fmt: skip
-    gpo_path = gpo_path_of(fact, sources)
-    severity = finding.severity.casefold()
-    severity = severity if severity in RULES.impact else "medium"
-    expect, note = _expect(rule, fact)
-    return Check(
-        fact, list_name, finding.name, gpo_path, expected_words(expect), area_of(fact),
-        severity, RULES.impact[severity], expect, note, None, leaf_of(fact), finding.name,
-        assertion=_assertion(rule), remediation_text=_remediation(rule, expect, gpo_path),
-        references=tuple(hardeningkitty.stig_ids(finding) or [f"HardeningKitty:{finding.id}"]),
-    )  # fmt: skip
-
-
-def _remediation(rule: Rule, expect: dict[str, JSON], gpo_path: str | None) -> str:
-    what = _setting_words(rule, expected_words(expect))
-    if gpo_path:
-        return f'Configure "{gpo_path}" so that {what}.'
-    return f"Through Group Policy, make sure {what}."
-
-
-def _setting_words(rule: Rule, expected: str) -> str:
-    if rule.kind is Kind.REGISTRY:
-        path, _, name = rule.key.rpartition("!")
-        return f"the registry value {name} of {path} is {expected}"
-    names = {
-        Kind.PRIVILEGE: "the user right",
-        Kind.AUDIT: "the audit subcategory",
-        Kind.SERVICE: "the start mode of service",
-        Kind.SECURITY: "the security setting",
-    }
-    return f"{names.get(rule.kind, 'the setting')} {rule.key} is {expected}"
-
-
-def assign_stig_ids(checks: Sequence[Check], prefix: str) -> None:
-    """``<prefix>-v-nnnnn``: the first STIG rule id; rows sharing one add their setting's
-    name, then its key's components from the leaf up, until unique."""
-    heads = {id(check): f"{prefix}-{slug(check.references[0])}" for check in checks}
-    shared = Counter(heads.values())
-    for check in checks:
-        check.id = heads[id(check)]
-    for head in {head for head, count in shared.items() if count > 1}:
-        same = [check for check in checks if heads[id(check)] == head]
-        assign_ids(same, head, area=False)
+SERVER_ROLES = {"member": "member", "dc": "dc"}
 
 
 def build(
-    lists: Sequence[Path], sources: Sources, prefix: str, types: dict[str, str]
-) -> tuple[list[Check], list[Unsupported]]:
+    bench: StigBenchmark, prefix: str, role: str | None
+) -> tuple[list[Check], list[dict[str, JSON]]]:
+    """The checks of the rules that apply to ``role`` (dc, member, None: every rule) and
+    the ``manual`` entries of those no export shows (wholly or in part)."""
+    index = {rule_id: rule for rule in bench.rules for rule_id in rule.ids}
+    # DISA has given two rules one STIG id (V1R18's WN10-CC-000340): their V-ids tell them apart.
+    shared = {stig for stig, n in Counter(r.stig_id for r in bench.rules).items() if n > 1}
     checks: list[Check] = []
-    left_out: list[Unsupported] = []
-    seen: dict[tuple[Kind, str], str] = {}
-    for path in lists:
-        for finding in hardeningkitty.read_findings(path):
-            rule = hardeningkitty.translate(finding, types)
-            if isinstance(rule, Rule) and (rule.kind, rule.canonical) in seen:
-                # HardeningKitty reads some settings twice (the ASR policy value and
-                # Get-MpPreference): one check per setting.
-                first = seen[(rule.kind, rule.canonical)]
-                rule = Unsupported(
-                    finding, f"reads the same setting as an earlier row ({first}): one check"
-                )
-            if isinstance(rule, Unsupported):
-                left_out.append(rule)
-                continue
-            seen[(rule.kind, rule.canonical)] = finding.id
-            checks.append(build_check(rule, sources, path.name, types))
-    assign_stig_ids(checks, prefix)
-    unique_titles(checks)
-    return checks, left_out
+    manual: list[dict[str, JSON]] = []
+    for rule in bench.rules:
+        if role is not None and rule.role not in (None, role):
+            continue
+        if rule.parse != "full":
+            why = rule.reason if rule.parse == "manual" else f"in part: {rule.reason}"
+            manual.append(_manual(rule, why))
+        if rule.expectations:
+            head = f"{prefix}-{slug(rule.stig_id)}"
+            checks += rule_checks(
+                rule, head if rule.stig_id not in shared else f"{head}-{slug(rule.vid)}", index
+            )
+    ids = Counter(check.id for check in checks)
+    if len(ids) != len(checks):
+        raise GenerationError(f"ids made twice: {sorted(i for i, n in ids.items() if n > 1)}")
+    return checks, manual
 
 
-def left_out_summary(left_out: Sequence[Unsupported]) -> list[str]:
-    """One line per reason with its count and the rule ids, for the YAML header and stdout."""
-    by_reason: dict[str, list[str]] = {}
-    for item in left_out:
-        by_reason.setdefault(item.reason, []).append(item.finding.id)
-    lines = []
-    for reason, ids in sorted(by_reason.items()):
-        unique = sorted(set(ids))
-        lines.append(f"  {len(ids)} rows ({', '.join(unique)}): {reason}")
-    return lines
+def _manual(rule: StigRule, reason: str) -> dict[str, JSON]:
+    return {"id": rule.vid, "rule": rule.stig_id, "severity": rule.severity,
+            "title": rule.title, "reason": reason}  # fmt: skip
+
+
+def rule_checks(rule: StigRule, head: str, index: dict[str, StigRule]) -> list[Check]:
+    """The checks of a rule, named ``head`` (and a suffix when there are several): one per
+    expectation, one for a choice among several, one per conditional."""
+    chosen = [exp for exp in rule.expectations if exp.choice]
+    single = [exp for exp in rule.expectations if not exp.choice]
+    parts: list[tuple[list[Expectation], str | None]] = [([exp], None) for exp in single]
+    if chosen:
+        parts.append((chosen, "one of"))
+    suffixes = _suffixes([group for group, _ in parts])
+    checks = []
+    for (group, label), suffix in zip(parts, suffixes, strict=True):
+        check = _check(rule, group[0], head, suffix, len(parts) > 1)
+        if label is not None:
+            _one_of(check, group)
+        elif group[0].when:
+            _conditional(check, group[0], index)
+        checks.append(check)
+    return checks
+
+
+def _suffixes(groups: list[list[Expectation]]) -> list[str]:
+    """What tells a rule's checks apart: the components of their keys (from the value name
+    up) in which they differ, or the value name alone; a choice among settings is ``one
+    of``."""
+    if len(groups) == 1:
+        return [""]
+    parts = [_key_parts(group[0]) for group in groups if len(group) == 1]
+    longest = max((len(p) for p in parts), default=0)
+    differ = [
+        depth
+        for depth in range(1, longest + 1)
+        if len({p[-depth].casefold() if len(p) >= depth else "" for p in parts}) > 1
+    ] or [1]
+    named = iter(" ".join(p[-d] for d in reversed(differ) if len(p) >= d) for p in parts)
+    return [next(named) if len(group) == 1 else "one of" for group in groups]
+
+
+def _key_parts(exp: Expectation) -> list[str]:
+    if exp.kind is Kind.REGISTRY:
+        path, _, name = exp.key.rpartition("!")
+        return [*path.split("\\")[1:], name]
+    return [exp.key]
+
+
+def _check(rule: StigRule, exp: Expectation, head: str, suffix: str, several: bool) -> Check:
+    fact = Fact(exp.kind, exp.key, _value(exp.expect), Origin(rule.vid), type=exp.type)
+    area = area_of(fact)
+    check_id = f"{head}-{slug(suffix)}" if several else head
+    title = f"{rule.title} [{suffix}]" if several else rule.title
+    references = (rule.vid, rule.rule_id, rule.stig_id, *rule.ccis, *rule.legacy)
+    check = Check(
+        fact, CATEGORIES.get(rule.severity, rule.severity), title, None, "", area,
+        rule.severity, RULES.impact[rule.severity], dict(exp.expect), None, None, "", title,
+        check_id, remediation_text=rule.fix or None, absent_ok=exp.absent_ok,
+        references=references,
+        value_type=_value_type(exp),
+    )  # fmt: skip
+    return check
+
+
+def _value_type(exp: Expectation) -> str | None:
+    """The type a check requires: the STIG's, but not of the logon banner, which GptTmpl
+    holds as REG_MULTI_SZ (a line an item) and Windows writes as REG_SZ (``text_equals``
+    reads both alike)."""
+    if exp.kind is not Kind.REGISTRY or "text_equals" in exp.expect:
+        return None
+    return exp.type
+
+
+def _value(expect: dict[str, JSON]) -> JSON:
+    return next(iter(expect.values()), None)
+
+
+def _entry(exp: Expectation) -> str:
+    key = json.dumps(canonical_key(exp.kind, exp.key), ensure_ascii=False)
+    return f"{exp.kind.value}.{key}.value"
+
+
+def _condition(exp: Expectation, at: int) -> str:
+    """A JMESPath condition on item ``at`` of the query's list that ``exp`` holds."""
+    values = exp.expect.get("in", [exp.expect["equals"]] if "equals" in exp.expect else None)
+    if set(exp.expect) - {"in", "equals"} or not isinstance(values, list):
+        raise GenerationError(f"{exp.key}: {exp.expect} cannot be read together with others")
+    literal = (json.dumps(value) for value in values)
+    return " || ".join(f"@[{at}] == `{text}`" for text in literal)
+
+
+def _together(check: Check, members: list[Expectation], assertion: str) -> None:
+    """Make ``check`` read ``members`` as one list (null where unset; the whole query null,
+    so the check not_configured, when the first -- or, for a choice, every -- is unset)."""
+    entries = ", ".join(_entry(exp) for exp in members)
+    check.query = f"[{entries}] | ({assertion}) && @ || `null`"
+    check.assertion = " || ".join(
+        f"({part})" for part in [_condition(e, i) for i, e in enumerate(members)]
+    )
+    check.value_type = None
+
+
+def _one_of(check: Check, members: list[Expectation]) -> None:
+    present = " || ".join(f"@[{i}] != `null`" for i in range(len(members)))
+    _together(check, members, present)
+
+
+def _conditional(check: Check, exp: Expectation, index: dict[str, StigRule]) -> None:
+    """A value also allowed when another rule holds: ``[this, other]`` with the rule's own
+    values, or the allowed value and the other rule's."""
+    (value, other_id), *more = exp.when
+    other = index.get(other_id)
+    if more or other is None or len(other.expectations) != 1:
+        raise GenerationError(f"{exp.key}: the condition on {other_id} cannot be read")
+    members = [exp, other.expectations[0]]
+    _together(check, members, "@[0] != `null`")
+    check.assertion = (
+        f"{_condition(exp, 0)} || (@[0] == `{json.dumps(value)}` && ({_condition(members[1], 1)}))"
+    )
+
+
+def declared_parameters(checks: Sequence[Check]) -> dict[str, JSON]:
+    """The parameters the checks name, as the benchmark declares them."""
+    names: dict[str, None] = {}
+    for check in checks:
+        text = json.dumps([check.setting(), check.expect], ensure_ascii=False)
+        names.update(dict.fromkeys(parameter_names(text)))
+    return {name: dict(WORDS.parameters[name]) for name in names}
 
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools.benchgen stig", description=(__doc__ or "").splitlines()[0]
     )
-    parser.add_argument("lists", nargs="+", type=Path, help="HardeningKitty finding list CSVs")
-    benchmark_options(parser, SOURCE)
+    parser.add_argument("stig", type=Path, help="a DISA Manual XCCDF file or a STIG Viewer .ckl")
+    parser.add_argument("--id", required=True)
+    parser.add_argument("--check-prefix", required=True, help="check id prefix, e.g. stig-win10")
+    parser.add_argument("--title", help="default: 'DISA STIG: ' and the STIG's title")
+    parser.add_argument("--os", action="append", default=[], help="applies_to os (repeatable)")
+    parser.add_argument("--role", action="append", default=[], help="applies_to role")
     parser.add_argument(
-        "--types", type=Path, action="append", default=[], help="folder of GPO backups and "
-        "OSConfig CSVs that tell registry value types (repeatable)",
-    )  # fmt: skip
+        "--stig-role", choices=sorted(SERVER_ROLES), help="Windows Server: the rules of this role"
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    # The first list names the user rights and services (the user lists hold registry rows).
-    findings = FindingIndex(args.lists[0])
-    sources = Sources(AdmxIndex(args.admx), findings, IntuneIndex(load_mapping()))
-    types = registry_types(args.types)
-    checks, left_out = build(args.lists, sources, args.check_prefix, types)
-    description = args.description or (
-        f"The {args.title} rules that Group Policy sets, as HardeningKitty transcribes them: "
-        "registry policies, security options, user rights, account policy and advanced audit "
-        "policy. Rules checked on the running system only are listed above and left out."
+    try:
+        bench = read(args.stig)
+    except (InputFormatError, ValueError) as exc:  # not XML, or XML of another kind
+        raise GenerationError(str(exc)) from exc
+    if bench.test:
+        raise GenerationError(f"{args.stig}: the benchmark {bench.id!r} is an edited test copy")
+    checks, manual = build(bench, args.check_prefix, args.stig_role)
+    title = args.title or f"DISA STIG: {bench.title}"
+    role = f" ({args.stig_role} rules)" if args.stig_role else ""
+    source = f"DISA {bench.title} {bench.release} ({bench.date}), {args.stig.name}"
+    description = (
+        f"The rules of the {bench.title}{role}, {bench.release} of {bench.date}, that a Group "
+        "Policy export shows: registry policies, security options, user rights, account "
+        "policy, advanced audit policy and services, as DISA's XCCDF states them. Rules no "
+        "export shows are listed under 'manual'; checks naming a group only the organization "
+        "can name are not_applicable until a profile sets its parameter."
     )
-    listed = ", ".join(path.name for path in args.lists)
-    header = (
-        f"Generated by tools.benchgen stig from the HardeningKitty finding lists {listed}",
-        f"(an independent transcription of the {args.title}).",
-        f"{len(left_out)} rows are left out: their method reads live system state that no Group",
-        "Policy export carries.",
-        *left_out_summary(left_out),
-    )
-    write(meta_of(args, description, header), checks, sources, args.output)
-    print(f"left out: {len(left_out)}")
-    for line in left_out_summary(left_out):
-        print(line)
+    extra: list[tuple[str, JSON]] = []
+    parameters = declared_parameters(checks)
+    if parameters:
+        extra.append(("parameters", parameters))
+    extra.append(("manual", manual))
+    meta = Meta(
+        args.id, title, bench.release, source, description, tuple(args.os),
+        f"{args.check_prefix.upper()}-{bench.release}", tuple(args.role),
+        (f"Generated by tools.benchgen stig from {args.stig.name} (DISA, {bench.release}).",
+         f"{len(checks)} checks; {len(manual)} rules no export shows (wholly or in part) are",
+         "listed under 'manual'."),
+        tuple(extra),
+    )  # fmt: skip
+    text = render(meta, checks, IntuneIndex(load_mapping()))
+    args.output.write_text(text, encoding="utf-8", newline="\n")
+    summary = Counter((c.area.category, c.severity) for c in checks)
+    print(f"{len(checks)} checks -> {args.output}")
+    for (category, severity), count in sorted(summary.items()):
+        print(f"  {category:18} {severity:9} {count}")
+    print(f"manual: {len(manual)}")
+    for reason, count in Counter(str(m["reason"]) for m in manual).most_common():
+        print(f"  {count:3}  {reason}")
     return 0

@@ -59,22 +59,54 @@ def test_a_role_without_a_row_has_no_check_of_it(tmp_path: Path) -> None:
     assert len(_ids(output)) == 7
 
 
-def test_stig_from_a_finding_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stig_from_an_xccdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = tmp_path / "stig.yaml"
-    assert main([
-        "stig", str(DATA / "finding_list.csv"), "--id", "stig-sample", "--check-prefix", "s",
-        "--title", "DISA STIG: Sample", "--version", "V1R1", "--reference", "STIG-SAMPLE",
-        "--admx", str(DATA / "admx"), "-o", str(output),
-    ]) == 0  # fmt: skip
-    assert capsys.readouterr().out.endswith("left out: 0\n")
-    # Rows without a STIG rule id (V-nnnnn) are named after their HardeningKitty id.
-    assert _ids(output) == [f"s-hardeningkitty-{row}" for row in range(1100, 1700, 100)]
-    text = output.read_text(encoding="utf-8")
-    assert "# 0 rows are left out" in text
-    asr_policy = (
-        "Windows Components\\Attack Surface Reduction\\Configure Attack Surface Reduction rules"
+    args = ["--id", "stig-sample", "--check-prefix", "s", "--os", "windows10", "-o", output]
+    assert main(["stig", str(DATA / "sample-xccdf.xml"), *map(str, args)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"16 checks -> {output}\n")
+    assert out.endswith("manual: 1\n    1  accounts or site documentation (manual review)\n")
+    benchmark = load_benchmark(output)
+    assert (benchmark.info.version, benchmark.info.title) == (
+        "V1R3", "DISA STIG: Sample Windows Security Technical Implementation Guide"
+    )  # fmt: skip
+
+
+def test_a_stig_role_leaves_out_the_other_roles_rules(tmp_path: Path) -> None:
+    output = tmp_path / "member.yaml"
+    args = ["--id", "m", "--check-prefix", "m", "--stig-role", "member", "-o", output]
+    assert main(["stig", str(DATA / "sample-xccdf.xml"), *map(str, args)]) == 0
+    assert "m-xw10-dc-000150" not in _ids(output)
+    assert len(_ids(output)) == 15
+
+
+def test_a_test_copy_of_a_stig_is_refused(tmp_path: Path) -> None:
+    edited = tmp_path / "test-xccdf.xml"
+    text = (DATA / "sample-xccdf.xml").read_text(encoding="utf-8")
+    edited.write_text(text.replace('id="Sample_Windows_STIG"', 'id="Sample_STIG_TEST"'))
+    done = _benchgen("stig", edited, "--id", "t", "--check-prefix", "t", "-o", tmp_path / "t.yaml")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"python -m tools.benchgen stig: error: {edited}: the benchmark 'Sample_STIG_TEST' is "
+        "an edited test copy\n"
     )
-    assert f'Configure "Computer Configuration\\Administrative Templates\\{asr_policy}" so' in text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<Benchmark", "line 1"),
+        ("<html/>", "neither an XCCDF Benchmark nor a STIG Viewer CHECKLIST"),
+    ],
+)
+def test_a_file_that_is_no_stig_exits_1(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "not-a-stig.xml"
+    path.write_text(text, encoding="utf-8")
+    done = _benchgen("stig", path, "--id", "x", "--check-prefix", "x", "-o", tmp_path / "x.yaml")
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"python -m tools.benchgen stig: error: {path}")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_gpo_from_a_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
