@@ -31,7 +31,7 @@ from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmarks
 from checker.policy.select import select, unmatched
 from checker.reporters import REPORTERS, preparations
-from checker.run.options import TARGET_TIMEOUT, Progress, RunOptions
+from checker.run.options import BATCH, TARGET_TIMEOUT, Executor, Progress, RunOptions
 from checker.run.orchestrate import run
 from checker.scoring.gate import FAIL_ON, gate
 from checker.scoring.plans import load_plans
@@ -232,6 +232,27 @@ def _selected(
     metavar="SECONDS",
     help="Give up a target that takes longer to load and check (an input error; 0: no limit).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice([e.value for e in Executor]),
+    default=Executor.LOCAL.value,
+    show_default=True,
+    help="What checks the targets: worker processes here, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler (tcp:// or tls://) for --executor dask [default: Dask's "
+    "configuration (DASK_SCHEDULER_ADDRESS), else a local cluster of --jobs workers].",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(1),
+    default=BATCH,
+    show_default=True,
+    help="Consecutive targets per task with --executor dask.",
+)
 def check(
     inputs: tuple[Path, ...],
     policies: tuple[str, ...],
@@ -253,6 +274,9 @@ def check(
     label: str | None,
     allow_outside: tuple[Path, ...],
     target_timeout: float,
+    executor: str,
+    scheduler: str | None,
+    batch: int,
 ) -> None:
     """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
     if not inputs and manifest is None:
@@ -276,6 +300,9 @@ def check(
         prepare=prepare,
         line=line,
         target_timeout=target_timeout or None,
+        executor=Executor(executor),
+        scheduler=scheduler,
+        batch=batch,
     )
     show = sys.stderr.isatty() if progress is None else progress
     with _progress_bar(show) as bar:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, Protocol
 
 from checker.core.results import TargetReport
 from checker.policy.yamlsrc import Located
@@ -36,6 +37,34 @@ class Prepared(StrEnum):
     them."""
 
 
+class TaskOutput(Protocol):
+    """An output each batch of targets writes itself where it is checked (``-o parquet``),
+    made by the reporters' registry (``checker.reporters.TASK_OUTPUTS``): the run knows it
+    only by this shape.  It must pickle, to go to a cluster's workers."""
+
+    def rows(self, report: TargetReport) -> Any:
+        """What the output keeps of one checked target."""
+
+    def write(self, part: int, rows: list[Any]) -> None:
+        """Write the batch numbered ``part`` (its targets' rows in run order); a batch
+        written again (a task retried) replaces its part."""
+
+
+class Executor(StrEnum):
+    """What checks the targets (``--executor``)."""
+
+    LOCAL = "local"
+    """Worker processes on this machine (checker/run/pool.py)."""
+    DASK = "dask"
+    """A Dask cluster (checker/run/cluster.py)."""
+
+
+BATCH = 500
+"""Targets a task of a cluster checks by default (``--batch``): large enough that a task's
+overhead (about 5 ms on Dask) is lost in its 0.5 to 1 s of work, small enough that a fleet
+of 1,000 keeps two workers busy."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunOptions:
     jobs: int = 1
@@ -54,6 +83,14 @@ class RunOptions:
     target_timeout: float | None = TARGET_TIMEOUT
     """Seconds one target may take to load and check before it is given up as an input
     error (None or 0: no limit); the other targets are still checked and reported."""
+    task_outputs: tuple[TaskOutput, ...] = ()
+    """Outputs each batch writes itself (see :class:`TaskOutput`)."""
+    executor: Executor = Executor.LOCAL
+    scheduler: str | None = None
+    """The Dask scheduler's address (``--scheduler``); None: Dask's configuration
+    (``DASK_SCHEDULER_ADDRESS``), else a local cluster."""
+    batch: int = BATCH
+    """Targets per task on a cluster (``--batch``)."""
 
 
 def preparing(options: RunOptions, spooled: bool) -> frozenset[Prepared]:
