@@ -16,14 +16,13 @@ import click
 
 from checker.cli.common import (
     CATEGORIES,
-    OutputSpec,
+    InputParam,
     allow_outside_option,
-    parse_output,
     say,
     selection,
 )
+from checker.cli.outputs import emit, output_specs, refuse_overwriting, task_outputs
 from checker.core.errors import GateFailed, InputErrors
-from checker.core.files import chunks, write_atomic
 from checker.core.results import Report, RunSummary
 from checker.core.statuses import Category
 from checker.history.store import HistoryError, record, runs, summary
@@ -31,66 +30,17 @@ from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmarks
 from checker.policy.select import select, unmatched
 from checker.reporters import REPORTERS, preparations
-from checker.run.options import BATCH, TARGET_TIMEOUT, Executor, Progress, RunOptions
+from checker.run.options import (
+    BATCH,
+    TARGET_TIMEOUT,
+    Executor,
+    Progress,
+    RunOptions,
+)
 from checker.run.orchestrate import run
 from checker.scoring.gate import FAIL_ON, gate
 from checker.scoring.plans import load_plans
 from checker.scoring.waivers import load_exceptions
-
-
-def _emit(report: Report, specs: list[OutputSpec]) -> None:
-    """Write every report; one that cannot be written (a full disk) does not stop the
-    others, and the first such error is raised once they are written."""
-    failed: list[OSError] = []
-    for spec in specs:
-        data = REPORTERS[spec.format].render(report)
-        try:
-            if spec.path is None:
-                sys.stdout.flush()
-                for chunk in chunks(data):
-                    sys.stdout.buffer.write(chunk)
-                sys.stdout.buffer.flush()
-            else:
-                write_atomic(spec.path, data)
-        except OSError as exc:
-            failed.append(exc)
-    if failed:
-        raise failed[0]
-
-
-def _outputs(values: Sequence[str]) -> list[OutputSpec]:
-    try:
-        specs = [parse_output(value, list(REPORTERS)) for value in values or ["console"]]
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o/--output") from exc
-    if sum(spec.path is None for spec in specs) > 1:
-        raise click.BadParameter("only one output can go to stdout", param_hint="-o/--output")
-    return specs
-
-
-def _refuse_overwriting(specs: Sequence[OutputSpec], read: dict[str, Path | None]) -> None:
-    """An output must not replace a file the run reads (an input, the history, a manifest,
-    exceptions or plan) or another output: ``-o json=in.xml`` lost the export."""
-    seen: dict[str, str] = {}
-    for what, path in read.items():
-        if path is not None:  # the history may not exist yet: it will be written
-            seen[os.path.realpath(path)] = what
-    for spec in specs:
-        if spec.path is None or _kind_of(spec.path) == "special":
-            continue
-        where = os.path.realpath(spec.path)
-        if where in seen:
-            message = f"{spec.format}={spec.path} would overwrite {seen[where]}"
-            raise click.BadParameter(message, param_hint="-o/--output")
-        seen[where] = f"the {spec.format} output"
-
-
-def _kind_of(path: Path) -> str:
-    """ "special" for a device or pipe (``/dev/stdout``), which outputs may share."""
-    try:
-        return "file" if path.is_file() or not path.exists() else "special"
-    except OSError:
-        return "special"
 
 
 class _Percent(click.FloatRange):
@@ -145,7 +95,7 @@ def _selected(
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=InputParam())
 @selection
 @click.option(
     "-o",
@@ -159,8 +109,9 @@ def _selected(
     "-t",
     "--targets",
     "manifest",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A targets.yaml manifest naming targets, their sources, groups and tags.",
+    type=InputParam(),
+    help="A targets.yaml manifest naming targets, their sources, groups and tags; or a text "
+    "file of export URLs, one a line (local or at a URL).",
 )
 @click.option(
     "-e",
@@ -254,13 +205,13 @@ def _selected(
     help="Consecutive targets per task with --executor dask.",
 )
 def check(
-    inputs: tuple[Path, ...],
+    inputs: tuple[Path | str, ...],
     policies: tuple[str, ...],
     checks: tuple[str, ...],
     skips: tuple[str, ...],
     categories: tuple[str, ...],
     outputs: tuple[str, ...],
-    manifest: Path | None,
+    manifest: Path | str | None,
     exceptions_file: Path | None,
     plan_file: Path | None,
     jobs: int | None,
@@ -281,11 +232,14 @@ def check(
     """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
     if not inputs and manifest is None:
         raise click.UsageError("give INPUT paths or a --targets manifest")
-    specs = _outputs(outputs)
-    read: dict[str, Path | None] = {f"the input {path}": path for path in inputs}
-    read |= {"the --history file": history_file, "the --targets manifest": manifest}
+    specs = output_specs(outputs)
+    read: dict[str, Path | None] = {
+        f"the input {path}": path for path in inputs if isinstance(path, Path)
+    }
+    local_manifest = manifest if isinstance(manifest, Path) else None
+    read |= {"the --history file": history_file, "the --targets manifest": local_manifest}
     read |= {"the --exceptions file": exceptions_file, "the --plan file": plan_file}
-    _refuse_overwriting(specs, read)
+    refuse_overwriting(specs, read)
     thresholds = _thresholds(category_thresholds)
     benchmarks = _selected(load_benchmarks(policies), checks, categories, skips)
     prepare, line = preparations([spec.format for spec in specs], history_file is not None)
@@ -300,6 +254,7 @@ def check(
         prepare=prepare,
         line=line,
         target_timeout=target_timeout or None,
+        task_outputs=task_outputs(specs, label),
         executor=Executor(executor),
         scheduler=scheduler,
         batch=batch,
@@ -310,7 +265,7 @@ def check(
     when = datetime.now(UTC)
     if history_file is not None:
         report = replace(report, history=_with_earlier_runs(report, history_file, label, when))
-    _emit(report, specs)
+    emit(report, specs)
     history_error = _record(history_file, report, label, when) if history_file else None
     for warning in report.warnings:
         say(f"warning: {warning}")

@@ -71,7 +71,8 @@ class RunOptions:
     exceptions: tuple[Entry, ...] = ()
     plans: tuple[Located, ...] = ()
     plans_path: str = ""
-    manifest: Path | None = None
+    manifest: Path | str | None = None
+    """A targets.yaml, or a text file of URLs (local or at a URL)."""
     allow_outside: tuple[Path, ...] = ()
     """Folders out of the manifest's repository that it may name (``--allow-outside``)."""
     today: date = field(default_factory=date.today)

@@ -119,7 +119,7 @@ class Collector:
 
 def run(
     benchmarks: Sequence[Benchmark],
-    paths: list[Path],
+    paths: Sequence[Path | str],
     options: RunOptions | None = None,
     progress: Progress | None = None,
 ) -> Report:
