@@ -129,22 +129,28 @@ def _client(options: RunOptions) -> Iterator[Client]:
     """A client of ``--scheduler``, or of Dask's configured scheduler, or of a local cluster
     of ``--jobs`` single-threaded worker processes, started and stopped here."""
     address = options.scheduler or dask.config.get("scheduler-address", None)
-    try:
-        if address:
-            with Client(address, timeout="30s") as client:
-                yield client
-            return
+    if not address:
         with (
             LocalCluster(
                 n_workers=options.jobs,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,
         ):
             yield client
-    except OSError as exc:
-        where = address or "a local cluster"
-        raise ClusterError(f"cannot reach the Dask scheduler at {where}: {exc}") from exc
+        return
+    try:
+        client = Client(address, timeout="30s")
+    except (OSError, TypeError, ValueError) as exc:
+        hint = (
+            " (tls:// takes its certificates from Dask's configuration: "
+            "distributed.comm.tls.ca-file, .client.cert and .client.key)"
+            if address.startswith("tls://")
+            else ""
+        )
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}{hint}") from exc
+    with client:
+        yield client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,8 +19,13 @@ class Completed:
 
 
 def baseliner(
-    *args: str | Path, cwd: Path = ROOT, stdin: str | None = None, timeout: float = 300
+    *args: str | Path,
+    cwd: Path = ROOT,
+    stdin: str | None = None,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> Completed:
+    """``env``: variables added to this process's environment."""
     proc = subprocess.run(
         [sys.executable, "-m", "checker", *map(str, args)],
         cwd=cwd,
@@ -28,5 +34,6 @@ def baseliner(
         input=stdin,
         timeout=timeout,
         check=False,
+        env={**os.environ, **env} if env else None,
     )
     return Completed(proc.returncode, proc.stdout, proc.stderr)
