@@ -29,7 +29,7 @@ from checker.history.store import HistoryError, record, runs, summary
 from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmarks
 from checker.policy.select import select, unmatched
-from checker.reporters import REPORTERS, preparations
+from checker.reporters import REPORTERS, TASK_OUTPUTS, preparations
 from checker.run.options import (
     BATCH,
     TARGET_TIMEOUT,
@@ -103,7 +103,8 @@ def _selected(
     "outputs",
     multiple=True,
     metavar="FORMAT[=PATH]",
-    help=f"Report format and file, repeatable. Formats: {', '.join(REPORTERS)}.",
+    help=f"Report format and file or URL, repeatable. Formats: {', '.join(REPORTERS)}; "
+    f"written by each batch into a folder or folder URL: {', '.join(TASK_OUTPUTS)}.",
 )
 @click.option(
     "-t",

@@ -136,8 +136,7 @@ def _parquet_counts(where: str, filesystem: Any = None) -> Counter[tuple[str, st
     if filesystem is not None:
         connection.register_filesystem(filesystem)
     rows = connection.sql(
-        f"SELECT \"check\", status, count(*) FROM read_parquet('{where}/*.parquet') "
-        "GROUP BY ALL"
+        f"SELECT \"check\", status, count(*) FROM read_parquet('{where}/*.parquet') GROUP BY ALL"
     ).fetchall()
     return Counter({(check, status): count for check, status, count in rows})
 

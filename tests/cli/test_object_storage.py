@@ -91,7 +91,7 @@ def test_fleet_in_s3_reports_and_rows_go_back_to_s3(s3: tuple[Any, dict[str, str
     connection = duckdb.connect()
     connection.register_filesystem(fs)
     rows = connection.sql(
-        "SELECT \"check\", status, count(*), min(run), count(DISTINCT target) "
+        'SELECT "check", status, count(*), min(run), count(DISTINCT target) '
         f"FROM read_parquet('s3://{BUCKET}/out/rows/*.parquet') GROUP BY ALL"
     ).fetchall()
     assert Counter({(check, status): n for check, status, n, _, _ in rows}) == _counts(report)
