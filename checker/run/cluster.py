@@ -136,6 +136,7 @@ def _client(options: RunOptions) -> Iterator[Client]:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=":0",
+                host="127.0.0.1",
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -59,6 +59,14 @@ class Executor(StrEnum):
     """A Dask cluster (checker/run/cluster.py)."""
 
 
+Engine = Callable[[bytes, Sequence[Any], "RunOptions"], Iterable[Any]]
+"""Checks a run's batches elsewhere (a cluster): given the :func:`partition.setup` bytes, the
+batches (``checker.run.pool.BatchPlan``: number, first target's run number, targets) and the
+options, yields each batch's :func:`partition.check_partition` bytes in batch order (or the
+batch itself, when it could not be checked).  ``--executor dask`` is one
+(checker/run/cluster.py); the README's Spark recipe is another."""
+
+
 BATCH = 500
 """Targets a task of a cluster checks by default (``--batch``): large enough that a task's
 overhead (about 5 ms on Dask) is lost in its 0.5 to 1 s of work, small enough that a fleet
@@ -92,6 +100,8 @@ class RunOptions:
     (``DASK_SCHEDULER_ADDRESS``), else a local cluster."""
     batch: int = BATCH
     """Targets per task on a cluster (``--batch``)."""
+    engine: Engine | None = None
+    """Checks the batches on another engine than Dask's (see :data:`Engine`)."""
 
 
 def preparing(options: RunOptions, spooled: bool) -> frozenset[Prepared]:

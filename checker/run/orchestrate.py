@@ -130,7 +130,7 @@ def run(
     spooled = len(planned.targets) > SPOOL_ABOVE
     prepare = preparing(options, spooled)
     infos = [check.info for check in iter_checks(benchmarks)]
-    local = options.executor is Executor.LOCAL
+    local = options.executor is Executor.LOCAL and options.engine is None
     # On a cluster the driver's spool is one file, which it writes itself.
     checking = processes(options, planned.targets) if local else 1
     collector = Collector(infos, spooled, prepare, checking)
@@ -159,7 +159,7 @@ def _report(
         check_batches(
             benchmarks, planned.targets, collector.processes, options, prepare, collector.spool
         )
-        if options.executor is Executor.LOCAL
+        if options.executor is Executor.LOCAL and options.engine is None
         else _on_cluster(benchmarks, planned.targets, options, collector)
     )
     done = 0
@@ -206,11 +206,15 @@ def _on_cluster(
     options: RunOptions,
     collector: Collector,
 ) -> Generator[Batch, None, None]:
-    """The targets checked on a Dask cluster, batch by batch in plan order."""
-    from checker.run import cluster  # the optional extra, imported only when asked for
+    """The targets checked on a cluster (Dask's, or ``options.engine``), batch by batch in
+    plan order."""
+    engine = options.engine
+    if engine is None:
+        from checker.run import cluster  # the optional extra, imported only when asked for
 
+        engine = cluster.check_batches
     data = setup(benchmarks, options, collector.prepare, collector.spooled)
-    for result in cluster.check_batches(data, cut_batches(plans, options.batch), options):
+    for result in engine(data, cut_batches(plans, options.batch), options):
         yield lost_batch(result[2]) if isinstance(result, tuple) else collector.receive(result)
 
 

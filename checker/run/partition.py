@@ -19,7 +19,9 @@ the driver, which takes one result per partition, counts each target once.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import socket
 import struct
 import threading
 from collections.abc import Sequence
@@ -66,7 +68,9 @@ def setup(
     """What every worker needs once, as bytes: the driver's version, then the rest pickled."""
     # A worker needs how to check, not what the driver reads after the run; the task
     # outputs go along (each partition writes its own part).
-    options = replace(options, plans=(), plans_path="", manifest=None, allow_outside=())
+    options = replace(
+        options, plans=(), plans_path="", manifest=None, allow_outside=(), engine=None
+    )
     body = pickle.dumps((benchmarks, options, prepare, spooled), pickle.HIGHEST_PROTOCOL)
     version = checker.__version__.encode()
     return _SIZE.pack(len(version)) + version + body
@@ -77,16 +81,17 @@ def key_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:20]
 
 
-def refuse_other_version(version: str, where: str = "this worker") -> None:
+def refuse_other_version(version: str, where: str = "") -> None:
     """Raise :class:`VersionMismatch` unless this process runs baseliner ``version``."""
     if version != checker.__version__:
+        where = where or f"the worker on {socket.gethostname()} (pid {os.getpid()})"
         raise VersionMismatch(
             f"{where} runs baseliner {checker.__version__}, the driver {version}: install "
             f"baseliner {version} on every worker (pip install 'baseliner[dask]=={version}')"
         )
 
 
-def install(data: bytes, where: str = "this worker") -> str:
+def install(data: bytes, where: str = "") -> str:
     """Compile a :func:`setup` in this process (once: a setup already installed is not
     unpickled again); returns its key for :func:`check_partition`."""
     key = key_of(data)

@@ -192,7 +192,7 @@ def test_a_worker_of_another_version_is_refused(fleet: Path, tmp_path: Path) -> 
             other.scheduler_address, "-o", f"json={tmp_path / 'fleet.json'}",
         )  # fmt: skip
     assert done.code == EXIT_ERROR
-    assert "runs baseliner 0.0.0-other, the driver 0.1.0" in done.err, done.err
+    assert " runs baseliner 0.0.0-other, the driver 0.1.0: install" in done.err, done.err
     assert "Traceback" not in done.err
     assert not (tmp_path / "fleet.json").exists()
 
