@@ -58,7 +58,7 @@ def test_an_engine_of_plain_calls_gives_the_local_report(fleet: Path, batch: int
 def test_a_setup_of_another_version_is_refused() -> None:
     data = partition.setup(load_benchmarks([POLICY]), RunOptions(), frozenset(), False)
     other = data.replace(checker.__version__.encode(), b"9.9.9", 1)
-    with pytest.raises(partition.VersionMismatch, match="the driver 9.9.9"):
+    with pytest.raises(partition.VersionMismatch, match=r"the driver 9\.9\.9"):
         partition.install(other)
-    with pytest.raises(partition.VersionMismatch, match="the driver 9.9.9"):
+    with pytest.raises(partition.VersionMismatch, match=r"the driver 9\.9\.9"):
         partition.check_partition(partition.key_of(data), "9.9.9", 0, 0, b"")
