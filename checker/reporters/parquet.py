@@ -73,6 +73,7 @@ class ParquetParts:
                 pq.write_table(table, handle)
             return
         folder = Path(self.destination)
+        folder.mkdir(parents=True, exist_ok=True)  # a worker on another machine: a share
         fd, temporary = tempfile.mkstemp(prefix=".part-", dir=folder)
         os.close(fd)
         try:

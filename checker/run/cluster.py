@@ -85,7 +85,12 @@ def check_batches(
                 f"{exc}): is baseliner {checker.__version__} installed on every worker?"
             ) from exc
         ahead = AHEAD * max(1, sum(client.nthreads().values()))
-        yield from _in_order(client, key, batches, ahead)
+        try:
+            yield from _in_order(client, key, batches, ahead)
+        finally:
+            # A long-lived cluster would keep every run's setup otherwise.
+            with suppress(Exception):
+                client.unregister_worker_plugin(f"baseliner-{key}")
 
 
 def _in_order(

@@ -11,9 +11,11 @@
 - :func:`merge_partition` (on the driver) turns those bytes back into the pool's
   :class:`~checker.run.pool.Batch`, appending a spooled run's targets to the driver's spool.
 
-A partition's result depends only on its targets (its findings digest is its own), so an
-engine that runs a partition twice (a worker lost, a task retried) gets the same bytes, and
-the driver, which takes one result per partition, counts each target once.
+A partition's targets, tally and rows depend only on its targets, so an engine that runs a
+partition twice (a worker lost, a task retried) gets the same targets, and the driver,
+which takes one result per partition, counts each target once.  (The findings it offers
+the fleet digest also depend on what its worker checked before; the digest they make does
+not, see :func:`~checker.run.pool.own_state`.)
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ from dataclasses import dataclass, replace
 import checker
 from checker.core.errors import ClusterError
 from checker.policy.compile import Benchmark
+from checker.run.housekeeping import collecting_less
 from checker.run.options import Prepared, RunOptions
-from checker.run.pool import Batch, BatchPlan, check_batch, own_state, setup_state
+from checker.run.pool import Batch, BatchPlan, check_batch, digester, own_state, setup_state
 from checker.run.spool import BufferWriter, SpooledTargets, Stored
+from checker.scoring.digest import Digester
 from checker.targets.plans import TargetPlan
 
 _SIZE = struct.Struct("<Q")
@@ -42,12 +46,18 @@ class VersionMismatch(ClusterError):
     """A worker runs another version of baseliner than the driver."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Installed:
     benchmarks: Sequence[Benchmark]
     options: RunOptions
     prepare: frozenset[Prepared]
     spooled: bool
+    digest: Digester | None = None
+    """The findings digest of the run's targets this process checked (see
+    :func:`~checker.run.pool.own_state`)."""
+
+    def __post_init__(self) -> None:
+        self.digest = digester(self.prepare)
 
 
 _INSTALLED: dict[str, _Installed] = {}
@@ -123,7 +133,9 @@ def check_partition(key: str, version: str, number: int, start: int, plans: byte
             _CURRENT[0] = key
         targets: list[TargetPlan] = pickle.loads(plans)
         writer = BufferWriter() if installed.spooled else None
-        with own_state(writer):
+        # A Dask worker holds many more objects than a pool worker: the collector's full
+        # passes over them took most of its time (see collecting_less).
+        with own_state(writer, installed.digest), collecting_less():
             batch = check_batch((number, start, targets))
     head = pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)
     return b"".join((_SIZE.pack(len(head)), head, writer.buffer if writer else b""))

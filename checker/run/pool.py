@@ -168,11 +168,17 @@ def setup_state(
 
 
 @contextmanager
-def own_state(writer: Writer | None) -> Iterator[None]:
-    """A task of its own on a cluster: its targets go to ``writer`` and to a findings digest
-    of the task's own, so that what a task returns depends only on its targets (a task run
-    twice, retried on another worker, returns the same)."""
-    _STATE.writer, _STATE.digester = writer, digester(_STATE.prepare)
+def own_state(writer: Writer | None, digest: Digester | None) -> Iterator[None]:
+    """A task on a cluster: its targets go to ``writer``, its findings to the worker's
+    ``digest`` of the run (kept across the worker's tasks, as a pool worker keeps its own:
+    a fresh one per task sent the driver a hundred findings per check per task, and the
+    driver's share bounded the run).
+
+    A finding the worker's digest turns away has a hundred better ones in tasks this worker
+    checked, which the driver gets whoever delivers those tasks (a task's result depends
+    only on its targets), so the fleet digest is the same.
+    """
+    _STATE.writer, _STATE.digester = writer, digest
     try:
         yield
     finally:
