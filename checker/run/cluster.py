@@ -136,6 +136,9 @@ def _client(options: RunOptions) -> Iterator[Client]:
     address = options.scheduler or dask.config.get("scheduler-address", None)
     if not address:
         with (
+            # The workers' statistical profiler (for the dashboard nobody watches here)
+            # samples the checking thread's deep stacks every 10 ms.
+            dask.config.set({"distributed.worker.profile.enabled": False}),
             LocalCluster(
                 n_workers=options.jobs,
                 threads_per_worker=1,
