@@ -174,7 +174,11 @@ def _selected(
     help="Record this run's scores in this SQLite file (created when absent); the HTML report "
     "draws the score over time from it.",
 )
-@click.option("--label", default=None, help="Label stored with the run in --history (a git sha).")
+@click.option(
+    "--label",
+    default=None,
+    help="Label of the run (a git sha): stored in --history and in the Parquet rows.",
+)
 @allow_outside_option
 @click.option(
     "--target-timeout",
