@@ -62,3 +62,31 @@ def test_a_setup_of_another_version_is_refused() -> None:
         partition.install(other)
     with pytest.raises(partition.VersionMismatch, match=r"the driver 9\.9\.9"):
         partition.check_partition(partition.key_of(data), "9.9.9", 0, 0, b"")
+
+
+def test_a_time_limit_holds_in_a_worker_thread() -> None:
+    """A Dask worker checks in a thread, where no alarm signal reaches: the limit is raised
+    in the checking thread, and one not reached leaves nothing behind."""
+    import threading
+    import time
+
+    from checker.run.housekeeping import TargetTimedOut, time_limit
+
+    seen: list[str] = []
+
+    def work() -> None:
+        try:
+            with time_limit(0.1):
+                while True:
+                    sum(range(100))
+        except TargetTimedOut:
+            seen.append("timed out")
+        with time_limit(0.2):
+            time.sleep(0.05)
+        time.sleep(0.3)  # past the second limit: nothing may be raised now
+        seen.append("done")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(10)
+    assert seen == ["timed out", "done"]

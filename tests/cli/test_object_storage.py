@@ -116,3 +116,25 @@ def test_a_text_file_of_urls_names_the_targets(
     assert f"s3://{BUCKET}/devices/gone.xml: cannot read: no such object" in done.err
     assert f"s3://{BUCKET}/lists/nightly.txt: line 6: not a URL: 'x.xml'" in done.err
     assert len(json.loads(out.read_bytes())["targets"]) == 3
+
+
+def test_a_local_manifest_names_devices_and_sources_at_urls(
+    s3: tuple[Any, dict[str, str]], tmp_path: Path
+) -> None:
+    """``devices`` and ``sources`` of a targets.yaml may be URLs (a glob here): each device
+    is a target of the entry's group, with the shared sources applied first."""
+    _, env = s3
+    manifest = tmp_path / "targets.yaml"
+    manifest.write_text(
+        "targets:\n"
+        f"  - devices: s3://{BUCKET}/devices/gpresult-0000[0-4].xml\n"
+        "    group: finance\n"
+        "    tags: [eu]\n"
+    )
+    out = tmp_path / "fleet.json"
+    done = baseliner("check", "--targets", manifest, *COMMON, "-o", f"json={out}", env=env)
+    assert done.code == 0, done.err
+    targets = json.loads(out.read_bytes())["targets"]
+    assert [(t["group"], t["tags"], len(t["sources"])) for t in targets] == [
+        ("finance", ["eu"], 1)
+    ] * 5
