@@ -335,9 +335,12 @@ def check_batches(
         pool = ProcessPoolExecutor(
             jobs, mp_context=context, initializer=worker_setup, initargs=setup
         )
-        results = pool.map(check_batch, batches)
     done = 0
     try:
+        with signals.deferred():
+            # Inside the try: a worker that dies while the batches are handed out (the
+            # pool forks as it hands them) breaks the pool here already.
+            results = pool.map(check_batch, batches)
         for batch in results:
             yield batch
             done += 1
