@@ -15,6 +15,7 @@ User Rights CSP takes no empty list, and GptTmpl.inf writes it as an empty list.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -81,6 +82,7 @@ WELL_KNOWN: dict[str, str] = {
 _PREFIXES = ("builtin\\", "nt authority\\")
 
 
+@functools.lru_cache(maxsize=1 << 12)  # a fleet's devices name the same principals
 def principal(text: str) -> str:
     """A principal as checks compare it: a SID without ``*``, or the name as written."""
     item = text.strip().strip('"').removeprefix("*")

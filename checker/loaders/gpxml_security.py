@@ -93,7 +93,8 @@ def _security_option(element: Element, scope: Scope) -> list[Fact]:
 
 def _principals(element: Element) -> list[str]:
     """Members by SID, or by name when the report has no SID (RSoP of built-in groups)."""
-    members = ((text(member, "SID"), text(member, "Name")) for member in kids(element, "Member"))
+    found = (fields(member) for member in kids(element, "Member"))  # one pass a member
+    members = ((child_text(shown, "SID"), child_text(shown, "Name")) for shown in found)
     return principal_list(sid or name or "" for sid, name in members)
 
 
