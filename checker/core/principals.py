@@ -101,12 +101,27 @@ _SEPARATORS = re.compile("[\uf000,]")
 def principal_list(items: Iterable[str]) -> list[str]:
     """The principals of a right or group as checks compare them (see module docstring):
     resolved by :func:`principal`, sorted, each once (names case-insensitively), no Null SID."""
+    given = tuple(items)
+    if len(given) > _LIST_CACHED:
+        return list(_resolved(given))
+    return list(_resolved_cached(given))
+
+
+def _resolved(items: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for item in items:
         if item.strip():
             found = principal(item)
             seen.setdefault(found.casefold(), found)
-    return sorted(value for value in seen.values() if value != NULL_SID)
+    return tuple(sorted(value for value in seen.values() if value != NULL_SID))
+
+
+_resolved_cached = functools.lru_cache(maxsize=1 << 12)(_resolved)
+"""Cached: a fleet's devices hold the same rights with the same members, and resolving
+them was half of normalizing a real gpresult.  Only lists of up to :data:`_LIST_CACHED`
+members are kept, so a hostile one costs no memory past its own device."""
+
+_LIST_CACHED = 64
 
 
 def split_principals(value: JSON) -> list[str]:
