@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.core.results import CheckInfo, Result
-from checker.core.statuses import Category, Severity, Status
-from checker.scoring.tally import FAILING_NAMES_KEPT, Tally, target_score
+from checker.core.statuses import FAILING, Category, Severity, Status
+from checker.scoring.tally import FAILING_NAMES_KEPT, SCORED, Tally, target_score
 
 
 def _info(check_id: str, category: Category, impact: int) -> CheckInfo:
@@ -160,3 +160,10 @@ def test_merged_tally_keeps_the_first_failing_names() -> None:
     first.merge(second)
     failing = first.checks["a"].failing
     assert (len(failing), failing[-1], first.checks["a"].exposed) == (FAILING_NAMES_KEPT, "b0", 102)
+
+
+def test_a_scored_result_that_does_not_comply_is_exposed() -> None:
+    """The tallies count a scored result that does not comply as exposed: that holds while
+    the scored statuses besides a pass and an exemption are exactly the failing ones."""
+    assert SCORED - {Status.PASS, Status.EXEMPT} == FAILING
+    assert not FAILING & {Status.PASS, Status.EXEMPT}
