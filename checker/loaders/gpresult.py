@@ -118,9 +118,11 @@ def _results_source(
         precedence: Element | None
         if len(head) == 2 and head[0].tag == _GPO and head[1].tag == _PRECEDENCE:
             gpo, precedence = head  # where the RSoP schema puts them: indexed, not searched
+            first = gpo[:1]
+            identifier = first[0] if first and first[0].tag == _IDENTIFIER else _identifier(gpo)
         else:
             gpo, precedence = _gpo_and_precedence(element)
-        identifier = None if gpo is None else _identifier(gpo)
+            identifier = None if gpo is None else _identifier(gpo)
         key = (
             "" if identifier is None else identifier.text or "",
             None if precedence is None else precedence.text,
