@@ -82,7 +82,6 @@ WELL_KNOWN: dict[str, str] = {
 _PREFIXES = ("builtin\\", "nt authority\\")
 
 
-@functools.lru_cache(maxsize=1 << 12)  # a fleet's devices name the same principals
 def principal(text: str) -> str:
     """A principal as checks compare it: a SID without ``*``, or the name as written."""
     item = text.strip().strip('"').removeprefix("*")
@@ -102,7 +101,7 @@ def principal_list(items: Iterable[str]) -> list[str]:
     """The principals of a right or group as checks compare them (see module docstring):
     resolved by :func:`principal`, sorted, each once (names case-insensitively), no Null SID."""
     given = tuple(items)
-    if len(given) > _LIST_CACHED:
+    if len(given) > _LIST_CACHED or sum(map(len, given)) > _TEXT_CACHED:
         return list(_resolved(given))
     return list(_resolved_cached(given))
 
@@ -119,9 +118,10 @@ def _resolved(items: tuple[str, ...]) -> tuple[str, ...]:
 _resolved_cached = functools.lru_cache(maxsize=1 << 12)(_resolved)
 """Cached: a fleet's devices hold the same rights with the same members, and resolving
 them was half of normalizing a real gpresult.  Only lists of up to :data:`_LIST_CACHED`
-members are kept, so a hostile one costs no memory past its own device."""
+members and :data:`_TEXT_CACHED` characters are kept, so a hostile one costs no memory
+past its own device."""
 
-_LIST_CACHED = 64
+_LIST_CACHED, _TEXT_CACHED = 64, 8192
 
 
 def split_principals(value: JSON) -> list[str]:
