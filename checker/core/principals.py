@@ -115,13 +115,13 @@ def _resolved(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(value for value in seen.values() if value != NULL_SID))
 
 
-_resolved_cached = functools.lru_cache(maxsize=1 << 12)(_resolved)
+_resolved_cached = functools.lru_cache(maxsize=1 << 10)(_resolved)
 """Cached: a fleet's devices hold the same rights with the same members, and resolving
 them was half of normalizing a real gpresult.  Only lists of up to :data:`_LIST_CACHED`
-members and :data:`_TEXT_CACHED` characters are kept, so a hostile one costs no memory
-past its own device."""
+members and :data:`_TEXT_CACHED` characters are kept (a real one holds a few hundred), so
+hostile exports can make the cache hold a few megabytes at most."""
 
-_LIST_CACHED, _TEXT_CACHED = 64, 8192
+_LIST_CACHED, _TEXT_CACHED = 64, 2048
 
 
 def split_principals(value: JSON) -> list[str]:
