@@ -112,7 +112,7 @@ def launch(argv: list[str]) -> int:
         return usage.ru_utime + usage.ru_stime
 
     split: dict[str, float] = {}
-    run, emit = command.run, command._emit
+    run, emit = command.run, command.emit
 
     def timed_run(*args: Any, **kwargs: Any) -> Any:
         split["start-up"] = cpu()
@@ -131,7 +131,7 @@ def launch(argv: list[str]) -> int:
         split["parent"] = cpu()
         print(json.dumps(split), file=sys.stderr)
 
-    command.run, command._emit = timed_run, timed_emit  # type: ignore[assignment]
+    command.run, command.emit = timed_run, timed_emit  # type: ignore[assignment]
     atexit.register(report)
     return cli.main(argv)
 

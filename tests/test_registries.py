@@ -16,7 +16,7 @@ from checker.kinds import KINDS, SETTING_KEYS, Kind
 from checker.loaders import FORMATS
 from checker.policy.load import load_benchmark
 from checker.repo.casetest import load_cases, run
-from checker.reporters import REPORTERS
+from checker.reporters import REPORTERS, TASK_OUTPUTS
 from checker.targets.discover import folder_format, sniff
 from tests.cli.run import baseliner
 from tests.conftest import FIXTURES, ROOT
@@ -102,7 +102,17 @@ def test_every_stated_kind_has_a_state_section() -> None:
 
 def test_check_offers_every_report_format() -> None:
     done = baseliner("check", "--help")
-    assert all(name in done.out for name in REPORTERS), done.out
+    assert all(name in done.out for name in [*REPORTERS, *TASK_OUTPUTS]), done.out
+
+
+def test_task_outputs_and_reporters_do_not_share_a_name() -> None:
+    """``-o NAME`` finds one of them: a report rendered on the driver, or a part per batch."""
+    assert not set(REPORTERS) & set(TASK_OUTPUTS)
+
+
+def test_every_task_output_has_golden_rows() -> None:
+    golden = ROOT / "tests" / "cli" / "golden_rows"
+    assert {path.suffixes[-2].lstrip(".") for path in golden.iterdir()} == set(TASK_OUTPUTS)
 
 
 def test_every_report_format_has_golden_files() -> None:

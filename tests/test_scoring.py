@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from checker.core.errors import InputError
 from checker.core.results import CheckInfo, Gate, Report, Result
-from checker.core.statuses import Category, Severity, Status
+from checker.core.statuses import FAILING, Category, Severity, Status
 from checker.scoring.gate import verdict
-from checker.scoring.tally import FAILING_NAMES_KEPT, Tally, target_score
+from checker.scoring.tally import FAILING_NAMES_KEPT, SCORED, Tally, target_score
 from tests.reporters import factory
 
 
@@ -205,3 +205,10 @@ def test_a_tally_of_a_fleets_checks_scores_as_the_fleet(make: Callable[[], Repor
     assert sum(part.exposed_pairs() for part in parts.values()) == sum(
         check.exposed for check in report.fleet.checks
     )
+
+
+def test_a_scored_result_that_does_not_comply_is_exposed() -> None:
+    """The tallies count a scored result that does not comply as exposed: that holds while
+    the scored statuses besides a pass and an exemption are exactly the failing ones."""
+    assert SCORED - {Status.PASS, Status.EXEMPT} == FAILING
+    assert not FAILING & {Status.PASS, Status.EXEMPT}

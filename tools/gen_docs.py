@@ -1,5 +1,6 @@
 """Write the README's tables of export formats, check kinds and report formats from the
-registries (checker/loaders FORMATS, checker/kinds.py KINDS, checker/reporters REPORTERS).
+registries (checker/loaders FORMATS, checker/kinds.py KINDS, checker/reporters REPORTERS and
+TASK_OUTPUTS).
 
 Each table sits between ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->`` in README.md;
 tests/test_registries.py fails when one differs from what the registry says:
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from checker.kinds import KINDS
 from checker.loaders import FORMATS
-from checker.reporters import REPORTERS
+from checker.reporters import REPORTERS, TASK_OUTPUTS
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -54,6 +55,10 @@ def kinds() -> str:
 def reporters() -> str:
     rows = [
         _row(f"`{name}`", reporter.audience, reporter.notes) for name, reporter in REPORTERS.items()
+    ]
+    rows += [
+        _row(f"`{name}=DIR_OR_URL`", writer.audience, f"written by each batch: {writer.notes}")
+        for name, writer in TASK_OUTPUTS.items()
     ]
     return "\n".join(["| format | for | notes |", "|---|---|---|", *rows])
 

@@ -16,16 +16,16 @@ import click
 
 from checker.cli.common import (
     CATEGORIES,
-    OutputSpec,
+    InputParam,
     allow_outside_option,
     history_option,
     known_checks,
-    parse_output,
     say,
     selection,
 )
-from checker.core.errors import GateFailed, InputErrors, OutputRefused
-from checker.core.files import chunks, working_repository, write_atomic
+from checker.cli.outputs import emit, output_specs, refuse_overwriting, task_outputs
+from checker.core.errors import GateFailed, InputErrors
+from checker.core.files import working_repository
 from checker.core.results import Report, RunSummary
 from checker.core.statuses import Category
 from checker.history.database import HistoryError
@@ -35,75 +35,18 @@ from checker.history.store import record, summaries
 from checker.policy.compile import Benchmark
 from checker.policy.load import load_benchmarks
 from checker.policy.select import select, unmatched
-from checker.reporters import REPORTERS, preparations
-from checker.run.options import TARGET_TIMEOUT, Progress, RunOptions
+from checker.reporters import REPORTERS, TASK_OUTPUTS, preparations
+from checker.run.options import (
+    BATCH,
+    TARGET_TIMEOUT,
+    Executor,
+    Progress,
+    RunOptions,
+)
 from checker.run.orchestrate import run
 from checker.scoring.gate import FAIL_ON, verdict
 from checker.scoring.plans import load_plans
 from checker.scoring.waivers import load_exceptions
-
-
-def _emit(report: Report, specs: list[OutputSpec]) -> None:
-    """Write every report; one that cannot be written (a full disk) or that its consumer
-    would refuse does not stop the others, and the first such error is raised once they are
-    written."""
-    failed: list[Exception] = []
-    for spec in specs:
-        reporter = REPORTERS[spec.format]
-        data = reporter.render(report)
-        if reporter.refuse is not None:
-            data = data if isinstance(data, str | bytes) else b"".join(chunks(data))
-            problem = reporter.refuse(data)
-            if problem is not None:
-                failed.append(OutputRefused(f"{spec.format}: {problem}"))
-                continue
-        try:
-            if spec.path is None:
-                sys.stdout.flush()
-                for chunk in chunks(data):
-                    sys.stdout.buffer.write(chunk)
-                sys.stdout.buffer.flush()
-            else:
-                write_atomic(spec.path, data)
-        except OSError as exc:
-            failed.append(exc)
-    if failed:
-        raise failed[0]
-
-
-def _outputs(values: Sequence[str]) -> list[OutputSpec]:
-    try:
-        specs = [parse_output(value, list(REPORTERS)) for value in values or ["console"]]
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="-o/--output") from exc
-    if sum(spec.path is None for spec in specs) > 1:
-        raise click.BadParameter("only one output can go to stdout", param_hint="-o/--output")
-    return specs
-
-
-def _refuse_overwriting(specs: Sequence[OutputSpec], read: dict[str, Path | None]) -> None:
-    """An output must not replace a file the run reads (an input, the history, a manifest,
-    exceptions or plan) or another output: ``-o json=in.xml`` lost the export."""
-    seen: dict[str, str] = {}
-    for what, path in read.items():
-        if path is not None:  # the history may not exist yet: it will be written
-            seen[os.path.realpath(path)] = what
-    for spec in specs:
-        if spec.path is None or _kind_of(spec.path) == "special":
-            continue
-        where = os.path.realpath(spec.path)
-        if where in seen:
-            message = f"{spec.format}={spec.path} would overwrite {seen[where]}"
-            raise click.BadParameter(message, param_hint="-o/--output")
-        seen[where] = f"the {spec.format} output"
-
-
-def _kind_of(path: Path) -> str:
-    """ "special" for a device or pipe (``/dev/stdout``), which outputs may share."""
-    try:
-        return "file" if path.is_file() or not path.exists() else "special"
-    except OSError:
-        return "special"
 
 
 class _Percent(click.FloatRange):
@@ -158,7 +101,7 @@ def _selected(
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=InputParam())
 @selection
 @click.option(
     "-o",
@@ -166,14 +109,16 @@ def _selected(
     "outputs",
     multiple=True,
     metavar="FORMAT[=PATH]",
-    help=f"Report format and file, repeatable. Formats: {', '.join(REPORTERS)}.",
+    help=f"Report format and file or URL, repeatable. Formats: {', '.join(REPORTERS)}; "
+    f"written by each batch into a folder or folder URL: {', '.join(TASK_OUTPUTS)}.",
 )
 @click.option(
     "-t",
     "--targets",
     "manifest",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A targets.yaml manifest naming targets, their sources, groups and tags.",
+    type=InputParam(),
+    help="A targets.yaml manifest naming targets, their sources, groups and tags; or a text "
+    "file of export URLs, one a line (local or at a URL).",
 )
 @click.option(
     "-e",
@@ -231,7 +176,11 @@ def _selected(
     "Record this run's scores in this history (a file is created when absent); the HTML "
     "report draws the score over time from it."
 )
-@click.option("--label", default=None, help="Label stored with the run in --history (a git sha).")
+@click.option(
+    "--label",
+    default=None,
+    help="Label of the run (a git sha): stored in --history and in the Parquet rows.",
+)
 @click.option(
     "--source-root",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -255,14 +204,35 @@ def _selected(
     metavar="SECONDS",
     help="Give up a target that takes longer to load and check (an input error; 0: no limit).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice([e.value for e in Executor]),
+    default=Executor.LOCAL.value,
+    show_default=True,
+    help="What checks the targets: worker processes here, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="The Dask scheduler (tcp:// or tls://) for --executor dask [default: Dask's "
+    "configuration (DASK_SCHEDULER_ADDRESS), else a local cluster of --jobs workers].",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(1),
+    default=BATCH,
+    show_default=True,
+    help="Consecutive targets per task with --executor dask.",
+)
 def check(
-    inputs: tuple[Path, ...],
+    inputs: tuple[Path | str, ...],
     policies: tuple[str, ...],
     checks: tuple[str, ...],
     skips: tuple[str, ...],
     categories: tuple[str, ...],
     outputs: tuple[str, ...],
-    manifest: Path | None,
+    manifest: Path | str | None,
     exceptions_file: Path | None,
     plan_file: Path | None,
     jobs: int | None,
@@ -278,16 +248,22 @@ def check(
     sarif_category: str | None,
     allow_outside: tuple[Path, ...],
     target_timeout: float,
+    executor: str,
+    scheduler: str | None,
+    batch: int,
 ) -> None:
     """Check exports (GPO backups, gpreport.xml, gpresult /x, Intune JSON) against benchmarks."""
     if not inputs and manifest is None:
         raise click.UsageError("give INPUT paths or a --targets manifest")
-    specs = _outputs(outputs)
-    read: dict[str, Path | None] = {f"the input {path}": path for path in inputs}
+    specs = output_specs(outputs)
+    read: dict[str, Path | None] = {
+        f"the input {path}": path for path in inputs if isinstance(path, Path)
+    }
+    local_manifest = manifest if isinstance(manifest, Path) else None
     read |= {"the --history file": history.path if history else None}
-    read |= {"the --targets manifest": manifest}
+    read |= {"the --targets manifest": local_manifest}
     read |= {"the --exceptions file": exceptions_file, "the --plan file": plan_file}
-    _refuse_overwriting(specs, read)
+    refuse_overwriting(specs, read)
     thresholds = _thresholds(category_thresholds)
     benchmarks = _selected(load_benchmarks(policies), checks, categories, skips)
     prepare, line = preparations([spec.format for spec in specs], history is not None)
@@ -302,6 +278,10 @@ def check(
         prepare=prepare,
         line=line,
         target_timeout=target_timeout or None,
+        task_outputs=task_outputs(specs, label),
+        executor=Executor(executor),
+        scheduler=scheduler,
+        batch=batch,
     )
     show = sys.stderr.isatty() if progress is None else progress
     with _progress_bar(show) as bar:
@@ -316,7 +296,7 @@ def check(
         source_root=str((source_root or working_repository()).resolve()),
         category=sarif_category,
     )
-    _emit(report, specs)
+    emit(report, specs)
     history_error = _record(history, report, label, when) if history else None
     for warning in report.warnings:
         say(f"warning: {warning}")

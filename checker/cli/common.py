@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from checker.core.remote import is_url
 from checker.core.results import BenchmarkInfo
 from checker.core.statuses import Category
 from checker.core.text import visible
@@ -83,14 +84,19 @@ def selection(function: Any) -> Any:
 class OutputSpec:
     format: str
     path: Path | None
-    """None means standard output."""
+    """None means standard output (unless ``url``)."""
+    url: str | None = None
+    """Where the output goes when it goes to a URL (``-o json=s3://bucket/fleet.json``)."""
 
 
-def parse_output(spec: str, known: list[str]) -> OutputSpec:
-    """``junit=reports/junit.xml`` -> OutputSpec; no path or ``-`` means stdout."""
+def parse_output(spec: str, known: list[str], urls: bool = False) -> OutputSpec:
+    """``junit=reports/junit.xml`` -> OutputSpec; no path or ``-`` means stdout; a URL is
+    kept as one where ``urls`` are taken."""
     name, _, path = spec.partition("=")
     if name not in known:
         raise ValueError(f"unknown output format {name!r} (known: {', '.join(known)})")
+    if urls and is_url(path):
+        return OutputSpec(name, None, path)
     return OutputSpec(name, None if path in ("", "-") else Path(path))
 
 
@@ -134,3 +140,14 @@ def known_checks(at_hand: tuple[BenchmarkInfo, ...] = ()) -> KnownChecks:
         return known
 
     return load
+
+
+class InputParam(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.2+
+    """An input: a URL (kept as text, see checker/core/remote.py) or a local path."""
+
+    name = "path_or_url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Path) or is_url(value):
+            return value
+        return Path(value)

@@ -166,6 +166,15 @@ class Failed(BaselinerError):
         self.exit_code = exit_code
 
 
+class ClusterError(BaselinerError):
+    """The cluster cannot check the run: its scheduler cannot be reached, an extra is not
+    installed, or a worker runs another version of baseliner.  Exit 2, no report: a report
+    from workers that run other code would not be the report of this run."""
+
+    def lines(self) -> Iterator[str]:
+        yield f"error: {self}"
+
+
 class Interrupted(BaselinerError):
     """SIGINT (Ctrl-C): raised in the main thread, so the run stops as an error does (no
     temporary files left, workers stopped) and says so in one line."""

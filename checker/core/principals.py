@@ -17,6 +17,7 @@ User Rights CSP takes no empty list, and GptTmpl.inf writes it as an empty list.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
@@ -115,12 +116,28 @@ _SEPARATORS = re.compile("[\uf000,]")
 def principal_list(items: Iterable[str]) -> list[str]:
     """The principals of a right or group as checks compare them (see module docstring):
     resolved by :func:`principal`, sorted, each once (names case-insensitively), no Null SID."""
+    given = tuple(items)
+    if len(given) > _LIST_CACHED or sum(map(len, given)) > _TEXT_CACHED:
+        return list(_resolved(given))
+    return list(_resolved_cached(given))
+
+
+def _resolved(items: tuple[str, ...]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for item in items:
         if item.strip():
             found = principal(item)
             seen.setdefault(found.casefold(), found)
-    return sorted(value for value in seen.values() if value != NULL_SID)
+    return tuple(sorted(value for value in seen.values() if value != NULL_SID))
+
+
+_resolved_cached = functools.lru_cache(maxsize=1 << 10)(_resolved)
+"""Cached: a fleet's devices hold the same rights with the same members, and resolving
+them was half of normalizing a real gpresult.  Only lists of up to :data:`_LIST_CACHED`
+members and :data:`_TEXT_CACHED` characters are kept (a real one holds a few hundred), so
+hostile exports can make the cache hold a few megabytes at most."""
+
+_LIST_CACHED, _TEXT_CACHED = 64, 2048
 
 
 def split_principals(value: JSON) -> list[str]:

@@ -65,9 +65,12 @@ def pickled_by_fields(cls: type[_Value]) -> type[_Value]:
 
 
 @pickled_by_fields
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Origin:
     """Where a fact, result or error came from.
+
+    Not frozen, as :class:`Fact` (which see), but hashed by its fields as a frozen one is;
+    treat it as immutable.
 
     ``line`` is 1-based for text formats; ``offset`` is a byte offset for binary ones.
     ``source`` names the GPO, policy or profile inside the file when there is one.
@@ -99,9 +102,15 @@ class Origin:
         return f"{self} ({self.source!r})" if self.source else str(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fact:
     """One setting as an export states it.
+
+    Not frozen, as :class:`checker.core.results.Result` is not, on purpose: a loader makes
+    one per setting of every device of a fleet (with its :class:`Origin`), and a frozen
+    dataclass's ``__init__``, a call of ``object.__setattr__`` a field, took a fifth of
+    normalizing a gpresult (bench/bench_stages.py).  Treat it as immutable: derive changed
+    facts with ``dataclasses.replace``; it hashes by its fields as a frozen one does.
 
     ``value`` is JSON-compatible.  A registry value deleted by policy (``**del.``) has
     ``deleted=True`` and ``value=None``.  Facts translated from Intune carry ``via`` (the

@@ -81,7 +81,8 @@ FORMATS: dict[str, Loader] = {
 """Every export format, tried in this order when sniffing (most specific first)."""
 
 
-def describe() -> str:
-    """The formats as a sentence: "a GPO backup folder, ... or an Intune export"."""
-    names = [loader.DESCRIPTION for loader in FORMATS.values()]
+def describe(files: bool = False) -> str:
+    """The formats as a sentence: "a GPO backup folder, ... or an Intune export" (only those
+    of single files, with ``files``)."""
+    names = [loader.DESCRIPTION for loader in FORMATS.values() if not (files and loader.FOLDER)]
     return "a " + ", ".join(names[:-1]) + " or " + names[-1]

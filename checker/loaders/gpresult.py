@@ -113,8 +113,16 @@ def _results_source(
     def attribution(element: Element) -> tuple[str | None, tuple[tuple[str, JSON], ...]]:
         # Every setting names its GPO and precedence; a report has few distinct pairs, so
         # each is worked out once.
-        gpo, precedence = _gpo_and_precedence(element)
-        identifier = None if gpo is None else _identifier(gpo)
+        head = element[:2]
+        gpo: Element | None
+        precedence: Element | None
+        if len(head) == 2 and head[0].tag == _GPO and head[1].tag == _PRECEDENCE:
+            gpo, precedence = head  # where the RSoP schema puts them: indexed, not searched
+            first = gpo[:1]
+            identifier = first[0] if first and first[0].tag == _IDENTIFIER else _identifier(gpo)
+        else:
+            gpo, precedence = _gpo_and_precedence(element)
+            identifier = None if gpo is None else _identifier(gpo)
         key = (
             "" if identifier is None else identifier.text or "",
             None if precedence is None else precedence.text,
@@ -145,12 +153,9 @@ def _results_source(
 
 
 def _gpo_and_precedence(element: Element) -> tuple[Element | None, Element | None]:
-    """A setting's ``GPO`` and ``Precedence`` children.  The RSoP schema puts them first,
-    and indexing is five times faster than searching (this runs for every setting of every
-    device); a setting laid out otherwise is searched."""
-    head = element[:2]
-    if len(head) == 2 and head[0].tag == _GPO and head[1].tag == _PRECEDENCE:
-        return head[0], head[1]
+    """A setting's ``GPO`` and ``Precedence`` children, searched.  The RSoP schema puts them
+    first, and the attribution indexes them there (five times faster than searching, and it
+    runs for every setting of every device); this is for a setting laid out otherwise."""
     return next(element.iterchildren(_GPO), None), next(element.iterchildren(_PRECEDENCE), None)
 
 

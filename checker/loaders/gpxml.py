@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checker.core.numbers import exported_int
-from checker.core.values import JSON, Fact, Note, NoteKind, Origin
+from checker.core.values import JSON, Confidence, Fact, Note, NoteKind, Origin
 from checker.kinds import Kind, registry_path
-from checker.loaders.xmlsafe import Element, local
+from checker.loaders.xmlsafe import LOCAL_NAMES, Element
 
 NS = "http://www.microsoft.com/GroupPolicy/Settings"
 
@@ -58,15 +58,28 @@ class Scope:
     def origin(self, element: Element) -> tuple[Origin, tuple[tuple[str, JSON], ...]]:
         """Where ``element`` is and who set it: the origin and extra fields of its facts."""
         source, extra = self.attribution(element)
-        return Origin(self.path, line=element.sourceline, source=source), extra
+        return Origin(self.path, element.sourceline, None, source), extra
 
     def unmapped(self, element: Element, what: str, reason: str | None = None) -> Note:
         """A note that ``element`` names ``what``, which could not be mapped (``reason``)."""
         return Note(NoteKind.UNMAPPED, self.path, what, element.sourceline, reason=reason)
 
-    def fact(self, element: Element, kind: Kind, key: str, value: JSON, **more: JSON) -> Fact:
-        origin, extra = self.origin(element)
-        return Fact(kind, key, value, origin, extra=extra + tuple(more.pop("extra", ())), **more)
+    def fact(
+        self,
+        element: Element,
+        kind: Kind,
+        key: str,
+        value: JSON,
+        rtype: str | None = None,
+        deleted: bool = False,
+        extra: tuple[tuple[str, JSON], ...] = (),
+    ) -> Fact:
+        """A fact read from ``element``, with its origin and attribution: positional, as
+        every setting of every device of a fleet makes one."""
+        source, attributed = self.attribution(element)
+        origin = Origin(self.path, element.sourceline, None, source)
+        extra = attributed + extra if extra else attributed
+        return Fact(kind, key, value, origin, rtype, deleted, Confidence.EXACT, None, None, extra)
 
     def registry(
         self,
@@ -78,7 +91,7 @@ class Scope:
         deleted: bool = False,
     ) -> Fact:
         path = registry_path(key, name, self.hive)
-        return self.fact(element, Kind.REGISTRY, path, value, type=rtype, deleted=deleted)
+        return self.fact(element, Kind.REGISTRY, path, value, rtype, deleted)
 
 
 Fields = dict[str, Element]
@@ -90,8 +103,9 @@ def fields(element: Element) -> Fields:
     that wants several of them pays one walk instead of a search each (this runs for every
     setting of every device of a fleet)."""
     found: Fields = {}
+    names = LOCAL_NAMES
     for child in element:
-        found.setdefault(local(child), child)
+        found.setdefault(names[child.tag], child)
     return found
 
 

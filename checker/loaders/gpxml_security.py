@@ -93,8 +93,11 @@ def _security_option(element: Element, scope: Scope) -> list[Fact]:
 
 def _principals(element: Element) -> list[str]:
     """Members by SID, or by name when the report has no SID (RSoP of built-in groups)."""
-    members = ((text(member, "SID"), text(member, "Name")) for member in kids(element, "Member"))
-    return principal_list(sid or name or "" for sid, name in members)
+    members = []
+    for member in kids(element, "Member"):
+        shown = fields(member)  # one pass over a member's children
+        members.append(child_text(shown, "SID") or child_text(shown, "Name") or "")
+    return principal_list(members)
 
 
 def _user_right(element: Element, scope: Scope) -> list[Fact]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import functools
 
-from checker.core.values import JSON, Fact
+from checker.core.values import JSON, Confidence, Fact
 from checker.kinds import Kind, registry_path
 from checker.loaders import admx
 from checker.loaders.gpxml import Collected, Scope, child_text, fields, number
-from checker.loaders.xmlsafe import Element, kids, local, text
+from checker.loaders.xmlsafe import LOCAL_NAMES, Element, kids, local, text
 
 
 def registry_settings(extension: Element, scope: Scope, into: Collected) -> None:
@@ -26,12 +26,13 @@ def registry_settings(extension: Element, scope: Scope, into: Collected) -> None
 def _policy(element: Element, scope: Scope, into: Collected) -> None:
     # One pass over the children: this runs for every policy of every device of a fleet.
     shown: dict[str, str] = {}
-    options: list[admx.Option] = []
+    options: list[OptionShown] = []
+    names = LOCAL_NAMES
     for child in element:
-        tag = local(child)
+        tag = names[child.tag]
         if tag in _OPTION_TAGS:
             options.append(_option(child, tag))
-        elif tag not in shown:
+        elif tag in _NAMING and tag not in shown:  # not the GPO, nor the long Explain text
             shown[tag] = child.text or ""
     name, category = shown.get("Name", ""), shown.get("Category", "")
     state = shown.get("State", "")
@@ -47,7 +48,9 @@ def _policy(element: Element, scope: Scope, into: Collected) -> None:
     ]
     origin, extra = scope.origin(element)
     into.facts += [
-        Fact(Kind.REGISTRY, path, value, origin, type=rtype, deleted=deleted, extra=extra)
+        Fact(
+            Kind.REGISTRY, path, value, origin, rtype, deleted, Confidence.EXACT, None, None, extra
+        )
         for path, rtype, value, deleted in writes
     ]
 
@@ -58,17 +61,19 @@ Writes = tuple[tuple[str, str | None, JSON, bool], ...]
 
 @functools.lru_cache(maxsize=1 << 12)
 def _resolve(
-    name: str, category: str, state: str, options: tuple[admx.Option, ...], cls: str, hive: str
+    name: str, category: str, state: str, options: tuple[OptionShown, ...], cls: str, hive: str
 ) -> tuple[Writes, tuple[str, ...]] | str:
     """The writes and unplaced option labels of a policy shown with ``options`` in ADMX class
     ``cls``; or why it cannot be mapped (the index does not know it or not as one policy,
     or its state is neither Enabled nor Disabled)."""
     # Cached: a fleet shows the same policies with the same options on device after device,
     # and replaying the ADMX was the largest part of reading a gpresult.  The values are
-    # shared between devices' facts, which are never modified.
+    # shared between devices' facts, which are never modified.  The options come as plain
+    # tuples, hashed and compared in C on every hit; only a miss makes them admx.Options.
     if state.casefold() not in ("enabled", "disabled"):
         return f"state {state!r} is neither Enabled nor Disabled"
-    resolution = admx.resolve(name, category, cls, state, options)
+    shown = tuple(admx.Option(*option) for option in options)
+    resolution = admx.resolve(name, category, cls, state, shown)
     if isinstance(resolution, str):
         return resolution
     writes = tuple(
@@ -77,24 +82,31 @@ def _resolve(
     return writes, tuple(f"{category}/{name}: {label}" for label in resolution.unresolved)
 
 
+_NAMING = frozenset({"Name", "Category", "State"})
+"""What a policy is known by; its other children are its GPO, precedence and explanation."""
+
 _OPTION_TAGS = frozenset(
     {"Numeric", "EditText", "CheckBox", "DropDownList", "ListBox", "MultiText"}
 )
 """The options a report shows under a policy: numbers, check boxes, drop-downs, texts, lists."""
 
 
-def _option(element: Element, tag: str) -> admx.Option:
+OptionShown = tuple[str, str, str | None, tuple[tuple[str | None, str], ...]]
+"""An option as a report shows it: the fields of an :class:`admx.Option`, in its order."""
+
+
+def _option(element: Element, tag: str) -> OptionShown:
     """One option (``tag`` is one of :data:`_OPTION_TAGS`) as the ADMX replay takes it."""
     found = fields(element)
     label, state = child_text(found, "Name") or "", child_text(found, "State") or "Enabled"
     if tag == "DropDownList":
         value = found.get("Value")
-        return admx.Option(label, state, text(value, "Name") if value is not None else None)
+        return label, state, text(value, "Name") if value is not None else None, ()
     if tag == "ListBox":
-        return admx.Option(label, state, items=_list_items(found.get("Value")))
+        return label, state, None, _list_items(found.get("Value"))
     if tag == "MultiText":
-        return admx.Option(label, state, items=_lines(found.get("Value")))
-    return admx.Option(label, state, child_text(found, "Value"))
+        return label, state, None, _lines(found.get("Value"))
+    return label, state, child_text(found, "Value"), ()
 
 
 def _list_items(values: Element | None) -> tuple[tuple[str | None, str], ...]:

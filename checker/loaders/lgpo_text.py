@@ -25,6 +25,7 @@ Files come as UTF-16LE with BOM and CRLF (written by LGPO) and as UTF-8 (written
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -234,7 +235,7 @@ def sniff(path: Path, head: bytes) -> bool:
     """A file whose first lines after any blank or comment lines form an LGPO block."""
     encoding, bom = detect_encoding(head)
     sample = head[bom:].decode(encoding, errors="ignore")
-    first = [line for _, line in _significant(sample)][:4]
+    first = [line for _, line in itertools.islice(_significant(sample), 4)]
     return (
         len(first) == 4
         and first[0].strip().casefold() in HIVES

@@ -242,20 +242,24 @@ def _refuse_entities(root: Element, path: str) -> None:
         raise input_error(path, f"XML DOCTYPE declares entities ({', '.join(names)}); refused")
 
 
+class LocalNames(dict[object, str]):
+    """Local names by namespaced tag, looked up rather than split: loaders ask for every
+    child of every setting of every device of a fleet, and a hot loop indexes
+    :data:`LOCAL_NAMES` with ``element.tag`` itself (a lookup in C, no call of Python's)."""
+
+    def __missing__(self, tag: object) -> str:
+        name = str(tag).rpartition("}")[2]
+        if len(self) < 4096:  # exports use a few dozen tags; a hostile one, any number
+            self[tag] = name
+        return name
+
+
+LOCAL_NAMES = LocalNames()
+
+
 def local(element: Element) -> str:
     """The tag without its namespace (comments and PIs are removed by the parser)."""
-    tag = str(element.tag)
-    name = _LOCAL_NAMES.get(tag)
-    if name is None:
-        name = tag.rpartition("}")[2]
-        if len(_LOCAL_NAMES) < 4096:  # exports use a few dozen tags; a hostile one, any number
-            _LOCAL_NAMES[tag] = name
-    return name
-
-
-_LOCAL_NAMES: dict[str, str] = {}
-"""Local names by namespaced tag, looked up rather than split: loaders ask for every child
-of every setting of every device of a fleet."""
+    return LOCAL_NAMES[element.tag]
 
 
 def kids(element: Element, name: str) -> Iterator[Element]:

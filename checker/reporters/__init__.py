@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from checker.core.files import Rendered
 from checker.core.results import Report, TargetReport
-from checker.reporters import console, csv, html, json, junit, markdown, sarif
-from checker.run.options import Prepared
+from checker.reporters import console, csv, html, json, junit, markdown, parquet, sarif
+from checker.run.options import Prepared, TaskOutput
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +102,45 @@ REPORTERS: dict[str, Reporter] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class PartWriter:
+    """An output each batch of targets writes where it is checked (see
+    :class:`~checker.run.options.TaskOutput`), into a folder or a folder URL, rather than a
+    rendering of the merged report: a fleet of a million devices has a billion rows."""
+
+    make: Callable[[str, str], TaskOutput]
+    """The output for a destination and a run label (``--label``)."""
+    prepare: Callable[[str], None]
+    """Readies the destination before the run (and says what is missing for it)."""
+    audience: str
+    notes: str
+
+
+TASK_OUTPUTS: dict[str, PartWriter] = {
+    "parquet": PartWriter(
+        parquet.ParquetParts,
+        parquet.prepare,
+        "DuckDB, Spark, data platforms",
+        "one row per device and check (target, group, tags, check, category, status, "
+        "actual as JSON, origin, run label); a `part-NNNNN.parquet` per batch, in a folder "
+        "or a folder URL",
+    ),
+}
+"""The ``-o`` formats written by each batch (``-o FORMAT=DIR_OR_URL``), beside
+:data:`REPORTERS`, which render the merged report on the driver."""
+
+
 def preparations(
     formats: Iterable[str], recorded: bool
 ) -> tuple[frozenset[Prepared], Callable[[TargetReport], str] | None]:
     """What a spooled fleet prepares for these output formats (and for the history, which
-    reads every target's score), and the JSON line renderer when one reads lines."""
-    chosen = [REPORTERS[name] for name in formats]
+    reads every target's score), and the JSON line renderer when one reads lines.  A task
+    output (:data:`TASK_OUTPUTS`) reads nothing of the spool: a run that writes only
+    Parquet keeps nothing of its targets."""
+    names = list(formats)
+    chosen = [REPORTERS[name] for name in names if name not in TASK_OUTPUTS]
     prepare = frozenset(item for reporter in chosen for item in reporter.reads)
-    if recorded or not chosen:
+    if recorded or not names:
         prepare |= {Prepared.REPORTS}
     line = next((r.line for r in chosen if r.line is not None and Prepared.LINES in r.reads), None)
     return prepare, line

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -21,8 +21,19 @@ from checker.core.errors import InputError
 from checker.core.results import CheckInfo, FleetScore, PlanItem, Report, TargetReport
 from checker.policy.compile import Benchmark
 from checker.policy.select import iter_checks
-from checker.run.options import SPOOL_ABOVE, Prepared, Progress, RunOptions, preparing
-from checker.run.pool import Checked, check_batches, collecting_less, digester, order_of, processes
+from checker.run.housekeeping import collecting_less
+from checker.run.options import SPOOL_ABOVE, Executor, Prepared, Progress, RunOptions, preparing
+from checker.run.partition import merge_partition, setup
+from checker.run.pool import (
+    Batch,
+    Checked,
+    check_batches,
+    cut_batches,
+    digester,
+    lost_batch,
+    order_of,
+    processes,
+)
 from checker.run.spool import Spool, SpooledTargets, Stored, unpack, unpack_result
 from checker.scoring.plans import plan_states
 from checker.scoring.tally import PackedTally, Tally
@@ -44,6 +55,7 @@ class Collector:
         processes: int,
     ):
         self._infos = infos
+        self.spooled = spooled
         self.prepare = prepare
         self.processes = processes
         """How many processes check the targets (see :func:`processes`)."""
@@ -67,6 +79,11 @@ class Collector:
     def merge(self, tally: PackedTally) -> None:
         """Add the tally of a batch of targets (see :class:`Batch`)."""
         self.tally.merge(Tally.unpacked(tally, self._infos))
+
+    def receive(self, data: bytes) -> Batch:
+        """A batch checked on a cluster (see checker/run/partition.py); a spooled run's
+        targets go to the driver's spool."""
+        return merge_partition(data, self._spool)
 
     def add(self, checked: Checked, number: int) -> None:
         """Keep the run's ``number``-th target (its results are in its batch's tally)."""
@@ -103,7 +120,7 @@ class Collector:
 
 def run(
     benchmarks: Sequence[Benchmark],
-    paths: list[Path],
+    paths: Sequence[Path | str],
     options: RunOptions | None = None,
     progress: Progress | None = None,
 ) -> Report:
@@ -114,7 +131,10 @@ def run(
     spooled = len(planned.targets) > SPOOL_ABOVE
     prepare = preparing(options, spooled)
     infos = [check.info for check in iter_checks(benchmarks)]
-    collector = Collector(infos, spooled, prepare, processes(options, planned.targets))
+    local = options.executor is Executor.LOCAL and options.engine is None
+    # On a cluster the driver's spool is one file, which it writes itself.
+    checking = processes(options, planned.targets) if local else 1
+    collector = Collector(infos, spooled, prepare, checking)
     try:
         return _report(benchmarks, planned, options, collector, progress)
     except BaseException:
@@ -136,8 +156,12 @@ def _report(
     matched: set[int] = set()
     total = len(planned.targets)
     prepare = collector.prepare
-    batches = check_batches(
-        benchmarks, planned.targets, collector.processes, options, prepare, collector.spool
+    batches = (
+        check_batches(
+            benchmarks, planned.targets, collector.processes, options, prepare, collector.spool
+        )
+        if options.executor is Executor.LOCAL and options.engine is None
+        else _on_cluster(benchmarks, planned.targets, options, collector)
     )
     done = 0
     numbers = array("q")  # the plan number of each collected target, in arrival order
@@ -175,6 +199,24 @@ def _report(
         warnings=tuple(sorted(warnings, key=_error_order)),
         plan=tuple(plan_items),
     )
+
+
+def _on_cluster(
+    benchmarks: Sequence[Benchmark],
+    plans: Sequence[TargetPlan],
+    options: RunOptions,
+    collector: Collector,
+) -> Generator[Batch, None, None]:
+    """The targets checked on a cluster (Dask's, or ``options.engine``), batch by batch in
+    plan order."""
+    engine = options.engine
+    if engine is None:
+        from checker.run import cluster  # the optional extra, imported only when asked for
+
+        engine = cluster.check_batches
+    data = setup(benchmarks, options, collector.prepare, collector.spooled)
+    for result in engine(data, cut_batches(plans, options.batch), options):
+        yield lost_batch(result[2]) if isinstance(result, tuple) else collector.receive(result)
 
 
 SHOWN_PATHS = 5

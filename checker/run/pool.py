@@ -21,13 +21,13 @@ import os
 import pickle
 import signal
 import sys
-import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import InvalidStateError, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from checker.core import signals
 from checker.core.errors import InputError
@@ -38,8 +38,23 @@ from checker.core.values import NoteKind, Target
 from checker.engine import evaluate
 from checker.policy.compile import Benchmark
 from checker.policy.select import iter_checks
-from checker.run.options import Prepared, RunOptions
-from checker.run.spool import Packed, PackedResult, Spool, SpoolWriter, Stored, pack, pack_result
+from checker.run.housekeeping import (
+    LESS_EAGER,
+    TargetTimedOut,
+    quiet_cancellation,
+    time_limit,
+)
+from checker.run.options import Prepared, RunOptions, TaskOutput
+from checker.run.spool import (
+    Packed,
+    PackedResult,
+    Spool,
+    SpoolWriter,
+    Stored,
+    Writer,
+    pack,
+    pack_result,
+)
 from checker.scoring.digest import FLEET_NAMES, Digester, Order
 from checker.scoring.tally import PackedTally, Tally, target_score
 from checker.scoring.waivers import Exemptions
@@ -118,7 +133,7 @@ class _WorkerState:
     exemptions: Exemptions = field(default_factory=lambda: Exemptions([], date.today()))
     prepare: frozenset[Prepared] = frozenset()
     """What to prepare for the reporters (empty when the fleet is not spooled)."""
-    writer: SpoolWriter | None = None
+    writer: Writer | None = None
     """Where the process spools its targets (None when the run is held in memory)."""
     digester: Digester | None = None
     """The findings digest of the targets this process checked, when the outputs want one:
@@ -127,12 +142,16 @@ class _WorkerState:
     """Renders a target's JSON line, when the run prepares them (see RunOptions.line)."""
     timeout: float | None = None
     """Seconds a target may take (see RunOptions.target_timeout)."""
+    outputs: tuple[TaskOutput, ...] = ()
+    """What each batch writes itself (``-o parquet``), from the rows of its targets."""
+    rows: list[list[Any]] = field(default_factory=list)
+    """The rows of the batch being checked, one list per output."""
 
 
 _STATE = _WorkerState()
 
 
-def _setup(
+def setup_state(
     benchmarks: Sequence[Benchmark],
     options: RunOptions,
     prepare: frozenset[Prepared],
@@ -146,6 +165,25 @@ def _setup(
     _STATE.digester = digester(prepare)
     _STATE.line = options.line
     _STATE.timeout = options.target_timeout
+    _STATE.outputs = options.task_outputs
+
+
+@contextmanager
+def own_state(writer: Writer | None, digest: Digester | None) -> Iterator[None]:
+    """A task on a cluster: its targets go to ``writer``, its findings to the worker's
+    ``digest`` of the run (kept across the worker's tasks, as a pool worker keeps its own:
+    a fresh one per task sent the driver a hundred findings per check per task, and the
+    driver's share bounded the run).
+
+    A finding the worker's digest turns away has a hundred better ones in tasks this worker
+    checked, which the driver gets whoever delivers those tasks (a task's result depends
+    only on its targets), so the fleet digest is the same.
+    """
+    _STATE.writer, _STATE.digester = writer, digest
+    try:
+        yield
+    finally:
+        _STATE.writer = _STATE.digester = None
 
 
 def worker_setup(
@@ -155,7 +193,7 @@ def worker_setup(
     spool: Spool | None,
     parent: int | None = None,
 ) -> None:
-    """:func:`_setup` in a worker process, which then collects garbage less eagerly.
+    """:func:`setup_state` in a worker process, which then collects garbage less eagerly.
 
     A worker allocates a few thousand objects per target and frees nearly all of them by
     reference counting; at the default threshold the cyclic collector ran every 700
@@ -171,7 +209,7 @@ def worker_setup(
         # The parent's handler, inherited by fork, would print a traceback when the pool
         # stops its workers (it sends SIGTERM): end quietly, as a worker should.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _setup(benchmarks, options, prepare, spool)
+    setup_state(benchmarks, options, prepare, spool)
     gc.freeze()
     gc.set_threshold(*LESS_EAGER)
 
@@ -190,74 +228,33 @@ def _bound_to_parent(parent: int) -> None:
         os._exit(1)
 
 
-LESS_EAGER = (10_000, 50, 50)
-"""Garbage collector thresholds while targets are checked and collected (the default is
-700, 10, 10)."""
+BatchPlan = tuple[int, int, Sequence[TargetPlan]]
+"""A batch to check: its number (which names its part of a task output), the run number of
+its first target, and its consecutive targets."""
 
 
-@contextmanager
-def collecting_less() -> Iterator[None]:
-    """The parent's garbage collection while it collects targets, as in a worker (see
-    :func:`worker_setup`), then back as it was.
-
-    The parent allocates a few hundred objects per target and keeps few; at the default
-    thresholds the collector took a fifth of its time on a fleet of 2,000 (0.3 s, five full
-    collections that found nothing), walking the benchmarks and modules each time.
-    """
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*LESS_EAGER)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+def cut_batches(plans: Sequence[TargetPlan], size: int) -> list[BatchPlan]:
+    """``plans`` in batches of ``size`` consecutive targets."""
+    starts = range(0, len(plans), size)
+    return [(number, start, plans[start : start + size]) for number, start in enumerate(starts)]
 
 
-def _check_batch(batch: tuple[int, Sequence[TargetPlan]]) -> Batch:
-    """Check consecutive targets, the first being the run's ``start``-th, and tally them
-    (see :class:`Batch`)."""
-    start, plans = batch
+def check_batch(batch: BatchPlan) -> Batch:
+    """Check consecutive targets, the first being the run's ``start``-th, tally them (see
+    :class:`Batch`), and write the batch's part of each task output."""
+    number, start, plans = batch
     tally = Tally()
-    outcomes = tuple(_check(plan, number, tally) for number, plan in enumerate(plans, start))
+    _STATE.rows = [[] for _ in _STATE.outputs]
+    outcomes = tuple(_check(plan, n, tally) for n, plan in enumerate(plans, start))
+    for output, rows in zip(_STATE.outputs, _STATE.rows, strict=True):
+        output.write(number, rows)
+    _STATE.rows = []
     return Batch(outcomes, tally.packed(_STATE.index))
-
-
-class TargetTimedOut(Exception):
-    """A target took longer than ``--target-timeout`` to load and check."""
-
-
-def _time_out(signum: int, frame: object) -> None:
-    raise TargetTimedOut
-
-
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`TargetTimedOut` in the block after ``seconds`` of wall time, where the
-    platform lets a process set itself an alarm (the main thread of a POSIX process: every
-    worker, and a run with ``--jobs 1``); elsewhere, no limit."""
-    usable = (
-        seconds is not None
-        and seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-    assert seconds is not None
-    previous = signal.signal(signal.SIGALRM, _time_out)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _check(target_plan: TargetPlan, number: int, tally: Tally) -> Outcome:
     try:
-        with _time_limit(_STATE.timeout):
+        with time_limit(_STATE.timeout):
             target, errors = load_target(target_plan)
             if target is None:
                 return None, errors, [], set()
@@ -266,6 +263,8 @@ def _check(target_plan: TargetPlan, number: int, tally: Tally) -> Outcome:
     except TargetTimedOut:
         return None, [_timed_out(target_plan)], [], set()
     tally.add(report.results, report.name)
+    for output, rows in zip(_STATE.outputs, _STATE.rows, strict=True):
+        rows.append(output.rows(report))
     repairs = [
         InputError(note.path, f"repaired: {note.what}", line=note.line)
         for note in target.notes
@@ -323,11 +322,11 @@ def check_batches(
     """The targets checked in ``jobs`` processes (see :func:`processes`), in ``plans``
     order, batch by batch."""
     size = max(1, min(16, len(plans) // (4 * jobs)))
-    batches = [(start, plans[start : start + size]) for start in range(0, len(plans), size)]
+    batches = cut_batches(plans, size)
     if jobs == 1:
-        _setup(benchmarks, options, prepare, spool)
+        setup_state(benchmarks, options, prepare, spool)
         try:
-            yield from map(_check_batch, batches)
+            yield from map(check_batch, batches)
         finally:
             _STATE.writer = _STATE.digester = None
         return
@@ -339,41 +338,22 @@ def check_batches(
         pool = ProcessPoolExecutor(
             jobs, mp_context=context, initializer=worker_setup, initargs=setup
         )
-        results = pool.map(_check_batch, batches)
     done = 0
     try:
+        with signals.deferred():
+            # Inside the try: a worker that dies while the batches are handed out (the
+            # pool forks as it hands them) breaks the pool here already.
+            results = pool.map(check_batch, batches)
         for batch in results:
             yield batch
             done += 1
     except BrokenProcessPool:
         # A worker died (killed, out of memory, a crash in a C library): the pool stops the
         # others.  The targets not handed over yet are reported as not checked.
-        lost = [target for _, batch in batches[done:] for target in batch]
-        yield Batch(tuple((None, [not_checked(target)], [], set()) for target in lost), (0, ()))
+        yield lost_batch([target for _, _, batch in batches[done:] for target in batch])
     finally:
-        with signals.deferred(), _quiet_cancellation():
+        with signals.deferred(), quiet_cancellation():
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-@contextmanager
-def _quiet_cancellation() -> Iterator[None]:
-    """Python 3.11's pool marks a future it has just cancelled as failed when a worker dies
-    at the same moment (killed with the run, by Ctrl-C or SIGTERM to the process group),
-    and its thread prints an ``InvalidStateError`` traceback: the error changes nothing
-    (the run is stopping), so it is not shown.  Python 3.12 checks the future first."""
-    previous = threading.excepthook
-
-    def hook(args: threading.ExceptHookArgs) -> None:
-        thread = type(args.thread).__name__ if args.thread is not None else ""
-        if args.exc_type is InvalidStateError and thread == "_ExecutorManagerThread":
-            return
-        previous(args)
-
-    threading.excepthook = hook
-    try:
-        yield
-    finally:
-        threading.excepthook = previous
 
 
 def processes(options: RunOptions, plans: Sequence[TargetPlan]) -> int:
@@ -389,6 +369,11 @@ def _timed_out(target: TargetPlan) -> InputError:
     where = str(target.sources[0].path) if target.sources else target.name
     message = f"not checked: took longer than {_STATE.timeout:g} s (--target-timeout)"
     return InputError(where, message)
+
+
+def lost_batch(lost: Sequence[TargetPlan]) -> Batch:
+    """The targets a worker that died took with it, as not checked."""
+    return Batch(tuple((None, [not_checked(target)], [], set()) for target in lost), (0, ()))
 
 
 def not_checked(lost: TargetPlan) -> InputError:

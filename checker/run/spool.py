@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.queues import SimpleQueue
-from typing import IO, Any, overload
+from typing import IO, Any, Protocol, overload
 
 from checker.core.results import CheckInfo, Result, TargetReport
 from checker.core.statuses import Status
@@ -111,6 +111,27 @@ class Spool:
         return self.free.get()
 
 
+class Writer(Protocol):
+    """Where a checking process puts a target: says where it went."""
+
+    def write(self, packed: bytes, line: bytes) -> Stored: ...
+
+
+class BufferWriter:
+    """A task's targets kept in memory, for a task on a cluster that returns them as bytes:
+    the driver appends the buffer to its spool and moves each :class:`Stored` by where the
+    buffer went (:meth:`SpooledTargets.receive`)."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+
+    def write(self, packed: bytes, line: bytes) -> Stored:
+        offset = len(self.buffer)
+        self.buffer += packed
+        self.buffer += line
+        return Stored(0, offset, len(packed), len(line))
+
+
 class SpoolWriter:
     """One process's end of the :class:`Spool`: appends a target to its own file and says
     where it went.  The file is flushed after each target, so the parent may read any
@@ -168,6 +189,15 @@ class SpooledTargets(Sequence[TargetReport]):
         self._keys.append(name.casefold())
         self._where.extend((stored.file, stored.offset, stored.packed, stored.line))
         self._lines = self._lines or bool(stored.line)
+
+    def receive(self, buffer: bytes | memoryview, stored: Iterable[Stored]) -> list[Stored]:
+        """Append a task's buffer (see :class:`BufferWriter`) to the first file; where its
+        targets are now."""
+        file = self._files[0]
+        base = file.seek(0, os.SEEK_END)
+        file.write(buffer)
+        file.flush()
+        return [Stored(0, base + s.offset, s.packed, s.line) for s in stored]
 
     def close(self) -> None:
         for file in self._files:

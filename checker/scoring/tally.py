@@ -22,10 +22,13 @@ from fractions import Fraction
 from typing import Any
 
 from checker.core.results import CheckInfo, FleetCheck, FleetScore, Result, Score, TargetScore
-from checker.core.statuses import FAILING, Category, Status
+from checker.core.statuses import Category, Status
 
 CREDITED_JUSTIFICATIONS = frozenset({"third_party_control", "alternate_mitigation"})
 SCORED = frozenset({Status.PASS, Status.FAIL, Status.NOT_CONFIGURED, Status.EXEMPT})
+"""Statuses in the score.  A scored result either complies or leaves its target exposed
+(``statuses.FAILING``, or an exemption no other control credits): the tallies test one,
+for a fleet's every result, and take the other as its negation (tests/test_scoring.py)."""
 FAILING_NAMES_KEPT = 100
 """Names of exposed targets kept per check; beyond it only the count grows, so a fleet's
 memory stays flat."""
@@ -36,11 +39,6 @@ def complies(result: Result) -> bool:
     if result.status is Status.EXEMPT:
         return result.exception in CREDITED_JUSTIFICATIONS
     return result.status is Status.PASS
-
-
-def exposed(result: Result) -> bool:
-    """Whether the target is left exposed by this check (uncredited exemptions included)."""
-    return result.status in FAILING or (result.status is Status.EXEMPT and not complies(result))
 
 
 @dataclass(slots=True)
@@ -57,18 +55,20 @@ class _CheckTally:
     failing: list[str] = field(default_factory=list)
 
     def add(self, result: Result, target: str) -> None:
-        self.statuses[result.status] = self.statuses.get(result.status, 0) + 1
-        if result.status is Status.UNCERTAIN:
+        status = result.status
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status is Status.UNCERTAIN:
             self.uncertain += 1
             self.uncertain_passing += result.lean is Status.PASS
-        elif result.status is Status.ERROR:
+        elif status is Status.ERROR:
             # A check that could not judge might have passed or failed: outside the score,
             # inside the range it could take (fail closed: the gate fails on it too).
             self.uncertain += 1
-        elif result.status in SCORED:
+        elif status in SCORED:
             self.applicable += 1
-            self.complying += complies(result)
-            if exposed(result):
+            if complies(result):
+                self.complying += 1
+            else:  # a scored result that does not comply is exposed (see SCORED)
                 self.exposed += 1
                 if len(self.failing) < FAILING_NAMES_KEPT:
                     self.failing.append(target)
@@ -266,16 +266,19 @@ def target_score(results: Iterable[Result]) -> TargetScore:
     uncertain = 0
     exposed_weights: list[tuple[str, int]] = []
     for result in results:
-        weight = result.check.impact
-        if result.status is Status.UNCERTAIN or result.status is Status.ERROR:
+        status, check = result.status, result.check
+        weight = check.impact
+        if status is Status.UNCERTAIN or status is Status.ERROR:
             uncertain += weight
-        elif result.status in SCORED:
-            category = sums.setdefault(result.check.category, [0, 0])
+        elif status in SCORED:
+            category = sums.get(check.category)
+            if category is None:
+                category = sums[check.category] = [0, 0]
             category[1] += weight
             if complies(result):
                 category[0] += weight
-            elif exposed(result):
-                exposed_weights.append((result.check.id, weight))
+            else:  # exposed (see SCORED)
+                exposed_weights.append((check.id, weight))
     points = sum(earned for earned, _ in sums.values())
     at_stake = sum(weight for _, weight in sums.values())
     overall = Score(Fraction(points), Fraction(at_stake))

@@ -16,15 +16,28 @@ from checker.targets.manifest import plan_manifest
 from checker.targets.mapping import translate
 from checker.targets.merge import build_target
 from checker.targets.plans import Plan, Planned, TargetPlan
+from checker.targets.urls import REMOTE, load_url, plan_listed, plan_url
 
 
-def plan(paths: list[Path], manifest: Path | None = None, allowed: Sequence[Path] = ()) -> Plan:
-    """Targets for the input paths (see module docstring) and those a manifest names (its
-    paths inside its repository or the ``allowed`` folders)."""
+def plan(
+    paths: Sequence[Path | str],
+    manifest: Path | str | None = None,
+    allowed: Sequence[Path] = (),
+) -> Plan:
+    """Targets for the input paths and URLs (see checker/targets/urls.py) and those a
+    manifest names (its paths inside its repository or the ``allowed`` folders); a
+    manifest may also be a text file of URLs, one target each."""
     result = Plan()
-    if manifest is not None:
-        plan_manifest(manifest, result, allowed)
+    if manifest is not None and not plan_listed(manifest, result):
+        if isinstance(manifest, str):
+            message = "a targets.yaml is read from a local file (its sources may be URLs)"
+            result.errors.append(InputError(manifest, message))
+        else:
+            plan_manifest(manifest, result, allowed)
     for path in paths:
+        if isinstance(path, str):
+            plan_url(path, result)
+            continue
         if not path.exists():
             result.errors.append(InputError(str(path), "no such file or folder"))
             continue
@@ -76,6 +89,8 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
 
 
 def _load(planned: Planned) -> list[Source]:
+    if planned.format == REMOTE:
+        return load_url(planned)
     loader = FORMATS[planned.format]
     if planned.part is None:
         return loader.load(planned.path)

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from checker.core.errors import InputError, PolicyError
 from checker.core.files import outside
+from checker.core.remote import is_url
 from checker.policy.schemas import validate
 from checker.policy.yamlsrc import load_yaml
 from checker.targets.discover import parts, walk
 from checker.targets.plans import Plan, Planned, TargetPlan
+from checker.targets.urls import planned_urls
 
 
 def plan_manifest(manifest: Path, result: Plan, allowed: Sequence[Path] = ()) -> None:
@@ -32,6 +34,9 @@ def plan_manifest(manifest: Path, result: Plan, allowed: Sequence[Path] = ()) ->
         shared: list[Planned] = []
         missing = False
         for source in raw.get("sources", []):
+            if is_url(source):
+                shared += planned_urls(source, result.errors)
+                continue
             path = base / source
             problem = _problem(path, manifest, allowed)
             if problem is not None:
@@ -48,6 +53,13 @@ def plan_manifest(manifest: Path, result: Plan, allowed: Sequence[Path] = ()) ->
         common = {"group": raw.get("group"), "tags": tuple(raw.get("tags", ())), "meta": meta}
         if "devices" not in raw:
             result.targets.append(TargetPlan(raw["name"], tuple(shared), **common))
+            continue
+        if is_url(raw["devices"]):
+            devices = planned_urls(raw["devices"], result.errors)
+            result.targets += [
+                TargetPlan(d.path.stem, (*shared, d), named_by_content=True, **common)
+                for d in devices
+            ]
             continue
         problem = _problem(base / raw["devices"], manifest, allowed)
         if problem is not None:

@@ -19,15 +19,20 @@ class Completed:
 
 
 def baseliner(
-    *args: str | Path, cwd: Path = ROOT, stdin: str | None = None, timeout: float = 300
+    *args: str | Path,
+    cwd: Path = ROOT,
+    stdin: str | None = None,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> Completed:
+    """``env``: variables added to this process's environment."""
     # The clone's own package, whatever the working directory (an installed baseliner, of
     # another version, would win in a folder of its own).
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     proc = subprocess.run(
         [sys.executable, "-m", "checker", *map(str, args)],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": path},
+        env={**os.environ, "PYTHONPATH": path, **(env or {})},
         capture_output=True,
         text=True,
         input=stdin,

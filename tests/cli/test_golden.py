@@ -6,11 +6,12 @@ Regenerate after an intended change with ``python -m pytest tests/cli/test_golde
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from checker.reporters import REPORTERS
+from checker.reporters import REPORTERS, TASK_OUTPUTS
 from tests.cli.run import baseliner
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -76,3 +77,40 @@ def test_golden(case: str, fmt: str, tmp_path: Path, regen_golden: bool) -> None
     if regen_golden:
         golden.write_bytes(out.read_bytes())
     assert out.read_bytes() == golden.read_bytes(), f"{golden} differs (--regen-golden?)"
+
+
+ROWS = Path(__file__).parent / "golden_rows"
+ROW_CASES = ["single", "fleet", "tenant"]
+
+
+def _parquet_rows(folder: Path) -> bytes:
+    """The rows of every part, in part order, as JSON lines."""
+    import pyarrow.parquet as pq
+
+    lines = [
+        json.dumps(row, sort_keys=True)
+        for part in sorted(folder.glob("part-*.parquet"))
+        for row in pq.read_table(part).to_pylist()
+    ]
+    return "\n".join([*lines, ""]).encode()
+
+
+READ_ROWS = {"parquet": _parquet_rows}
+"""How the golden test reads each task output back (``TASK_OUTPUTS``)."""
+
+
+@pytest.mark.parametrize("case", ROW_CASES)
+@pytest.mark.parametrize("fmt", sorted(TASK_OUTPUTS))
+def test_golden_rows(case: str, fmt: str, tmp_path: Path, regen_golden: bool) -> None:
+    pytest.importorskip("pyarrow", reason="the parquet extra is not installed")
+    out = tmp_path / "rows"
+    done = baseliner(
+        "check", *CASES[case], "--policy", "msft-windows11-24h2", "--today", "2026-11-28",
+        "--soft-fail", "--jobs", "1", "--label", "golden", "-o", f"{fmt}={out}", "-o", "json",
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    golden = ROWS / f"{case}.{fmt}.jsonl"
+    rows = READ_ROWS[fmt](out)
+    if regen_golden:
+        golden.write_bytes(rows)
+    assert rows == golden.read_bytes(), f"{golden} differs (--regen-golden?)"
