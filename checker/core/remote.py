@@ -1,5 +1,6 @@
 """Inputs and outputs at URLs (``s3://``, ``abfs://``, ``az://``, ``gs://``, ``file://``),
-through fsspec and the filesystem packages of the extras (``baseliner[s3]``, ``[azure]``).
+through fsspec and the filesystem packages of the extras (``baseliner[s3]``, ``[azure]``,
+``[gcs]``).
 
 A loader reads an object at a URL as a local file: :func:`localized` copies it into a
 temporary folder (fsspec's ``simplecache``) and gives a :class:`UrlPath`, whose text is the
@@ -35,6 +36,18 @@ class RemoteError(BaselinerError):
         yield f"error: {self}"
 
 
+EXTRAS = {
+    "s3": "s3",
+    "s3a": "s3",
+    "abfs": "azure",
+    "az": "azure",
+    "adl": "azure",
+    "gs": "gcs",
+    "gcs": "gcs",
+}
+"""The package extra (pyproject.toml) that installs fsspec's filesystem for each scheme."""
+
+
 def filesystem(url: str) -> tuple[Any, str]:
     """fsspec's filesystem for ``url`` and the path in it."""
     try:
@@ -46,8 +59,7 @@ def filesystem(url: str) -> tuple[Any, str]:
         return fs, str(path)
     except (ImportError, ValueError) as exc:
         scheme = url.partition("://")[0]
-        extra = {"s3": "s3", "abfs": "azure", "az": "azure", "abfss": "azure", "gs": "gcs"}
-        hint = f" (pip install 'baseliner[{extra[scheme]}]')" if scheme in extra else ""
+        hint = f" (pip install 'baseliner[{EXTRAS[scheme]}]')" if scheme in EXTRAS else ""
         raise RemoteError(f"{url}: cannot open {scheme}:// URLs: {exc}{hint}") from exc
 
 
