@@ -351,11 +351,21 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_report_survives_a_kill_mid_write(fleet: Path, tmp_path: Path) -> None:
+    """Killed while it writes its reports, a run leaves the previous report as it was, and
+    no run in the history: the history is written last (issue 21 found a history row with
+    no report)."""
     out = tmp_path / "report.json"
+    history = tmp_path / "history.sqlite"
     previous = '{"schema_version": "previous good report"}\n'
     out.write_text(previous, encoding="utf-8")
+    recorded = baseliner(
+        "check", fleet, "--policy", POLICY, "--history", history, "--label", "before",
+        "--soft-fail", "--no-progress", "--jobs", "2",
+    )  # fmt: skip
+    assert recorded.code == 0, recorded.err
     command = [sys.executable, "-m", "checker", "check", str(fleet), "--policy", POLICY]
     command += ["-o", f"json={out}", "--soft-fail", "--no-progress", "--jobs", "2"]
+    command += ["--history", str(history), "--label", "killed"]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         partial = _wait_for_partial(tmp_path, proc)
@@ -364,6 +374,8 @@ def test_report_survives_a_kill_mid_write(fleet: Path, tmp_path: Path) -> None:
         proc.wait(timeout=30)
     assert partial > 0
     assert out.read_text(encoding="utf-8") == previous
+    runs = baseliner("history", "--history", history, "--format", "json")
+    assert [run["label"] for run in json.loads(runs.out)["runs"]] == ["before"]
 
 
 def _wait_for_partial(folder: Path, proc: subprocess.Popen[bytes]) -> int:

@@ -11,11 +11,13 @@ before anything is written to it (WAL mode rewrites the file's header).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from checker.core.results import timestamp
 from checker.history.database import Database, HistoryError, Row
@@ -138,15 +140,37 @@ def connect(location: Location, *, create: bool) -> Iterator[Database]:
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             yield SQLiteHistory(db, location)
     except sqlite3.Error as exc:
-        raise HistoryError(location, _explain(exc)) from exc
+        raise HistoryError(location, _explain(exc, path, recording=create)) from exc
 
 
-def _explain(exc: sqlite3.Error) -> str:
+ROOM = 64 * 1024
+"""Free bytes under which a failed write is put down to a full disk."""
+
+
+def _full(exc: sqlite3.Error, path: Path) -> bool:
+    """Whether the disk of ``path`` is full: SQLite says so (SQLITE_FULL) only when a
+    write of the database or its journal ran out of room; a full disk that stops it from
+    sizing the WAL index (``-shm``) is an I/O error (SQLITE_IOERR_SHMSIZE), so those are
+    put down to the disk when it has no room left."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or "disk is full" in str(exc):
+        return True
+    if not name.startswith("SQLITE_IOERR"):
+        return False
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < ROOM
+
+
+def _explain(exc: sqlite3.Error, path: Path, *, recording: bool) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return f"not a readable history file ({text})"
-    if "disk is full" in text or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
-        return f"the disk is full: nothing of this run was recorded ({text})"
+    if _full(exc, path):
+        lost = ": nothing of this run was recorded" if recording else ""
+        return f"the disk is full{lost} ({text})"
     if "locked" in text:
         return f"locked by another writer for over {BUSY_TIMEOUT_MS / 1000:g} s ({text})"
     return text

@@ -13,6 +13,7 @@ import json
 import os
 import pickle
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -242,6 +243,65 @@ def test_a_damaged_history_loses_no_report(tmp_path: Path) -> None:
     assert done.code == 2
     assert done.err.startswith(f"history error: {history}: not a readable history file")
     assert all(path.stat().st_size > 0 for path in outputs.values())
+
+
+def _small_disk_can_be_mounted() -> bool:
+    """A tmpfs of its own, in a private mount namespace (no root needed where user
+    namespaces are allowed): a disk that really fills."""
+    try:
+        probe = ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k none /mnt"]
+        return subprocess.run(probe, capture_output=True, timeout=30, check=False).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+FILL = "dd if=/dev/zero of=disk/filler bs=4k 2>/dev/null; sync"
+
+
+@pytest.mark.skipif(not _small_disk_can_be_mounted(), reason="cannot mount a tmpfs here")
+@pytest.mark.parametrize(
+    ("fill", "sqlite_says"),
+    [
+        (f"{FILL} && truncate -s -40K disk/filler", "(database or disk is full)"),
+        (FILL, "(disk I/O error)"),
+    ],
+    ids=["writing-the-run", "sizing-the-wal-index"],
+)
+def test_a_full_disk_under_the_history_is_named_and_loses_neither_report_nor_run(
+    tmp_path: Path, fill: str, sqlite_says: str
+) -> None:
+    """A real full disk (a 512 KiB tmpfs) under the history: the reports, on another disk,
+    are whole; the message says the disk is full whichever way SQLite noticed it (no room
+    for the run's pages is SQLITE_FULL; no room even for the WAL index, the ``-shm`` file
+    the next writer makes, is only "disk I/O error"); and once there is room again, the
+    earlier run is there and nothing of the failed one."""
+    out = tmp_path / "r.json"
+    command = [sys.executable, "-m", "checker", "check", str(GOOD), "--policy", POLICY]
+    command += ["--history", "disk/history.sqlite", "--no-progress", "--today", "2026-11-28"]
+    script = f"""
+        set -u
+        mkdir disk && mount -t tmpfs -o size=512k none disk || exit 99
+        {shlex.join([*command, "--label", "first"])} >/dev/null 2>&1 || exit 98
+        {fill}
+        {shlex.join([*command, "--label", "second", "-o", f"json={out}"])} 2>stderr
+        echo $? >code
+        rm -f disk/filler
+        {sys.executable} -m checker history --history disk/history.sqlite --format json >runs
+    """
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": path}, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, (tmp_path / "stderr").read_text()
+    stderr = (tmp_path / "stderr").read_text()
+    assert (tmp_path / "code").read_text().strip() == "2", stderr
+    assert stderr.startswith("history error: disk/history.sqlite: the disk is full: nothing of ")
+    assert sqlite_says in stderr
+    assert "Traceback" not in stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["targets"]
+    labels = [run["label"] for run in json.loads((tmp_path / "runs").read_text())["runs"]]
+    assert "first" in labels and "second" not in labels
 
 
 def test_a_full_disk_names_the_report_and_writes_the_others(tmp_path: Path) -> None:
