@@ -6,7 +6,6 @@ taken, on process time)."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from checker.loaders import intune, registry_pol
 from checker.loaders.registry_pol import make_entry, write
 from checker.targets.load import with_translations
 from checker.targets.merge import build_target
+from tests.hostile_exports import escaped_names_policy
 
 RATIO = 3.0
 
@@ -32,29 +32,8 @@ def _pol(tmp_path: Path, entries: int) -> Path:
 
 
 def _intune(tmp_path: Path, settings: int) -> Path:
-    """A settings catalog policy whose property names are written with escapes, as
-    PowerShell writes them (``\\u0027``)."""
-    items = [
-        {
-            "id": str(number),
-            "settingInstance": {
-                "@odata.type": "#microsoft.graph."
-                "deviceManagementConfigurationSimpleSettingInstance",
-                "settingDefinitionId": f"vendor_msft_policy_config_contoso_it's_{number}",
-                "simpleSettingValue": {"value": number},
-            },
-        }
-        for number in range(settings)
-    ]
-    policy = {
-        "@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
-        "name": "Contoso's policy",
-        "platforms": "windows10",
-        "technologies": "mdm",
-        "settings": items,
-    }
     path = tmp_path / f"{settings}.json"
-    path.write_text(json.dumps(policy, indent=1).replace("'", "\\u0027"), encoding="utf-8")
+    path.write_text(escaped_names_policy(settings), encoding="utf-8")
     return path
 
 

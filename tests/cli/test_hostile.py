@@ -14,6 +14,7 @@ import os
 import pickle
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import pytest
 from checker.loaders.registry_pol import make_entry, write
 from tests.cli.run import baseliner
 from tests.conftest import FIXTURES, ROOT
+from tests.hostile_exports import escaped_names_policy
 
 POLICY = "msft-windows11-24h2"
 GOOD = FIXTURES / "gpo" / "compliant"
@@ -77,6 +79,13 @@ def _deletions(folder: Path) -> Path:
     return path
 
 
+def _escaped_names(folder: Path) -> Path:
+    """40,000 escaped property names: 20 s before the index."""
+    path = folder / "escaped.json"
+    path.write_text(escaped_names_policy(40_000), encoding="utf-8")
+    return path
+
+
 HOSTILE = {
     "gpttmpl-number": Hostile(
         _file(
@@ -101,6 +110,16 @@ HOSTILE = {
     ),
     "intune-nesting": Hostile(_deep_intune, "deep.json: line 1, column"),
     "registry-deletions": Hostile(_deletions, ""),
+    "intune-escaped-names": Hostile(_escaped_names, ""),
+    "intune-duplicate-key": Hostile(
+        _file(
+            "dup.json",
+            '{"@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",\n'
+            ' "name": "first",\n "platforms": "windows10",\n "name": "second",\n'
+            ' "settings": []}\n',
+        ),
+        "dup.json: line 4, column 2: duplicate key",
+    ),
 }
 
 
@@ -227,6 +246,38 @@ def test_a_computer_name_cannot_write_markdown(tmp_path: Path) -> None:
     assert headline.endswith(
         "for `WS01'\\r\\n# pwned\\n[click](https://evil.example) @team <img src=x>`"
     )
+
+
+def test_names_and_values_cannot_break_a_fleet_table_or_leave_a_live_link(
+    tmp_path: Path,
+) -> None:
+    """A fleet's Markdown: a lone CR in a computer name does not end a table row, and an
+    Intune policy's name in a conflict (a link, a backtick, a pipe, a CR) stays inert."""
+    fleet = tmp_path / "fleet"
+    shutil.copytree(FIXTURES / "intune" / "conflicts", fleet / "conflicts")
+    baseline = fleet / "conflicts" / "A - Baseline.json"
+    evil = "A [click](https://evil.example/x) `code` | cell\r## pwned <img src=x> @team"
+    baseline.write_text(
+        baseline.read_text(encoding="utf-8").replace('"A - Baseline"', json.dumps(evil)),
+        encoding="utf-8",
+    )
+    text = RSOP.read_bytes().decode("utf-16")
+    name = "WS01\r| broken | row"
+    (fleet / "rsop.xml").write_text(
+        text.replace("EXAMPLE\\WS01$", name.replace("\r", "&#13;")), "utf-16"
+    )
+    done = baseliner("check", fleet, "--policy", POLICY, "-o", "markdown", "--soft-fail")
+    assert done.code == 0, done.err
+    lines = done.out.split("\n")
+    assert "\r" not in done.out
+    rows = [line for line in lines if line.startswith("|")]
+    assert rows and all(line.endswith("|") for line in rows)
+    assert not any(line.startswith("## pwned") for line in lines)
+    assert "| `WS01\\r¦ broken ¦ row` |" in done.out
+    (conflict,) = [row for row in rows if "DisableBehaviorMonitoring" in row]
+    assert "'A \\[click\\](https\\[:\\]//evil.example/x) \\`code\\` \\| cell\\\\r" in conflict
+    assert "https://" not in done.out and "@team" not in done.out
+    assert re.search(r"(?<!\\)<img", done.out) is None
 
 
 # --- reports and the history -----------------------------------------------------------------
