@@ -38,7 +38,15 @@ def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, .
                 )
             elif check.kind is not None:
                 fact = facts.get(check.kind, _NO_FACTS).get(check.key)
-                results.append(_judge_setting(check, fact))
+                if fact is not None:
+                    results.append(_judge_setting(check, fact))
+                    continue
+                # Unset, a fleet's most frequent case: its shared result, without a call.
+                made = _SHARED.get(id(check))
+                if made is not None and made[0] is check:
+                    results.append(made[1])
+                else:
+                    results.append(_absent(check, _NOT_FOUND))
             else:
                 if document is None:
                     document = target.document()
@@ -85,9 +93,10 @@ def _site_specific(check: Check) -> Result:
     return _shared(check, Status.NOT_APPLICABLE, f"site-specific: set {word} {names}")
 
 
-def _judge_setting(check: Check, fact: Fact | None) -> Result:
-    if fact is None:
-        return _absent(check, "setting not found in any source")
+_NOT_FOUND = "setting not found in any source"
+
+
+def _judge_setting(check: Check, fact: Fact) -> Result:
     value = fact.value
     if check.value_type is not None and value is not None:
         found = fact.type or value_type(value)
