@@ -247,3 +247,36 @@ def test_generator_is_current_and_deterministic(corpus: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+SCRIPT_BLOCK = (
+    "./Device/Vendor/MSFT/Policy/Config/WindowsPowerShell/TurnOnPowerShellScriptBlockLogging"
+)
+POWERSHELL_KEY = "HKLM\\Software\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging!"
+
+
+@pytest.mark.parametrize(
+    ("setting", "keys"),
+    [
+        # an ADMX-backed policy: its elements are set too, to values nobody can tell
+        (SCRIPT_BLOCK, ["EnableScriptBlockLogging", "EnableScriptBlockInvocationLogging"]),
+        (
+            "device_vendor_msft_policy_config_defender_allowbehaviormonitoring",
+            ["HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Real-Time Protection!"
+             "DisableBehaviorMonitoring"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_value_the_export_does_not_show_sets_its_targets_to_unknown(
+    setting: str, keys: list[str]
+) -> None:
+    origin = Origin("p.json", line=3, source="Custom")
+    why = "the export holds this OMA-URI value encrypted"
+    fact = Fact(Kind.INTUNE, setting, None, origin, confidence=Confidence.PARTIAL, reason=why)
+    found = translate(fact)
+    expected = [key if "!" in key else POWERSHELL_KEY + key for key in keys]
+    assert [f.key for f in found] == expected
+    assert {(f.kind, f.value, f.deleted, f.confidence, f.reason, f.via) for f in found} == {
+        (Kind.REGISTRY, None, False, Confidence.PARTIAL, why, setting)
+    }
+    assert {f.origin for f in found} == {origin}

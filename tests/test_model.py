@@ -54,6 +54,17 @@ def _intune(value: int, via: str = "c_rtp", policy: str = "A") -> Fact:
     return _rtp(value, via, f"{policy.lower()}.json", policy)
 
 
+ENCRYPTED = "the export holds this OMA-URI value encrypted"
+
+
+def _hidden(policy: str = "A") -> Fact:
+    """A setting whose value the Intune export does not show (encrypted)."""
+    origin = Origin(f"{policy.lower()}.json", line=9, source=policy)
+    key = "HKLM\\Software\\X!Rtp"
+    partial = Confidence.PARTIAL
+    return Fact(Kind.REGISTRY, key, None, origin, confidence=partial, reason=ENCRYPTED, via="c_rtp")
+
+
 @pytest.mark.parametrize(
     ("sources", "value", "confidence", "conflicts"),
     [
@@ -104,11 +115,17 @@ def _intune(value: int, via: str = "c_rtp", policy: str = "A") -> Fact:
             Confidence.EXACT,
             [(INTUNE_RULE, 2, 1), (GP_RULE, 0, 2)],
         ),
+        # a value the export does not show: unknown, and no conflict is claimed for it
+        ([[_hidden("A")], [_intune(1, policy="B")]], None, Confidence.PARTIAL, []),
+        ([[_intune(1, policy="A")], [_hidden("B")]], None, Confidence.PARTIAL, []),
+        ([[_hidden("A")], [_hidden("B")]], None, Confidence.PARTIAL, []),
+        ([[_rtp(0, None, "gpo")], [_hidden()]], 0, Confidence.EXACT, []),
+        ([[MDM_WINS, _rtp(0, None, "gpo")], [_hidden()]], None, Confidence.PARTIAL, []),
     ],
 )
 def test_merge(
     sources: list[list[Fact]],
-    value: int,
+    value: int | None,
     confidence: Confidence,
     conflicts: list[tuple[str, int, int]],
 ) -> None:
@@ -127,6 +144,18 @@ def test_intune_disagreement_names_both_values_and_origins() -> None:
     assert fact is not None and fact.reason == (
         "Intune policies disagree: Intune applies neither: 6 at l2.json:16 ('L2') through c_rtp;"
         " 2 at a.json:12 ('A') through c_rtp"
+    )
+
+
+def test_a_value_not_shown_beside_another_says_what_intune_applies_is_unknown() -> None:
+    target = build_target(
+        "dev", [Source("a", "t", (_hidden("L2"),)), Source("b", "t", (_intune(2),))]
+    )
+    fact = target.lookup(Kind.REGISTRY, "hklm\\software\\x!rtp")
+    assert fact is not None and fact.reason == (
+        "Intune policies set this, one to a value the export does not show: what Intune "
+        "applies is unknown: a value the export does not show at l2.json:9 ('L2') through "
+        f"c_rtp; 2 at a.json:12 ('A') through c_rtp; {ENCRYPTED}"
     )
 
 

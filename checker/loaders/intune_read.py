@@ -13,6 +13,14 @@ Fact keys:
   Null properties are not configured and give no fact.
 * custom profiles: the OMA-URI; compliance policies: ``compliance/<property>``;
   administrative templates: see intune_templates.py.
+
+A value the export holds encrypted is not a value: Intune has stored custom profiles' string
+OMA-URI values encrypted since 2021, and Graph returns them as ``"****"`` with
+``isEncrypted: true`` unless the exporter asked for each in clear
+(``getOmaSettingPlainTextValue``); a settings catalog secret comes as a token
+(``valueState: encryptedValueToken``).  Such a setting is a fact whose value is unknown
+(``None``, ``confidence=PARTIAL`` with the reason), so the checks that read it are
+``uncertain``: the setting is configured, to a value the export does not show.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from pathlib import Path
 
 from checker.core.errors import InputFormatError
 from checker.core.files import contained, decode, parse_json, read_bytes
-from checker.core.values import JSON, Fact, Note, NoteKind, Origin
+from checker.core.values import JSON, Confidence, Fact, Note, NoteKind, Origin
 from checker.kinds import Kind
 from checker.loaders.jsonpos import Cursor, JsonText
 
@@ -100,13 +108,20 @@ class Builder:
         find: str | None = None,
         path: str = "",
         origin: Origin | None = None,
+        unknown: str | None = None,
     ) -> None:
-        """A fact at the next occurrence of ``find`` (else ``key``), or at ``origin``."""
+        """A fact at the next occurrence of ``find`` (else ``key``), or at ``origin``;
+        ``unknown``: why its value cannot be known (the fact then has none)."""
         count = self.seen[key] = self.seen.get(key, 0) + 1
         extra = (("path", path),) if path else ()
         origin = origin or self.origin(find or key)
+        key = key if count == 1 else f"{key}#{count}"
+        if unknown is None:
+            self.facts.append(Fact(Kind.INTUNE, key, value, origin, extra=extra))
+            return
+        partial = Confidence.PARTIAL
         self.facts.append(
-            Fact(Kind.INTUNE, key if count == 1 else f"{key}#{count}", value, origin, extra=extra)
+            Fact(Kind.INTUNE, key, None, origin, confidence=partial, reason=unknown, extra=extra)
         )
 
     def unmapped(self, what: str, reason: str, *, line: int | None = None, count: int = 1) -> None:
@@ -145,7 +160,8 @@ def _choice(builder: Builder, ident: str, parent: str, here: str, value: JSON) -
 
 def _simple(builder: Builder, ident: str, parent: str, here: str, value: JSON) -> None:
     if isinstance(value, dict):
-        builder.add(ident, value.get("value"), path=parent)
+        secret = value.get("valueState") == "encryptedValueToken"
+        builder.add(ident, value.get("value"), path=parent, unknown=SECRET if secret else None)
 
 
 def _collection(builder: Builder, ident: str, parent: str, here: str, values: JSON) -> None:
@@ -239,7 +255,25 @@ def read_device_configuration(builder: Builder, odata: str, item: dict[str, JSON
 def _oma_settings(builder: Builder, settings: JSON) -> None:
     for setting in _list(settings):
         if isinstance(setting, dict) and isinstance(setting.get("omaUri"), str):
-            builder.add(setting["omaUri"], setting.get("value"))
+            value = setting.get("value")
+            hidden = setting.get("isEncrypted") is True and _masked(value)
+            builder.add(setting["omaUri"], value, unknown=ENCRYPTED if hidden else None)
+
+
+ENCRYPTED = (
+    "the export holds this OMA-URI value encrypted ('****'): Intune applies a value it does "
+    "not show (export the policy with its values in clear, getOmaSettingPlainTextValue)"
+)
+SECRET = (
+    "the export holds this secret setting as an encrypted token: Intune applies a value it "
+    "does not show"
+)
+
+
+def _masked(value: JSON) -> bool:
+    """Graph's stand-in for an encrypted value (``****``), or none at all; an exporter that
+    fetched the value in clear and left ``isEncrypted`` set gives the value itself."""
+    return value is None or (isinstance(value, str) and not value.strip("*"))
 
 
 def read_compliance(builder: Builder, odata: str, item: dict[str, JSON]) -> None:

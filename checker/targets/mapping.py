@@ -186,6 +186,10 @@ def translate(fact: Fact, mapping: Mapping | None = None) -> list[Fact]:
     entry = table.lookup(fact.key)
     if entry is None:
         return []
+    if fact.confidence is Confidence.PARTIAL and fact.value is None:
+        # The export does not show the value (intune_read.py): every target is set, to a
+        # value nobody can tell, and so is every element of an ADMX policy.
+        return [_unknown(fact, t) for e in _family(table, entry) for t in e.targets]
     out = []
     for target in entry.targets:
         value = _gp_value(entry.id, target, fact.value)
@@ -205,6 +209,29 @@ def _gp_fact(fact: Fact, entry: MappingEntry, target: MappingTarget, value: obje
         deleted=deleted,
         confidence=entry.confidence,
         reason=f"partial mapping: {entry.reason}" if entry.reason else None,
+        via=fact.key,
+    )
+
+
+def _family(table: Mapping, entry: MappingEntry) -> list[MappingEntry]:
+    """``entry`` and, for an ADMX-backed policy, the entries of its elements (``<id>_<element
+    id>``, from the same ADMX policy)."""
+    if entry.admx is None:
+        return [entry]
+    prefix = f"{entry.id.casefold()}_"
+    elements = (e for key, e in table.entries.items() if key.startswith(prefix))
+    return [entry, *(e for e in elements if e.admx == entry.admx)]
+
+
+def _unknown(fact: Fact, target: MappingTarget) -> Fact:
+    return Fact(
+        kind=target.kind,
+        key=target.key,
+        value=None,
+        origin=fact.origin,
+        type=target.type,
+        confidence=Confidence.PARTIAL,
+        reason=fact.reason,
         via=fact.key,
     )
 

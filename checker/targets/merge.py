@@ -64,6 +64,10 @@ MDM_WINS_OVER_GP = "device_vendor_msft_policy_config_controlpolicyconflict_mdmwi
 
 INTUNE_DISAGREES = "Intune policies disagree: Intune applies neither"
 ONE_POLICY_DISAGREES = "settings of one Intune policy disagree: which one applies is unknown"
+UNSHOWN_AMONG_OTHERS = (
+    "Intune policies set this, one to a value the export does not show: what Intune applies "
+    "is unknown"
+)
 GP_WINS = "Group Policy wins over MDM (MDMWinsOverGP not set)"
 MDM_WINS = "MDMWinsOverGP"
 
@@ -86,6 +90,16 @@ def _one_setting(a: str, b: str) -> bool:
 
 def _same(a: Fact, b: Fact) -> bool:
     return a.value == b.value and a.deleted == b.deleted
+
+
+def _hidden(fact: Fact) -> bool:
+    """A setting an Intune export holds without its value (encrypted, see
+    checker/loaders/intune_read.py)."""
+    return fact.value is None and not fact.deleted and fact.confidence is Confidence.PARTIAL
+
+
+def _shown(fact: Fact) -> str:
+    return "a value the export does not show" if _hidden(fact) else repr(fact.value)
 
 
 @dataclass(slots=True)
@@ -111,6 +125,15 @@ class _Intune:
         other = next(((n, f) for n, f in self.facts if not _same(f, first)), None)
         if other is None:
             return last, None
+        hidden = next((f for _, f in self.facts if _hidden(f)), None)
+        if hidden is not None:
+            # Whether the policies disagree is unknown too: no conflict is claimed.
+            values = "; ".join(
+                f"{_shown(fact)} at {fact.origin.named()} through {fact.via}"
+                for fact in (first, other[1])
+            )
+            reason = f"{UNSHOWN_AMONG_OTHERS}: {values}; {hidden.reason}"
+            return replace(hidden, reason=reason), None
         rule = INTUNE_DISAGREES if other[0] != number else ONE_POLICY_DISAGREES
         values = "; ".join(
             f"{fact.value!r} at {fact.origin.named()} through {fact.via}"
@@ -184,7 +207,8 @@ def _meet(
             continue
         winner, loser = (mdm, gp) if prefer_mdm else (gp, mdm)
         bucket[canonical] = winner
-        if not _same(winner, loser):
+        # With one value unknown, whether the channels differ is unknown: no conflict claimed.
+        if not _same(winner, loser) and not _hidden(winner) and not _hidden(loser):
             conflicts.append(
                 ((kind.value, canonical, 1), Conflict(kind, mdm.key, winner, loser, rule))
             )

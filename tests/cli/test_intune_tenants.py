@@ -170,3 +170,49 @@ def test_an_input_error_is_printed_once_and_the_rest_is_reported(tmp_path: Path)
     assert done.err == f"input error: {broken}: line 1, column 72: invalid JSON: Expecting value\n"
     assert str(broken) not in done.out
     assert "pass" in done.out and "tenant" in done.out
+
+
+def test_a_value_the_export_holds_encrypted_is_uncertain_never_a_verdict(tmp_path: Path) -> None:
+    """Graph returns custom profiles' string OMA-URI values as '****' unless asked for each in
+    clear: the setting is configured, to a value the export does not show."""
+    oma = "./Device/Vendor/MSFT/Policy/Config/WindowsPowerShell/TurnOnPowerShellScriptBlockLogging"
+    setting = {
+        "@odata.type": "#microsoft.graph.omaSettingString",
+        "displayName": "Script block logging",
+        "omaUri": oma,
+        "secretReferenceValueId": "1a2b3c4d_5e6f_7a8b",
+        "isEncrypted": True,
+        "value": "****",
+    }
+    policy = {
+        "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
+        "displayName": "Custom - PowerShell",
+        "omaSettings": [setting],
+    }
+    statuses = {}
+    for name, value in (("encrypted", "****"), ("in-clear", "<enabled/>")):
+        export = tmp_path / f"{name}.json"
+        text = json.dumps(policy | {"omaSettings": [setting | {"value": value}]}, indent=1)
+        export.write_text(text, encoding="utf-8")
+        line = next(n for n, row in enumerate(text.splitlines(), 1) if oma in row)
+        done = baseliner("check", export, "--policy", POLICY, "-o", "json", "--soft-fail")
+        assert done.code == 0, done.err
+        (target,) = json.loads(done.out)["targets"]
+        results = {r["check"]: r for r in target["results"] if "scriptblock" in r["check"]}
+        statuses[name] = {check: r["status"] for check, r in results.items()}
+        if name == "encrypted":
+            for result in results.values():
+                assert result["actual"] is None
+                assert result["reason"].startswith(f"depends on Intune setting {oma}: ")
+                assert "holds this OMA-URI value encrypted ('****')" in result["reason"]
+                assert result["origin"][0]["line"] == line
+    assert statuses == {
+        "encrypted": {
+            "msft-w11-24h2-powershell-enablescriptblocklogging": "uncertain",
+            "msft-w11-24h2-powershell-enablescriptblockinvocationlogging": "uncertain",
+        },
+        "in-clear": {
+            "msft-w11-24h2-powershell-enablescriptblocklogging": "pass",
+            "msft-w11-24h2-powershell-enablescriptblockinvocationlogging": "pass",
+        },
+    }

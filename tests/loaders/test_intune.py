@@ -554,3 +554,70 @@ def test_arbitrary_json_shapes(tmp_path_factory: pytest.TempPathFactory, documen
         sources = intune.load(path)
         # Every value read can go into a JSON report as it is.
         json.dumps([fact.value for source in sources for fact in source.facts], allow_nan=False)
+
+
+# --- values the export holds encrypted -------------------------------------------------------
+
+SCRIPT_BLOCK_OMA = (
+    "./Device/Vendor/MSFT/Policy/Config/WindowsPowerShell/TurnOnPowerShellScriptBlockLogging"
+)
+
+
+def _one_fact(tmp_path: Path, policy: dict[str, object]) -> tuple[object, str | None]:
+    (tmp_path / "p.json").write_text(json.dumps(policy, indent=1), encoding="utf-8")
+    (source,) = intune.load(tmp_path / "p.json")
+    (fact,) = source.facts
+    assert (fact.reason is not None) == (fact.confidence.value == "partial")
+    return fact.value, fact.reason
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "unknown"),
+    [
+        ({"isEncrypted": True, "value": "****"}, None, True),
+        ({"isEncrypted": True}, None, True),
+        # an exporter that fetched the value in clear and left the flag set
+        ({"isEncrypted": True, "value": "<enabled/>"}, "<enabled/>", False),
+        ({"isEncrypted": False, "value": "****"}, "****", False),
+        ({"value": "<enabled/>"}, "<enabled/>", False),
+    ],
+    ids=["masked", "no-value", "fetched-in-clear", "stars-in-clear", "no-flag"],
+)
+def test_an_oma_value_the_export_holds_encrypted_is_unknown(
+    tmp_path: Path, setting: dict[str, object], value: object, unknown: bool
+) -> None:
+    oma = {"@odata.type": "#microsoft.graph.omaSettingString", "omaUri": SCRIPT_BLOCK_OMA}
+    policy = {
+        "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
+        "displayName": "Custom",
+        "omaSettings": [{**oma, "secretReferenceValueId": "a_b_c", **setting}],
+    }
+    found, reason = _one_fact(tmp_path, policy)
+    assert found == value
+    assert (reason is not None and "encrypted ('****')" in reason) is unknown
+
+
+@pytest.mark.parametrize(
+    ("state", "value", "unknown"),
+    [("encryptedValueToken", None, True), ("notEncrypted", "s3cret", False)],
+)
+def test_a_catalog_secret_held_as_a_token_is_unknown(
+    tmp_path: Path, state: str, value: object, unknown: bool
+) -> None:
+    instance = {
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+        "settingDefinitionId": "device_vendor_msft_laps_policies_administratorpassword",
+        "simpleSettingValue": {
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationSecretSettingValue",
+            "value": "s3cret" if state == "notEncrypted" else "9f3e-token",
+            "valueState": state,
+        },
+    }
+    policy = {
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+        "name": "Secret",
+        "settings": [{"settingInstance": instance}],
+    }
+    found, reason = _one_fact(tmp_path, policy)
+    assert found == value
+    assert (reason is not None and "encrypted token" in reason) is unknown
