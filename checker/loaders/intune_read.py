@@ -133,7 +133,24 @@ class Builder:
 Reader = Callable[[Builder, str, dict[str, JSON]], None]
 
 
+def without(builder: Builder, item: dict[str, JSON], what: str, part: str) -> bool:
+    """Whether ``item`` comes without its ``part`` (Graph leaves a policy's settings out unless
+    asked with ``$expand``): then nothing it sets can be judged, and a note says so, with the
+    count the object gives."""
+    if part in item:
+        return False
+    counted = item.get("settingCount")
+    if isinstance(counted, int) and not isinstance(counted, bool) and counted == 0:
+        return True  # an empty policy, said so by its own count
+    count = counted if isinstance(counted, int) and not isinstance(counted, bool) else 1
+    reason = f"not evaluated: the export holds the policy without its {part} ($expand={part})"
+    builder.unmapped(what, reason, line=builder.cursor.find("@odata.type"), count=count)
+    return True
+
+
 def read_catalog(builder: Builder, odata: str, item: dict[str, JSON]) -> None:
+    if without(builder, item, "settings catalog setting", "settings"):
+        return
     for setting in _list(item.get("settings")):
         if isinstance(setting, dict):
             _instance(builder, setting.get("settingInstance"), "")
@@ -195,7 +212,11 @@ def read_intent(builder: Builder, odata: str, item: dict[str, JSON]) -> None:
     (IntuneManagement; an object, or the same as a JSON string), else from the object."""
     settings = _list(item.get("settingsDelta")) or _list(item.get("settings"))
     sidecar = builder.path.with_name(builder.path.stem + SIDECAR)
-    if sidecar.exists() or sidecar.is_symlink():
+    beside = sidecar.exists() or sidecar.is_symlink()
+    unlisted = not beside and "settingsDelta" not in item
+    if unlisted and without(builder, item, "endpoint security setting", "settings"):
+        return
+    if beside:
         found = contained(sidecar, builder.path.parent, "the export's folder")
         document, text = read_document(found)
         if isinstance(document, dict) and isinstance(document.get("settings"), list):

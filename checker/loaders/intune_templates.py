@@ -20,7 +20,7 @@ from __future__ import annotations
 from checker.core.values import JSON, Fact
 from checker.kinds import Kind, registry_path
 from checker.loaders import admx
-from checker.loaders.intune_read import Builder
+from checker.loaders.intune_read import Builder, without
 
 BY_ID = "not evaluated: definition given by id only"
 PREFIX = "groupPolicyConfiguration/"
@@ -28,6 +28,8 @@ _CLASSES = {"machine": ("Machine", "HKLM"), "user": ("User", "HKCU")}
 
 
 def read_administrative_template(builder: Builder, odata: str, item: dict[str, JSON]) -> None:
+    if without(builder, item, "Administrative Template setting", "definitionValues"):
+        return
     by_id: list[int | None] = []
     for value in _list(item.get("definitionValues")):
         if not isinstance(value, dict):

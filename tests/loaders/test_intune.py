@@ -621,3 +621,47 @@ def test_a_catalog_secret_held_as_a_token_is_unknown(
     found, reason = _one_fact(tmp_path, policy)
     assert found == value
     assert (reason is not None and "encrypted token" in reason) is unknown
+
+
+@pytest.mark.parametrize(
+    ("policy", "noted"),
+    [
+        (
+            {"@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+             "name": "AV", "settingCount": 12},
+            [("settings catalog setting", "settings", 12)],
+        ),
+        (
+            {"@odata.type": "#microsoft.graph.groupPolicyConfiguration", "displayName": "ADM"},
+            [("Administrative Template setting", "definitionValues", 1)],
+        ),
+        (
+            {"@odata.type": "#microsoft.graph.deviceManagementIntent", "displayName": "ASR",
+             "templateId": "0e237410-1367-4844-bd7f-15fb0f08943b"},
+            [("endpoint security setting", "settings", 1)],
+        ),
+        # empty, and said so: nothing left out
+        (
+            {"@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+             "name": "Empty", "settingCount": 0},
+            [],
+        ),
+        ({"@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+          "name": "Empty", "settings": []}, []),
+    ],
+    ids=["catalog", "administrative-template", "intent", "count-0", "settings-empty"],
+)  # fmt: skip
+def test_a_policy_exported_without_its_settings_is_said_not_evaluated(
+    tmp_path: Path, policy: dict[str, object], noted: list[tuple[str, str, int]]
+) -> None:
+    """Graph leaves a policy's settings out unless asked with $expand: an export made so
+    sets nothing a check could judge, which is said, not read as 'not configured'."""
+    (tmp_path / "p.json").write_text(json.dumps(policy, indent=1), encoding="utf-8")
+    (source,) = intune.load(tmp_path / "p.json")
+    assert source.facts == ()
+    found = [(n.kind.value, n.what, n.reason, n.line, n.count) for n in source.notes]
+    assert found == [
+        ("unmapped", what, f"not evaluated: the export holds the policy without its {part} "
+         f"($expand={part})", 2, count)
+        for what, part, count in noted
+    ]  # fmt: skip
