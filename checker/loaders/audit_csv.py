@@ -1,7 +1,9 @@
-"""Advanced audit policy CSV (``audit.csv`` of a GPO, or ``auditpol /backup``).
+"""Advanced audit policy CSV (``audit.csv`` of a GPO, ``auditpol /backup``, or the report
+``auditpol /get /category:* /r`` prints of a device's effective policy).
 
 Columns: Machine Name, Policy Target, Subcategory, Subcategory GUID, Inclusion Setting,
-Exclusion Setting, Setting Value.  Rows become facts by the device-document conventions:
+Exclusion Setting, Setting Value; the report has no Setting Value, and its Inclusion Setting
+text (English) is the setting.  Rows become facts by the device-document conventions:
 
 - system subcategory (target ``System``): Kind.AUDIT, key the subcategory without its leading
   ``Audit ``, value from Setting Value (0 No Auditing, 1 Success, 2 Failure, 3 Success and
@@ -28,7 +30,7 @@ from checker.core.values import JSON, Fact, Origin, Source
 from checker.kinds import Kind
 
 FORMAT = "audit-csv"
-DESCRIPTION = "advanced audit policy CSV (audit.csv)"
+DESCRIPTION = "advanced audit policy CSV (audit.csv, auditpol /backup or /get /r)"
 READS = "advanced audit subcategories, by name and GUID"
 """What baseliner reads from such an export, for the docs."""
 FOLDER = False
@@ -45,6 +47,8 @@ HEADER = (
     "Exclusion Setting",
     "Setting Value",
 )
+REPORT_HEADER = HEADER[:-1]
+"""``auditpol /get /r``: the same columns but Setting Value."""
 SETTINGS = ("No Auditing", "Success", "Failure", "Success and Failure")
 """Audit settings by Setting Value."""
 
@@ -58,36 +62,41 @@ def parse(data: bytes, path: str, source: str | None = None) -> list[Fact]:
         raise input_error(path, "empty file: expected the audit policy CSV header", line=1)
     rows = csv.reader(io.StringIO(text))
     facts: list[Fact] = []
-    header_seen = False
+    width = 0
     try:
         for row in rows:
             if not any(cell.strip() for cell in row):
                 continue
             origin = Origin(path, line=rows.line_num, source=source)
-            if not header_seen:
-                _check_header(row, origin)
-                header_seen = True
+            if not width:
+                width = _check_header(row, origin)
                 continue
-            facts.append(_fact(row, origin))
+            if len(row) != width:
+                raise input_error(
+                    path, f"expected {width} columns, found {len(row)}", line=origin.line
+                )
+            facts.append(_fact([*row, ""] if width == len(REPORT_HEADER) else row, origin))
     except csv.Error as exc:
         raise input_error(path, f"malformed CSV: {exc}", line=rows.line_num) from exc
     return facts
 
 
-def _check_header(row: list[str], origin: Origin) -> None:
-    if len(row) != len(HEADER) or row[-1].strip().isdecimal():
-        raise input_error(
-            origin.path,
-            f"expected the audit CSV header ({','.join(HEADER)}), found {','.join(row)!r}",
-            line=origin.line,
-        )
+def _check_header(row: list[str], origin: Origin) -> int:
+    """The number of columns of the file, from its header (an input error when it is none)."""
+    named = tuple(cell.strip().casefold() for cell in row)
+    for header in (HEADER, REPORT_HEADER):
+        if named == tuple(name.casefold() for name in header):
+            return len(header)
+    if len(row) in (len(HEADER), len(REPORT_HEADER)) and not row[-1].strip().isdecimal():
+        return len(row)  # a localized header: the columns are known by their places
+    raise input_error(
+        origin.path,
+        f"expected the audit CSV header ({','.join(HEADER)}), found {','.join(row)!r}",
+        line=origin.line,
+    )
 
 
 def _fact(row: list[str], origin: Origin) -> Fact:
-    if len(row) != len(HEADER):
-        raise input_error(
-            origin.path, f"expected {len(HEADER)} columns, found {len(row)}", line=origin.line
-        )
     _machine, target, subcategory, guid, inclusion, exclusion, value = (c.strip() for c in row)
     if not subcategory:
         raise input_error(origin.path, "the Subcategory column is empty", line=origin.line)
@@ -143,10 +152,10 @@ def _setting(inclusion: str, value: str, origin: Origin) -> str:
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """A file that starts with the audit policy CSV header."""
+    """A file that starts with the audit policy CSV header (or the report's, a prefix)."""
     encoding, bom = detect_encoding(head)
     text = head[bom:].decode(encoding, errors="ignore").lstrip()
-    return text.casefold().startswith(",".join(HEADER).casefold()) and path.is_file()
+    return text.casefold().startswith(",".join(REPORT_HEADER).casefold()) and path.is_file()
 
 
 def load(path: Path) -> list[Source]:

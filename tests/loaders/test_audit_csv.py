@@ -180,3 +180,47 @@ def test_sniff_and_load(tmp_path: Path, data: bytes, sniffed: bool) -> None:
     if sniffed:
         [source] = audit_csv.load(path)
         assert (source.path, source.format, source.facts) == (str(path), "audit-csv", ())
+
+
+REPORT = HEADER.rpartition(",")[0]
+"""``auditpol /get /category:* /r``: a device's effective policy, without Setting Value."""
+
+
+def test_the_report_auditpol_prints_reads_as_a_backup() -> None:
+    rows = [
+        "",
+        REPORT,
+        f"WS01,System,Logon,{LOGON},Success and Failure,",
+        "WS01,System,Credential Validation,{0CCE923F-69AE-11D9-BED3-505054503030},Success,",
+        "WS01,System,Security System Extension,{0CCE9211-69AE-11D9-BED3-505054503030},No Auditing,",
+    ]
+    data = "\r\n".join(rows).encode()
+    facts = audit_csv.parse(data, "auditpol.csv")
+    assert [(f.kind, f.key, f.value, f.origin.line) for f in facts] == [
+        (Kind.AUDIT, "Logon", "Success and Failure", 3),
+        (Kind.AUDIT, "Credential Validation", "Success", 4),
+        (Kind.AUDIT, "Security System Extension", "No Auditing", 5),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        # a localized report has only the text: unknown, and said where
+        (
+            f"WS01,System,Logon,{LOGON},Erfolg und Fehler,",
+            "r.csv: line 2: no Setting Value and unknown Inclusion Setting 'Erfolg und Fehler'",
+        ),
+        (f"WS01,System,Logon,{LOGON},Success,,1", "r.csv: line 2: expected 6 columns, found 7"),
+    ],
+)
+def test_a_report_row_that_cannot_be_read(row: str, message: str) -> None:
+    with pytest.raises(InputFormatError) as caught:
+        audit_csv.parse(f"{REPORT}\r\n{row}\r\n".encode(), "r.csv")
+    assert str(caught.value.error) == message
+
+
+def test_sniff_knows_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "auditpol.csv"
+    path.write_bytes(f"\r\n{REPORT}\r\nWS01,System,Logon,{LOGON},Success,\r\n".encode())
+    assert audit_csv.sniff(path, path.read_bytes())
