@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from checker.core.errors import InputError, InputFormatError
-from checker.core.files import head
+from checker.core.files import detect_encoding, head
 from checker.loaders import FORMATS, Parted, describe
 from checker.targets.plans import Planned
 
@@ -20,6 +20,21 @@ def sniff(path: Path) -> str | None:
         (name for name, ldr in FORMATS.items() if not ldr.FOLDER and ldr.sniff(path, first)),
         None,
     )
+
+
+def unknown_format(path: Path, *, files: bool = False) -> str:
+    """Why ``path`` is no export, with what to export instead when it is a report in HTML
+    (``gpresult /h``, ``Get-GPOReport -ReportType Html``: what people save by habit)."""
+    message = f"unknown format: not {describe(files=files)}"
+    first = head(path, 2048)
+    encoding, bom = detect_encoding(first)
+    text = first[bom:].decode(encoding, errors="ignore").lstrip().casefold()
+    if text.startswith(("<!doctype html", "<html")) or "<html" in text[:512]:
+        message += (
+            "; this is an HTML report: export XML instead (gpresult /x, or Get-GPOReport "
+            "-ReportType Xml)"
+        )
+    return message
 
 
 def folder_format(folder: Path) -> str | None:
@@ -64,7 +79,7 @@ def walk(path: Path, errors: list[InputError]) -> Iterator[Planned]:
     if path.is_file():
         fmt = sniff(path)
         if fmt is None:
-            errors.append(InputError(str(path), f"unknown format: not {describe()}"))
+            errors.append(InputError(str(path), unknown_format(path)))
         else:
             yield Planned(path, fmt)
         return

@@ -16,8 +16,8 @@ from checker.core.errors import InputError, input_error
 from checker.core.files import head, read_bytes
 from checker.core.remote import UrlPath, is_url, listed, localized, read_url
 from checker.core.values import Source
-from checker.loaders import FORMATS, Parted, describe
-from checker.targets.discover import sniff
+from checker.loaders import FORMATS, Parted
+from checker.targets.discover import sniff, unknown_format
 from checker.targets.plans import Plan, Planned, TargetPlan
 
 REMOTE = ""
@@ -94,7 +94,7 @@ def load_url(planned: Planned) -> list[Source]:
         fmt = planned.format or sniff(path)
         loader = FORMATS.get(fmt) if fmt else None
         if loader is None or loader.FOLDER:
-            raise input_error(url, f"unknown format: not {describe(files=True)}")
+            raise input_error(url, unknown_format(path, files=True))
         if planned.part is not None and isinstance(loader, Parted):
             return loader.load_part(path, planned.part)
         return loader.load(path)

@@ -127,10 +127,24 @@ def test_every_bad_fixture_is_a_clean_input_error(name: str) -> None:
     assert "Traceback" not in done.err
 
 
-def test_unknown_format_is_an_input_error(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("hello")
-    done = baseliner("check", tmp_path / "notes.txt", "--policy", POLICY)
+HTML_HINT = "this is an HTML report: export XML instead (gpresult /x, or Get-GPOReport"
+
+
+@pytest.mark.parametrize(
+    ("data", "hint"),
+    [
+        (b"hello", False),
+        (b"<!DOCTYPE html>\r\n<html><body>Group Policy Results</body></html>", True),
+        # gpresult /h writes UTF-16 with a BOM
+        (b"\xff\xfe" + "<html dir='ltr'><head></head></html>".encode("utf-16-le"), True),
+    ],
+    ids=["text", "html", "html-utf16"],
+)
+def test_unknown_format_is_an_input_error(tmp_path: Path, data: bytes, hint: bool) -> None:
+    (tmp_path / "report.htm").write_bytes(data)
+    done = baseliner("check", tmp_path / "report.htm", "--policy", POLICY)
     assert (done.code, "unknown format" in done.err) == (2, True)
+    assert (HTML_HINT in done.err) is hint
 
 
 def test_unknown_policy_is_exit_2() -> None:
