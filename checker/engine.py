@@ -4,8 +4,11 @@ Pure: no I/O.  A target's device document is built once, and only when a raw ``q
 check needs it; setting references are direct lookups in the target's fact table.
 
 A check that names a site-specific parameter no profile sets is ``not_applicable`` on every
-target (checker/policy/parameters.py).  A check that declares its value's type (``type:
-REG_SZ``) fails a value of another type whatever the value, and says so.
+target (checker/policy/parameters.py).  A check of a computer setting on a target whose
+exports hold a user's settings only (``meta["scope"] == "user"``: ``gpresult /scope user``,
+or gpresult run without elevation) is an ``error``: "not configured" would be a guess, and
+the gate fails closed on it.  A check that declares its value's type (``type: REG_SZ``)
+fails a value of another type whatever the value, and says so.
 """
 
 from __future__ import annotations
@@ -15,10 +18,19 @@ from collections.abc import Iterable
 from checker.core.results import Result
 from checker.core.statuses import Status
 from checker.core.values import JSON, Confidence, Fact, Target
-from checker.kinds import value_type
+from checker.kinds import is_user_setting, value_type
 from checker.policy.compile import Benchmark, Check
 
 _NO_FACTS: dict[str, Fact] = {}
+
+USER_ONLY = (
+    "cannot be judged: the export holds a user's settings only (gpresult /scope user, or "
+    "gpresult run without elevation), not the computer's; export gpresult /x elevated"
+)
+
+
+def _of_the_computer(check: Check) -> bool:
+    return check.kind is not None and not is_user_setting(check.kind, check.key)
 
 
 def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, ...]:
@@ -26,6 +38,7 @@ def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, .
     document: dict[str, JSON] | None = None
     os, role = target.meta.get("os"), target.meta.get("role")
     everything_applies = os is None and role is None  # admits() would say yes to every check
+    user_only = target.meta.get("scope") == "user"
     facts = target.facts
     results: list[Result] = []
     for benchmark in benchmarks:
@@ -36,6 +49,8 @@ def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, .
                 results.append(
                     Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
                 )
+            elif user_only and _of_the_computer(check):
+                results.append(Result(check.info, Status.ERROR, reason=USER_ONLY))
             elif check.kind is not None:
                 fact = facts.get(check.kind, _NO_FACTS).get(check.key)
                 if fact is not None:

@@ -79,6 +79,14 @@ def _audit_key(key: str) -> str:
     return key[6:] if key.casefold().startswith("audit ") else key
 
 
+def _never(key: str) -> bool:
+    return False
+
+
+def _in_user_hive(key: str) -> bool:
+    return key.startswith("hkcu\\")
+
+
 def _as_written(key: str) -> str:
     return key
 
@@ -157,6 +165,9 @@ class KindSpec:
     """A test case's state value as the fact it stands for."""
     value_types: tuple[str, ...] = ()
     """The types a check of this kind may require of its value (``type: REG_SZ``)."""
+    per_user: Callable[[str], bool] = field(default=_never)
+    """Whether a setting of this kind (its canonical key) is a user's, not the computer's:
+    an export of a user's settings alone (``gpresult /scope user``) can show only those."""
 
 
 _SCALAR = {"$ref": "#/$defs/scalar"}
@@ -181,6 +192,7 @@ KINDS: dict[Kind, KindSpec] = {
         },
         _registry_state,
         REGISTRY_VALUE_TYPES,
+        _in_user_hive,
     ),
     Kind.SECURITY: KindSpec(
         Kind.SECURITY,
@@ -295,6 +307,11 @@ SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in KINDS), "query")
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def is_user_setting(kind: Kind, canonical: str) -> bool:
+    """Whether the setting ``canonical`` (:func:`canonical_key`) of ``kind`` is a user's."""
+    return KINDS[kind].per_user(canonical)
+
+
 def canonical_key(kind: Kind, key: str) -> str:
     """The case-insensitive lookup key of a setting of ``kind``."""
     return KINDS[kind].canonical(key).strip().casefold()

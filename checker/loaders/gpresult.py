@@ -4,7 +4,10 @@ Root ``Rsop`` in ``http://www.microsoft.com/GroupPolicy/Rsop``.  ``ComputerResul
 Source named after the computer; ``UserResults`` a separate Source named
 ``<computer>/user:<user>`` (HKCU facts; ``user:<user>`` in a report of user results only,
 ``gpresult /scope user /x``), so user settings never mix with the device's.  A report with
-neither is an input error: checked, it would be a device with nothing set.
+neither is an input error: checked, it would be a device with nothing set.  Each source's
+``meta`` says its ``scope`` (``machine`` or ``user``): a report of user results only (asked
+for, or gpresult run without elevation) shows nothing of the computer's settings, and its
+target says so (checker/targets/load.py, checker/engine.py).
 
 Naming: ``ComputerResults/Name`` is the account, ``DOMAIN\\HOST$``; the Source name is ``HOST``
 (domain prefix and the machine-account ``$`` dropped) because that is how targets are named
@@ -140,6 +143,7 @@ def _results_source(
         extension_facts(extension, scope, collected)
     denials = [(text(gpo, "Name"), _denial(gpo)) for gpo in listed]
     meta: dict[str, JSON] = {
+        "scope": admx_class.casefold(),
         "read_time": read_time,
         "domain": text(results, "Domain"),
         "site": text(results, "Site"),

@@ -84,6 +84,9 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
     for source in sources:
         for key, value in source.meta:
             target.meta.setdefault(key, value)
+    target.meta.pop("scope", None)
+    if sources and all(dict(source.meta).get("scope") == "user" for source in sources):
+        target.meta["scope"] = "user"  # a user's settings alone: the computer's are unknown
     target.meta.update(target_plan.meta)
     return target, errors
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -384,3 +385,57 @@ def test_a_manifest_naming_a_path_out_of_its_repository_is_refused(tmp_path: Pat
     assert done.code == 2
     assert _json(done.out)["targets"] == []
     assert "of the manifest leads out of its repository (--allow-outside PATH" in done.err
+
+
+SCOPED = """\
+id: scoped
+title: A computer setting and a user's
+version: "1"
+checks:
+  - id: scoped-password-length
+    title: Minimum password length of 14
+    category: accounts
+    impact: 5
+    severity: medium
+    security: 'System Access/MinimumPasswordLength'
+    expect: {{gte: 14}}
+  - id: scoped-toast
+    title: No toast notifications on the lock screen
+    category: os
+    impact: 3
+    severity: low
+    registry: '{toast}'
+    expect: {{equals: 1}}
+""".format(
+    toast="HKCU\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\PushNotifications"
+    "!NoToastApplicationNotificationOnLockScreen"
+)
+
+
+@pytest.mark.parametrize(
+    ("scopes", "code", "statuses"),
+    [
+        (("Computer", "User"), 0, {"scoped-password-length": "pass", "scoped-toast": "pass"}),
+        # gpresult /scope user, or gpresult run without elevation: no computer settings
+        (("User",), 1, {"scoped-password-length": "error", "scoped-toast": "pass"}),
+    ],
+    ids=["both-scopes", "user-only"],
+)
+def test_a_report_of_a_users_settings_alone_cannot_judge_the_computers(
+    tmp_path: Path, scopes: tuple[str, ...], code: int, statuses: dict[str, str]
+) -> None:
+    text = (FIXTURES / "gpresult" / "small-rsop.xml").read_bytes().decode("utf-16")
+    for scope in {"Computer", "User"} - set(scopes):
+        text = re.sub(rf"<{scope}Results>.*?</{scope}Results>", "", text, flags=re.S)
+    export = tmp_path / "rsop.xml"
+    export.write_text(text, encoding="utf-16")
+    policy = tmp_path / "scoped.yaml"
+    policy.write_text(SCOPED, encoding="utf-8")
+    done = baseliner("check", export, "--policy", policy, "-o", "json")
+    assert done.code == code, done.err
+    results = json.loads(done.out)["targets"][0]["results"]
+    assert {r["check"]: r["status"] for r in results} == statuses
+    errors = [r["reason"] for r in results if r["status"] == "error"]
+    assert all(
+        r.startswith("cannot be judged: the export holds a user's settings only") for r in errors
+    )

@@ -42,6 +42,7 @@ def test_meta_lists_applied_and_denied_gpos() -> None:
         "denied_gpos": [{"name": "Filtered Out", "reason": "denied by WMI or security filter"}],
         "domain": "example.test",
         "read_time": "2024-01-02T03:04:05Z",
+        "scope": "machine",
         "site": "Lab",
     }
     assert computer.notes == ()
