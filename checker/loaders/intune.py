@@ -52,6 +52,10 @@ DEVICE = False
 NOT_A_POLICY = "not an Intune policy export"
 ARCHIVE = "__archive__"
 ARCHIVED = "IntuneCD keeps here what is no longer in the tenant"
+PAGED = (
+    "not evaluated: the export is one page of a longer list (@odata.nextLink): the policies "
+    "after it are not in it; export every page"
+)
 """IntuneCD moves the objects a tenant no longer has into ``__archive__/<date>/``: read as
 policies, they would apply again (and conflict with their own newer versions)."""
 
@@ -111,6 +115,9 @@ def load(path: Path) -> list[Source]:
             sources.append(source)
         else:
             skipped.append(source)
+    if isinstance(document, dict) and isinstance(document.get("@odata.nextLink"), str):
+        line = text.cursor().find("@odata.nextLink")
+        skipped.append(Note(NoteKind.UNMAPPED, str(path), "Graph list page", line, reason=PAGED))
     if skipped:
         sources.append(Source(str(path), FORMAT, (), path.stem, notes=_counted(skipped)))
     return sources

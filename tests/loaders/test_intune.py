@@ -665,3 +665,27 @@ def test_a_policy_exported_without_its_settings_is_said_not_evaluated(
          f"($expand={part})", 2, count)
         for what, part, count in noted
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("paged", [True, False])
+def test_one_page_of_a_graph_list_says_the_rest_is_missing(tmp_path: Path, paged: bool) -> None:
+    """A Graph list response saved without following @odata.nextLink holds the first page
+    of the tenant's policies only: the checks of the others would read 'not configured'."""
+    policy = {
+        "@odata.type": "#microsoft.graph.deviceManagementConfigurationPolicy",
+        "name": "P1",
+        "settings": [],
+    }
+    response: dict[str, object] = {"value": [policy]}
+    if paged:
+        response["@odata.nextLink"] = (
+            "https://graph.microsoft.com/beta/deviceManagement/configurationPolicies?$skiptoken=x"
+        )
+    text = json.dumps(response, indent=1)
+    (tmp_path / "page.json").write_text(text, encoding="utf-8")
+    sources = intune.load(tmp_path / "page.json")
+    assert [s.name for s in sources if s.format == "intune" and not s.notes] == ["P1"]
+    notes = [(n.kind.value, n.what, n.line, n.reason) for s in sources for n in s.notes]
+    lines = [n for n, row in enumerate(text.splitlines(), 1) if "nextLink" in row]
+    assert notes == [("unmapped", "Graph list page", line, intune.PAGED) for line in lines]
+    assert len(lines) == paged
