@@ -29,28 +29,33 @@ USER_ONLY = (
 )
 
 
-def _of_the_computer(check: Check) -> bool:
-    return check.kind is not None and not is_user_setting(check.kind, check.key)
+def _unjudged(check: Check, target: Target) -> Result | None:
+    """Why ``check`` is not judged on ``target``: it applies to another OS or role, or it
+    reads a computer setting the target's exports do not show; None when it is judged."""
+    os, role = target.meta.get("os"), target.meta.get("role")
+    if not check.applies_to.admits(os, role):
+        return Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
+    user_only = target.meta.get("scope") == "user"
+    if user_only and check.kind is not None and not is_user_setting(check.kind, check.key):
+        return Result(check.info, Status.ERROR, reason=USER_ONLY)
+    return None
 
 
 def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, ...]:
     """Results of every check of ``benchmarks`` on ``target``, in benchmark order."""
     document: dict[str, JSON] | None = None
     os, role = target.meta.get("os"), target.meta.get("role")
-    everything_applies = os is None and role is None  # admits() would say yes to every check
     user_only = target.meta.get("scope") == "user"
+    # _unjudged() would say None of every check: the usual target, tested once.
+    everything_applies = os is None and role is None and not user_only
     facts = target.facts
     results: list[Result] = []
     for benchmark in benchmarks:
         for check in benchmark.checks:
             if check.unset:
                 results.append(_site_specific(check))
-            elif not everything_applies and not check.applies_to.admits(os, role):
-                results.append(
-                    Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
-                )
-            elif user_only and _of_the_computer(check):
-                results.append(Result(check.info, Status.ERROR, reason=USER_ONLY))
+            elif not everything_applies and (unjudged := _unjudged(check, target)) is not None:
+                results.append(unjudged)
             elif check.kind is not None:
                 fact = facts.get(check.kind, _NO_FACTS).get(check.key)
                 if fact is not None:
