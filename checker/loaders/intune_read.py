@@ -140,9 +140,10 @@ def without(builder: Builder, item: dict[str, JSON], what: str, part: str) -> bo
     if part in item:
         return False
     counted = item.get("settingCount")
-    if isinstance(counted, int) and not isinstance(counted, bool) and counted == 0:
+    number = counted if isinstance(counted, int) and not isinstance(counted, bool) else None
+    if number == 0:
         return True  # an empty policy, said so by its own count
-    count = counted if isinstance(counted, int) and not isinstance(counted, bool) else 1
+    count = number if number is not None and number > 0 else 1
     reason = f"not evaluated: the export holds the policy without its {part} ($expand={part})"
     builder.unmapped(what, reason, line=builder.cursor.find("@odata.type"), count=count)
     return True
