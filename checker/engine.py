@@ -6,8 +6,9 @@ check needs it; setting references are direct lookups in the target's fact table
 A check that names a site-specific parameter no profile sets is ``not_applicable`` on every
 target (checker/policy/parameters.py).  A check of a computer setting on a target whose
 exports hold a user's settings only (``meta["scope"] == "user"``: ``gpresult /scope user``,
-or gpresult run without elevation) is an ``error``: "not configured" would be a guess, and
-the gate fails closed on it.  A check that declares its value's type (``type: REG_SZ``)
+or gpresult run without elevation), or of a user's setting on one whose exports hold the
+computer's only (``"machine"``), is an ``error``: "not configured" would be a guess, and the
+gate fails closed on it.  A check that declares its value's type (``type: REG_SZ``)
 fails a value of another type whatever the value, and says so.
 """
 
@@ -27,27 +28,33 @@ USER_ONLY = (
     "cannot be judged: the export holds a user's settings only (gpresult /scope user, or "
     "gpresult run without elevation), not the computer's; export gpresult /x elevated"
 )
+MACHINE_ONLY = (
+    "cannot be judged: the export holds the computer's settings only (gpresult /scope "
+    "computer, or run for an account without Group Policy results), not a user's"
+)
 
 
 def _unjudged(check: Check, target: Target) -> Result | None:
     """Why ``check`` is not judged on ``target``: it applies to another OS or role, or it
-    reads a computer setting the target's exports do not show; None when it is judged."""
+    reads a setting of the scope (the computer's, a user's) the target's exports do not
+    show; None when it is judged."""
     os, role = target.meta.get("os"), target.meta.get("role")
     if not check.applies_to.admits(os, role):
         return Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
-    user_only = target.meta.get("scope") == "user"
-    if user_only and check.kind is not None and not is_user_setting(check.kind, check.key):
-        return Result(check.info, Status.ERROR, reason=USER_ONLY)
-    return None
+    scope = target.meta.get("scope")
+    if scope is None or check.kind is None:
+        return None
+    if is_user_setting(check.kind, check.key) == (scope == "user"):
+        return None
+    return Result(check.info, Status.ERROR, reason=USER_ONLY if scope == "user" else MACHINE_ONLY)
 
 
 def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, ...]:
     """Results of every check of ``benchmarks`` on ``target``, in benchmark order."""
     document: dict[str, JSON] | None = None
     os, role = target.meta.get("os"), target.meta.get("role")
-    user_only = target.meta.get("scope") == "user"
     # _unjudged() would say None of every check: the usual target, tested once.
-    everything_applies = os is None and role is None and not user_only
+    everything_applies = os is None and role is None and target.meta.get("scope") is None
     facts = target.facts
     results: list[Result] = []
     for benchmark in benchmarks:

@@ -84,9 +84,12 @@ def load_target(target_plan: TargetPlan) -> tuple[Target | None, list[InputError
     for source in sources:
         for key, value in source.meta:
             target.meta.setdefault(key, value)
+    # Sources that all hold one scope of a device's settings (a gpresult of the computer's or
+    # of a user's alone): the other scope's settings are unknown, not unset (engine.py).
+    scopes = {dict(source.meta).get("scope") for source in sources}
     target.meta.pop("scope", None)
-    if sources and all(dict(source.meta).get("scope") == "user" for source in sources):
-        target.meta["scope"] = "user"  # a user's settings alone: the computer's are unknown
+    if len(scopes) == 1 and None not in scopes:
+        target.meta["scope"] = scopes.pop()
     target.meta.update(target_plan.meta)
     return target, errors
 

@@ -418,10 +418,12 @@ checks:
         (("Computer", "User"), 0, {"scoped-password-length": "pass", "scoped-toast": "pass"}),
         # gpresult /scope user, or gpresult run without elevation: no computer settings
         (("User",), 1, {"scoped-password-length": "error", "scoped-toast": "pass"}),
+        # gpresult /scope computer, or run as an account without user results: no user's
+        (("Computer",), 1, {"scoped-password-length": "pass", "scoped-toast": "error"}),
     ],
-    ids=["both-scopes", "user-only"],
+    ids=["both-scopes", "user-only", "computer-only"],
 )
-def test_a_report_of_a_users_settings_alone_cannot_judge_the_computers(
+def test_a_report_of_one_scope_alone_cannot_judge_the_others(
     tmp_path: Path, scopes: tuple[str, ...], code: int, statuses: dict[str, str]
 ) -> None:
     text = (FIXTURES / "gpresult" / "small-rsop.xml").read_bytes().decode("utf-16")
@@ -436,6 +438,6 @@ def test_a_report_of_a_users_settings_alone_cannot_judge_the_computers(
     results = json.loads(done.out)["targets"][0]["results"]
     assert {r["check"]: r["status"] for r in results} == statuses
     errors = [r["reason"] for r in results if r["status"] == "error"]
-    assert all(
-        r.startswith("cannot be judged: the export holds a user's settings only") for r in errors
-    )
+    held = {("User",): "a user's settings only", ("Computer",): "the computer's settings only"}
+    assert bool(errors) == (code == 1)
+    assert all(r.startswith(f"cannot be judged: the export holds {held[scopes]}") for r in errors)
