@@ -7,9 +7,10 @@ A check that names a site-specific parameter no profile sets is ``not_applicable
 target (checker/policy/parameters.py).  A check of a computer setting on a target whose
 exports hold a user's settings only (``meta["scope"] == "user"``: ``gpresult /scope user``,
 or gpresult run without elevation), or of a user's setting on one whose exports hold the
-computer's only (``"machine"``), is an ``error``: "not configured" would be a guess, and the
-gate fails closed on it.  A check that declares its value's type (``type: REG_SZ``)
-fails a value of another type whatever the value, and says so.
+computer's only (``"machine"``), is an ``error`` (unless it does not apply to the target):
+"not configured" would be a guess, and the gate fails closed on it.  A check that declares
+its value's type (``type: REG_SZ``) fails a value of another type whatever the value, and
+says so.
 """
 
 from __future__ import annotations
@@ -34,35 +35,57 @@ MACHINE_ONLY = (
 )
 
 
-def _unjudged(check: Check, target: Target) -> Result | None:
-    """Why ``check`` is not judged on ``target``: it applies to another OS or role, or it
-    reads a setting of the scope (the computer's, a user's) the target's exports do not
-    show; None when it is judged."""
-    os, role = target.meta.get("os"), target.meta.get("role")
-    if not check.applies_to.admits(os, role):
-        return Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
-    scope = target.meta.get("scope")
-    if scope is None or check.kind is None:
-        return None
-    if is_user_setting(check.kind, check.key) == (scope == "user"):
-        return None
-    return Result(check.info, Status.ERROR, reason=USER_ONLY if scope == "user" else MACHINE_ONLY)
+def _out_of_scope(benchmarks: tuple[Benchmark, ...], scope: str) -> tuple[int, ...]:
+    """The places, among the results of ``benchmarks``, of the checks that read a setting of
+    the other scope than ``scope`` (``user``: every setting but a user's; ``machine``: a
+    user's).  Worked out once per run and kept (with the benchmarks, so their ids stay
+    theirs): a fleet's computer-only gpresult devices pay nothing per check for it."""
+    key = (tuple(map(id, benchmarks)), scope)
+    found = _SCOPES.get(key)
+    if found is not None:
+        return found[1]
+    user = scope == "user"
+    checks = [check for benchmark in benchmarks for check in benchmark.checks]
+    places = tuple(
+        place
+        for place, check in enumerate(checks)
+        if check.kind is not None and is_user_setting(check.kind, check.key) is not user
+    )
+    if len(_SCOPES) >= 64:
+        _SCOPES.clear()
+    _SCOPES[key] = (benchmarks, places)
+    return places
+
+
+_SCOPES: dict[tuple[tuple[int, ...], str], tuple[tuple[Benchmark, ...], tuple[int, ...]]] = {}
+
+
+def _in_scope(benchmarks: tuple[Benchmark, ...], results: list[Result], scope: str) -> list[Result]:
+    """``results`` with each check outside ``scope`` an error, unless it does not apply."""
+    reason = USER_ONLY if scope == "user" else MACHINE_ONLY
+    for place in _out_of_scope(benchmarks, scope):
+        result = results[place]
+        if result.status is not Status.NOT_APPLICABLE:
+            results[place] = Result(result.check, Status.ERROR, reason=reason)
+    return results
 
 
 def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, ...]:
     """Results of every check of ``benchmarks`` on ``target``, in benchmark order."""
     document: dict[str, JSON] | None = None
+    benchmarks = tuple(benchmarks)
     os, role = target.meta.get("os"), target.meta.get("role")
-    # _unjudged() would say None of every check: the usual target, tested once.
-    everything_applies = os is None and role is None and target.meta.get("scope") is None
+    everything_applies = os is None and role is None  # admits() would say yes to every check
     facts = target.facts
     results: list[Result] = []
     for benchmark in benchmarks:
         for check in benchmark.checks:
             if check.unset:
                 results.append(_site_specific(check))
-            elif not everything_applies and (unjudged := _unjudged(check, target)) is not None:
-                results.append(unjudged)
+            elif not everything_applies and not check.applies_to.admits(os, role):
+                results.append(
+                    Result(check.info, Status.NOT_APPLICABLE, reason=f"target is {os or role}")
+                )
             elif check.kind is not None:
                 fact = facts.get(check.kind, _NO_FACTS).get(check.key)
                 if fact is not None:
@@ -78,6 +101,9 @@ def evaluate(benchmarks: Iterable[Benchmark], target: Target) -> tuple[Result, .
                 if document is None:
                     document = target.document()
                 results.append(_judge_query(check, document))
+    scope = target.meta.get("scope")
+    if isinstance(scope, str):
+        return tuple(_in_scope(benchmarks, results, scope))
     return tuple(results)
 
 
