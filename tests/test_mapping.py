@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 
 from checker.core.errors import InputError
-from checker.core.values import Confidence, Fact, Origin
+from checker.core.values import Confidence, Fact, Origin, Source
 from checker.kinds import Kind
 from checker.loaders import intune
-from checker.targets.load import read_targets
+from checker.targets.load import read_targets, with_translations
 from checker.targets.mapping import (
+    UNTRANSLATED,
     coverage,
     crosscheck_osconfig,
     load_mapping,
     setting_id,
     translate,
+    untranslated,
 )
 from tests.conftest import ROOT
 
@@ -280,3 +282,25 @@ def test_a_value_the_export_does_not_show_sets_its_targets_to_unknown(
         (Kind.REGISTRY, None, False, Confidence.PARTIAL, why, setting)
     }
     assert {f.origin for f in found} == {origin}
+
+
+DEFENDER = "device_vendor_msft_policy_config_defender_"
+
+
+@pytest.mark.parametrize(
+    ("key", "noted"),
+    [
+        # an element of an ADMX policy (ThreatSeverityDefaultAction) the table has no entry
+        # for, though the DDF names the policy's Group Policy equivalent
+        (f"{DEFENDER}threatseveritydefaultaction_severethreats", True),
+        (f"{DEFENDER}allowbehaviormonitoring", False),  # mapped
+        ("device_vendor_msft_dmclient_provider_x_configrefresh_enabled", False),  # no GP one
+    ],
+)
+def test_a_setting_with_a_gp_equivalent_the_table_lacks_is_noted(key: str, noted: bool) -> None:
+    fact = Fact(Kind.INTUNE, key, f"{key}_1", Origin("p.json", line=4, source="AV"))
+    assert untranslated(fact) is noted
+    source = with_translations(Source("p.json", "intune", (fact,), "AV"))
+    assert [(n.kind.value, n.what, n.line, n.name, n.reason) for n in source.notes] == (
+        [("unmapped", key, 4, "AV", UNTRANSLATED)] if noted else []
+    )

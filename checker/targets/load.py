@@ -7,13 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from checker.core.errors import InputError, InputFormatError
-from checker.core.values import Source, Target
+from checker.core.values import Fact, Note, NoteKind, Source, Target
 from checker.kinds import Kind
 from checker.loaders import FORMATS, Parted
 from checker.targets.discover import is_device, parts, target_name, walk
 from checker.targets.firewall import with_firewall
 from checker.targets.manifest import plan_manifest
-from checker.targets.mapping import translate
+from checker.targets.mapping import UNTRANSLATED, setting_id, translate, untranslated
 from checker.targets.merge import build_target
 from checker.targets.plans import Plan, Planned, TargetPlan
 from checker.targets.urls import REMOTE, load_url, plan_listed, plan_url
@@ -117,8 +117,21 @@ def read_targets(paths: list[Path], errors: list[InputError]) -> Iterator[Target
 
 def with_translations(source: Source) -> Source:
     """An Intune source with the Group Policy facts its settings translate to added after
-    its own facts (see checker/targets/mapping.py); other sources as they are."""
+    its own facts (see checker/targets/mapping.py), and a note of each setting with a Group
+    Policy equivalent that the mapping does not translate; other sources as they are."""
     if not any(fact.kind is Kind.INTUNE for fact in source.facts):
         return source
-    translated = [gp for fact in source.facts for gp in translate(fact)]
-    return replace(source, facts=source.facts + tuple(translated))
+    translated: list[Fact] = []
+    noted: dict[str, Note] = {}
+    for fact in source.facts:
+        found = translate(fact)
+        translated += found
+        if not found and untranslated(fact):
+            ident = setting_id(fact.key)
+            origin = fact.origin
+            note = Note(
+                NoteKind.UNMAPPED, origin.path, ident, origin.line, origin.source, UNTRANSLATED
+            )
+            noted.setdefault(ident, note)
+    notes = source.notes + tuple(noted.values())
+    return replace(source, facts=source.facts + tuple(translated), notes=notes)

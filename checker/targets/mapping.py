@@ -198,6 +198,22 @@ def translate(fact: Fact, mapping: Mapping | None = None) -> list[Fact]:
     return out
 
 
+UNTRANSLATED = (
+    "has a Group Policy equivalent the mapping does not translate: checks of that setting "
+    "read it as not configured"
+)
+
+
+def untranslated(fact: Fact, mapping: Mapping | None = None) -> bool:
+    """Whether ``fact`` is an Intune setting that the DDF gives a Group Policy equivalent
+    (itself or the policy it is an element of) and the table has no entry for: what a check
+    of it says would rest on nothing, so the target says so (checker/targets/load.py)."""
+    if fact.kind is not Kind.INTUNE:
+        return False
+    table = mapping or load_mapping()
+    return table.lookup(fact.key) is None and table.has_gp_equivalent(fact.key)
+
+
 def _gp_fact(fact: Fact, entry: MappingEntry, target: MappingTarget, value: object) -> Fact:
     deleted = value is DELETE
     return Fact(
