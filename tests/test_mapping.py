@@ -290,9 +290,9 @@ DEFENDER = "device_vendor_msft_policy_config_defender_"
 @pytest.mark.parametrize(
     ("key", "noted"),
     [
-        # an element of an ADMX policy (ThreatSeverityDefaultAction) the table has no entry
-        # for, though the DDF names the policy's Group Policy equivalent
-        (f"{DEFENDER}threatseveritydefaultaction_severethreats", True),
+        # an item of an ADMX policy's list (hardened UNC paths) the table has no entry for,
+        # though the DDF names the policy's Group Policy equivalent
+        (f"{C}connectivity_hardeneduncpaths_pol_hardenedpaths_key", True),
         (f"{DEFENDER}allowbehaviormonitoring", False),  # mapped
         ("device_vendor_msft_dmclient_provider_x_configrefresh_enabled", False),  # no GP one
     ],
@@ -304,3 +304,24 @@ def test_a_setting_with_a_gp_equivalent_the_table_lacks_is_noted(key: str, noted
     assert [(n.kind.value, n.what, n.line, n.name, n.reason) for n in source.notes] == (
         [("unmapped", key, 4, "AV", UNTRANSLATED)] if noted else []
     )
+
+
+@pytest.mark.parametrize(
+    ("severity", "value_name"),
+    [("lowseveritythreats", "1"), ("moderateseveritythreats", "2"),
+     ("highseveritythreats", "4"), ("severethreats", "5")],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("action", "data"), [("quarantine", "2"), ("remove", "3"), ("block", "10")]
+)
+def test_threat_severity_default_actions_write_the_admx_list(
+    severity: str, value_name: str, action: str, data: str
+) -> None:
+    """The catalog's element per severity is the DDF's 'threat level=action' pair, which
+    the ADMX list writes as one REG_SZ per severity id (four STIG Defender checks read it)."""
+    key = f"{DEFENDER}threatseveritydefaultaction_{severity}"
+    threats = "HKLM\\Software\\Policies\\Microsoft\\Windows Defender\\Threats"
+    assert gp(key, f"{key}_{action}") == [
+        ("registry", f"{threats}\\ThreatSeverityDefaultAction!{value_name}", data, "REG_SZ",
+         "exact")
+    ]  # fmt: skip
