@@ -189,7 +189,11 @@ def translate(fact: Fact, mapping: Mapping | None = None) -> list[Fact]:
     if fact.confidence is Confidence.PARTIAL and fact.value is None:
         # The export does not show the value (intune_read.py): every target is set, to a
         # value nobody can tell, and so is every element of an ADMX policy.
-        return [_unknown(fact, t) for e in _family(table, entry) for t in e.targets]
+        return [
+            replace(_gp_fact(fact, e, t, None), confidence=Confidence.PARTIAL, reason=fact.reason)
+            for e in _family(table, entry)
+            for t in e.targets
+        ]
     out = []
     for target in entry.targets:
         value = _gp_value(entry.id, target, fact.value)
@@ -237,19 +241,6 @@ def _family(table: Mapping, entry: MappingEntry) -> list[MappingEntry]:
     prefix = f"{entry.id.casefold()}_"
     elements = (e for key, e in table.entries.items() if key.startswith(prefix))
     return [entry, *(e for e in elements if e.admx == entry.admx)]
-
-
-def _unknown(fact: Fact, target: MappingTarget) -> Fact:
-    return Fact(
-        kind=target.kind,
-        key=target.key,
-        value=None,
-        origin=fact.origin,
-        type=target.type,
-        confidence=Confidence.PARTIAL,
-        reason=fact.reason,
-        via=fact.key,
-    )
 
 
 def _translate_admx_string(fact: Fact, table: Mapping) -> list[Fact]:
