@@ -23,10 +23,13 @@ def sniff(path: Path) -> str | None:
 
 
 def unknown_format(path: Path, *, files: bool = False) -> str:
-    """Why ``path`` is no export, with what to export instead when it is a report in HTML
-    (``gpresult /h``, ``Get-GPOReport -ReportType Html``: what people save by habit)."""
+    """Why ``path`` is no export, with what to do instead when it is a report in HTML
+    (``gpresult /h``, ``Get-GPOReport -ReportType Html``: what people save by habit) or a
+    ZIP archive (how GPO backups travel)."""
     message = f"unknown format: not {describe(files=files)}"
     first = head(path, 2048)
+    if first.startswith(b"PK\x03\x04"):
+        return message + "; this is a ZIP archive: extract it and check the folder"
     encoding, bom = detect_encoding(first)
     text = first[bom:].decode(encoding, errors="ignore").lstrip().casefold()
     if text.startswith(("<!doctype html", "<html")) or "<html" in text[:512]:

@@ -138,14 +138,17 @@ HTML_HINT = "this is an HTML report: export XML instead (gpresult /x, or Get-GPO
         (b"<!DOCTYPE html>\r\n<html><body>Group Policy Results</body></html>", True),
         # gpresult /h writes UTF-16 with a BOM
         (b"\xff\xfe" + "<html dir='ltr'><head></head></html>".encode("utf-16-le"), True),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "ZIP"),
     ],
-    ids=["text", "html", "html-utf16"],
+    ids=["text", "html", "html-utf16", "zip"],
 )
-def test_unknown_format_is_an_input_error(tmp_path: Path, data: bytes, hint: bool) -> None:
+def test_unknown_format_is_an_input_error(tmp_path: Path, data: bytes, hint: object) -> None:
     (tmp_path / "report.htm").write_bytes(data)
     done = baseliner("check", tmp_path / "report.htm", "--policy", POLICY)
     assert (done.code, "unknown format" in done.err) == (2, True)
-    assert (HTML_HINT in done.err) is hint
+    assert (HTML_HINT in done.err) is (hint is True)
+    zip_hint = "this is a ZIP archive: extract it and check the folder"
+    assert (zip_hint in done.err) is (hint == "ZIP")
 
 
 def test_unknown_policy_is_exit_2() -> None:
