@@ -307,14 +307,14 @@ SETTING_KEYS: tuple[str, ...] = (*(kind.value for kind in KINDS), "query")
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def is_user_setting(kind: Kind, canonical: str) -> bool:
-    """Whether the setting ``canonical`` (:func:`canonical_key`) of ``kind`` is a user's."""
-    return KINDS[kind].per_user(canonical)
-
-
 def canonical_key(kind: Kind, key: str) -> str:
     """The case-insensitive lookup key of a setting of ``kind``."""
     return KINDS[kind].canonical(key).strip().casefold()
+
+
+def is_user_setting(kind: Kind, canonical: str) -> bool:
+    """Whether the setting ``canonical`` (:func:`canonical_key`) of ``kind`` is a user's."""
+    return KINDS[kind].per_user(canonical)
 
 
 def schema_parts() -> dict[str, Any]:
