@@ -52,12 +52,13 @@ DEVICE = False
 NOT_A_POLICY = "not an Intune policy export"
 ARCHIVE = "__archive__"
 ARCHIVED = "IntuneCD keeps here what is no longer in the tenant"
+"""IntuneCD moves the objects a tenant no longer has into ``__archive__/<date>/``: read as
+policies, they would apply again (and conflict with their own newer versions)."""
 PAGED = (
     "not evaluated: the export is one page of a longer list (@odata.nextLink): the policies "
     "after it are not in it; export every page"
 )
-"""IntuneCD moves the objects a tenant no longer has into ``__archive__/<date>/``: read as
-policies, they would apply again (and conflict with their own newer versions)."""
+"""A Graph list response saved without following its ``@odata.nextLink``."""
 
 READERS: dict[str, Reader] = {
     "settings_catalog": read_catalog,
