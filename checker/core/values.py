@@ -133,6 +133,13 @@ class Fact:
     def canonical(self) -> str:
         return canonical_key(self.kind, self.key)
 
+    @property
+    def unknown(self) -> bool:
+        """Whether the fact says a setting is set to a value its export does not show (an
+        Intune value held encrypted, checker/loaders/intune_read.py, and what it translates
+        to): no value, not deleted, partial."""
+        return self.value is None and not self.deleted and self.confidence is Confidence.PARTIAL
+
     def entry(self) -> dict[str, JSON]:
         """The fact as a device-document entry."""
         out: dict[str, JSON] = {"key": self.key, "value": self.value}

@@ -186,7 +186,7 @@ def translate(fact: Fact, mapping: Mapping | None = None) -> list[Fact]:
     entry = table.lookup(fact.key)
     if entry is None:
         return []
-    if fact.confidence is Confidence.PARTIAL and fact.value is None:
+    if fact.unknown:
         # The export does not show the value (intune_read.py): every target is set, to a
         # value nobody can tell, and so is every element of an ADMX policy.
         return [

@@ -92,14 +92,8 @@ def _same(a: Fact, b: Fact) -> bool:
     return a.value == b.value and a.deleted == b.deleted
 
 
-def _hidden(fact: Fact) -> bool:
-    """A setting an Intune export holds without its value (encrypted, see
-    checker/loaders/intune_read.py)."""
-    return fact.value is None and not fact.deleted and fact.confidence is Confidence.PARTIAL
-
-
 def _shown(fact: Fact) -> str:
-    return "a value the export does not show" if _hidden(fact) else repr(fact.value)
+    return "a value the export does not show" if fact.unknown else repr(fact.value)
 
 
 @dataclass(slots=True)
@@ -125,20 +119,16 @@ class _Intune:
         other = next(((n, f) for n, f in self.facts if not _same(f, first)), None)
         if other is None:
             return last, None
-        hidden = next((f for _, f in self.facts if _hidden(f)), None)
+        values = "; ".join(
+            f"{_shown(fact)} at {fact.origin.named()} through {fact.via}"
+            for fact in (first, other[1])
+        )
+        hidden = next((f for _, f in self.facts if f.unknown), None)
         if hidden is not None:
             # Whether the policies disagree is unknown too: no conflict is claimed.
-            values = "; ".join(
-                f"{_shown(fact)} at {fact.origin.named()} through {fact.via}"
-                for fact in (first, other[1])
-            )
             reason = f"{UNSHOWN_AMONG_OTHERS}: {values}; {hidden.reason}"
             return replace(hidden, reason=reason), None
         rule = INTUNE_DISAGREES if other[0] != number else ONE_POLICY_DISAGREES
-        values = "; ".join(
-            f"{fact.value!r} at {fact.origin.named()} through {fact.via}"
-            for fact in (first, other[1])
-        )
         more = len(self.facts) - 2
         values += f"; and {more} more" if more > 0 else ""
         fact = replace(last, confidence=Confidence.PARTIAL, reason=f"{rule}: {values}")
@@ -208,7 +198,7 @@ def _meet(
         winner, loser = (mdm, gp) if prefer_mdm else (gp, mdm)
         bucket[canonical] = winner
         # With one value unknown, whether the channels differ is unknown: no conflict claimed.
-        if not _same(winner, loser) and not _hidden(winner) and not _hidden(loser):
+        if not _same(winner, loser) and not winner.unknown and not loser.unknown:
             conflicts.append(
                 ((kind.value, canonical, 1), Conflict(kind, mdm.key, winner, loser, rule))
             )
