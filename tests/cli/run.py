@@ -18,6 +18,14 @@ class Completed:
     err: str
 
 
+def clone_environment() -> dict[str, str]:
+    """This process's environment, importing the clone's own package whatever the working
+    directory (an installed baseliner, of another version, would win in a folder of its
+    own)."""
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
+
+
 def baseliner(
     *args: str | Path,
     cwd: Path = ROOT,
@@ -26,13 +34,10 @@ def baseliner(
     env: dict[str, str] | None = None,
 ) -> Completed:
     """``env``: variables added to this process's environment."""
-    # The clone's own package, whatever the working directory (an installed baseliner, of
-    # another version, would win in a folder of its own).
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     proc = subprocess.run(
         [sys.executable, "-m", "checker", *map(str, args)],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": path, **(env or {})},
+        env={**clone_environment(), **(env or {})},
         capture_output=True,
         text=True,
         input=stdin,

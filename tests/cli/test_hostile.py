@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from checker.loaders.registry_pol import make_entry, write
-from tests.cli.run import baseliner
+from tests.cli.run import baseliner, clone_environment
 from tests.conftest import FIXTURES, ROOT
 from tests.hostile_exports import escaped_names_policy
 
@@ -339,10 +339,9 @@ def test_a_full_disk_under_the_history_is_named_and_loses_neither_report_nor_run
         rm -f disk/filler
         {sys.executable} -m checker history --history disk/history.sqlite --format json >runs
     """
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     done = subprocess.run(
         ["unshare", "-rm", "sh", "-c", script],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": path}, timeout=120, check=False,
+        cwd=tmp_path, env=clone_environment(), timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, (tmp_path / "stderr").read_text()
     stderr = (tmp_path / "stderr").read_text()
