@@ -15,7 +15,8 @@ import pytest
 from checker.core.errors import PolicyError
 from checker.policy import cache
 from checker.policy.compile import Benchmark
-from checker.policy.load import load_benchmark, read_benchmark
+from checker.policy.load import compile_benchmark, load_benchmark, read_benchmark
+from checker.policy.stored import benchmark_data
 from tests.cli.run import baseliner
 from tests.conftest import ROOT
 
@@ -220,13 +221,18 @@ def _verdicts(benchmark: Benchmark) -> list[tuple[object, ...]]:
                 verdicts.append(check.judge(value))
             except Exception as exc:  # the engine turns these into error results
                 verdicts.append(type(exc).__name__)
+        texts = [c.expression if c is not None else None for c in (check.query, check.assertion)]
         out.append((check.info, check.kind, check.key, check.applies_to, check.absent_ok,
-                    check.wants_absent, tuple(verdicts)))  # fmt: skip
+                    check.wants_absent, check.expect, check.value_type, check.unset, *texts,
+                    tuple(verdicts)))  # fmt: skip
     return out
 
 
+SHIPPED = sorted((ROOT / "policies").glob("*.yaml"))
+
+
 @pytest.mark.parametrize(
-    "path", [GOOD, PROFILE_DIR / "contoso-strict.yaml", ROOT / "policies" / "stig-windows10.yaml"]
+    "path", [GOOD, PROFILE_DIR / "contoso-strict.yaml", *SHIPPED], ids=lambda path: path.stem
 )
 def test_a_cached_compiled_benchmark_is_the_compiled_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: Path
@@ -240,6 +246,13 @@ def test_a_cached_compiled_benchmark_is_the_compiled_one(
     cached = load_benchmark(path)
     assert cached.info == fresh.info
     assert _verdicts(cached) == _verdicts(fresh)
+    # A cold run keeps the compilation made from the document with its key positions; a
+    # document from the cache, without them, compiles the same.
+    document = read_benchmark(path)
+    assert not vars(document).get("key_lines")
+    again = compile_benchmark(document, str(path), validated=True)
+    assert again.info == fresh.info
+    assert _verdicts(again) == _verdicts(fresh)
 
 
 def test_a_profile_misses_when_its_base_changes(
@@ -267,3 +280,31 @@ def test_the_same_file_named_another_way_keeps_its_own_path(
         benchmark = load_benchmark(path)
         assert benchmark.info.path == str(path)
         assert {check.info.origin.path for check in benchmark.checks} == {str(path)}
+
+
+@pytest.mark.parametrize("path", [GOOD, ROOT / "policies" / "msft-windows11-24h2.yaml"])
+def test_a_benchmark_and_a_check_pickle_as_their_data(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BASELINER_NO_CACHE", "1")
+    benchmark = load_benchmark(path)
+    again = pickle.loads(pickle.dumps(benchmark))
+    assert again.info == benchmark.info
+    assert _verdicts(again) == _verdicts(benchmark)
+    for check in benchmark.checks[:5]:
+        alone = Benchmark(benchmark.info, (pickle.loads(pickle.dumps(check)),))
+        assert _verdicts(alone) == _verdicts(Benchmark(benchmark.info, (check,)))
+
+
+def test_what_checks_share_is_stored_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped benchmarks' checks share few judges, scopes, tag lists and metadata: the
+    cache keeps each once, and a warm run rebuilds each once (checker/policy/stored.py)."""
+    monkeypatch.setenv("BASELINER_NO_CACHE", "1")
+    path = ROOT / "policies" / "stig-windows10.yaml"
+    data = json.loads(json.dumps(benchmark_data(load_benchmark(path))))
+    column = {"judge": 9, "applies": 10, "tags": 11, "meta": 12}
+    for table, rows in data["shared"].items():
+        assert len({json.dumps(row) for row in rows}) == len(rows), table
+        assert {check[column[table]] for check in data["checks"]} == set(range(len(rows)))
+    assert len(data["shared"]["judge"]) * 4 < len(data["checks"])
+    assert len(data["shared"]["meta"]) * 4 < len(data["checks"])

@@ -14,9 +14,14 @@ from checker.core.values import JSON, Conflict, Note, Origin, pickled_by_fields
 
 
 @pickled_by_fields
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class CheckInfo:
-    """What reporters need to know about a check: its metadata and where it is defined."""
+    """What reporters need to know about a check: its metadata and where it is defined.
+
+    Not frozen, as :class:`Result` is not, on purpose: a warm run rebuilds every check of its
+    benchmarks from the cache, and a frozen dataclass's ``__init__`` was half of that (see
+    checker/policy/compile.py).  Treat it as immutable; it hashes by its fields as a frozen
+    one does."""
 
     id: str
     title: str

@@ -47,11 +47,12 @@ _Value = TypeVar("_Value")
 
 
 def pickled_by_fields(cls: type[_Value]) -> type[_Value]:
-    """Make a frozen slotted dataclass pickle as a call with its field values.
+    """Make a slotted dataclass pickle as a call with its field values.
 
     The dataclass default for such classes goes through ``fields()`` for every object,
-    several times slower; a fleet's spool pickles an origin per result, and the benchmark
-    cache every check's info.  The field list is read once, here, so it cannot drift.
+    several times slower; a fleet's spool pickles an origin per result, and a pool's or a
+    cluster's workers are sent every check's info.  The field list is read once, here, so
+    it cannot drift.
     """
     names = [item.name for item in fields(cls)]  # type: ignore[arg-type]
     values = operator.attrgetter(*names)

@@ -85,7 +85,9 @@ def cached(
     key = _secret(folder) if folder is not None else None
     if folder is None or key is None:
         return build()
-    digest = hashlib.sha256(f"{__version__}\0{kind}\0{salt}\0".encode() + data).hexdigest()
+    hashed = hashlib.sha256(f"{__version__}\0{kind}\0{salt}\0".encode())
+    hashed.update(data)
+    digest = hashed.hexdigest()
     entry = folder / kind / f"{digest}.json"
     found = _read(entry, key, decode)
     if found is not None:
@@ -103,10 +105,12 @@ def _read(entry: Path, key: bytes, decode: Callable[[Any], T | None]) -> T | Non
     """The entry's value, or None: missing, partial, unsigned, forged, foreign or stale."""
     try:
         with open_regular(entry) as handle:
-            signature, _, body = handle.read().partition(b"\n")
-        if not hmac.compare_digest(signature, _sign(key, body)):
+            raw = handle.read()
+        end = raw.find(b"\n")
+        body = memoryview(raw)[end + 1 :]  # not copied: 3 MB for the shipped benchmarks
+        if end < 0 or not hmac.compare_digest(raw[:end], _sign(key, body)):
             return None
-        found = decode(json.loads(body))
+        found = decode(json.loads(str(body, "utf-8")))
     except Exception:  # an entry can only miss, whatever is wrong with it
         return None
     if found is not None:
@@ -115,7 +119,7 @@ def _read(entry: Path, key: bytes, decode: Callable[[Any], T | None]) -> T | Non
     return found
 
 
-def _sign(key: bytes, body: bytes) -> bytes:
+def _sign(key: bytes, body: bytes | memoryview) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
 
 

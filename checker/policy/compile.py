@@ -50,9 +50,12 @@ class AppliesTo:
         return not (self.role and role is not None and role.casefold() not in self.role)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Check:
-    """A compiled check: what it reads, how it judges, and its metadata."""
+    """A compiled check: what it reads, how it judges, and its metadata.
+
+    Not frozen, as :class:`~checker.core.results.CheckInfo` is not (which see): treat it
+    as immutable; it hashes by its fields as a frozen one does."""
 
     info: CheckInfo
     kind: Kind | None
@@ -77,65 +80,11 @@ class Check:
     ``not_applicable`` until they are."""
 
     def __reduce__(self) -> tuple[Callable[..., Check], tuple[Any, ...]]:
-        # Judges are closures, which do not pickle: a check pickles as its data.
-        return check_from_data, (self.to_data(),)
+        # A judge is a closure, which does not pickle: a check pickles as its data.
+        from checker.policy import stored  # builds on this module
 
-    def to_data(self) -> list[Any]:
-        """The check as JSON data that compiles it again (:func:`check_from_data`): the
-        benchmark cache keeps compiled benchmarks as data, never as code.  A list, not an
-        object: a warm run decodes every shipped check, and arrays decode faster."""
-        info, origin = self.info, self.info.origin
-        return [
-            [info.id, info.title, info.category.value, info.impact, info.severity.value,
-             info.benchmark, info.setting, info.expected, info.remediation, info.rationale,
-             list(info.references), list(info.tags),
-             [origin.path, origin.line, origin.offset, origin.source], info.value_type],
-            self.kind.value if self.kind is not None else None,
-            self.key,
-            self.query.expression if self.query is not None else None,
-            self.expect,
-            self.assertion.expression if self.assertion is not None else None,
-            sorted(self.applies_to.os),
-            sorted(self.applies_to.role),
-            self.absent_ok,
-            self.value_type,
-            list(self.unset),
-        ]  # fmt: skip
-
-
-def check_from_data(data: list[Any]) -> Check:
-    """A check from :meth:`Check.to_data` compiled again (its texts compiled before, so they
-    do; data of another shape raises ``KeyError``, ``TypeError`` or ``ValueError``).  The
-    data is trusted as written: it comes from :meth:`Check.to_data` (the cache signs it)."""
-    info, kind, key, query, expect, assertion, os, role, absent_ok, value_type, unset = data
-    compiled_query = compile_expression(query) if query is not None else None
-    compiled_assertion = None
-    if expect is not None:
-        text_numbers = value_type in TEXT_TYPES
-        judge, _, wants_absent = expect_ops.compile_expect(expect, text_numbers=text_numbers)
-    else:
-        compiled_assertion = compile_expression(assertion)
-        judge, _, wants_absent = expect_ops.compile_assert(compiled_assertion, assertion)
-    check_id, title, category, impact, severity, benchmark, setting, expected = info[:8]
-    remediation, rationale, refs, tags, origin, info_type = info[8:]
-    return Check(
-        CheckInfo(
-            check_id, title, _CATEGORIES[category], impact, _SEVERITIES[severity], benchmark,
-            setting, expected, remediation, rationale, tuple(refs), tuple(tags),
-            Origin(*origin), info_type,
-        ),
-        _KINDS[kind] if kind is not None else None,
-        key,
-        compiled_query,
-        judge,
-        wants_absent,
-        AppliesTo(frozenset(os), frozenset(role)),
-        absent_ok,
-        compiled_assertion,
-        expect,
-        value_type,
-        tuple(unset),
-    )  # fmt: skip
+        shared = stored.Shared()
+        return stored.check_from_data, (shared.rows, stored.check_data(self, shared))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,25 +92,11 @@ class Benchmark:
     info: BenchmarkInfo
     checks: tuple[Check, ...]
 
-    def to_data(self) -> dict[str, Any]:
-        """The benchmark as JSON data (see :meth:`Check.to_data`)."""
-        info = self.info
-        head = {"id": info.id, "title": info.title, "version": info.version, "path": info.path}
-        return {"info": head, "checks": [check.to_data() for check in self.checks]}
+    def __reduce__(self) -> tuple[Callable[..., Benchmark], tuple[Any, ...]]:
+        # As a check does, with the rows its checks share sent once.
+        from checker.policy import stored  # builds on this module
 
-
-def benchmark_from_data(data: dict[str, Any]) -> Benchmark:
-    """A benchmark from :meth:`Benchmark.to_data`, compiled again."""
-    checks = tuple(check_from_data(check) for check in data["checks"])
-    head = data["info"]
-    info = BenchmarkInfo(
-        str(head["id"]),
-        str(head["title"]),
-        str(head["version"]),
-        str(head["path"]),
-        tuple(check.info for check in checks),
-    )
-    return Benchmark(info, checks)
+        return stored.benchmark_from_data, (stored.benchmark_data(self),)
 
 
 def applies_to_of(raw: dict[str, Any] | None) -> AppliesTo:

@@ -17,22 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from checker.core.errors import PolicyError
-from checker.core.files import open_regular
 from checker.core.results import BenchmarkInfo
 from checker.core.values import JSON, Origin
 from checker.kinds import SETTING_KEYS
 from checker.policy.cache import cached
-from checker.policy.compile import (
-    Benchmark,
-    Check,
-    applies_to_of,
-    benchmark_from_data,
-    compile_check,
-)
+from checker.policy.compile import Benchmark, Check, applies_to_of, compile_check
 from checker.policy.parameters import Parameter, ParameterError, declared, with_values
 from checker.policy.schemas import schema, validate
+from checker.policy.stored import benchmark_data, benchmark_from_data
 from checker.policy.yamlsrc import (
-    MAX_POLICY_BYTES,
     Located,
     as_data,
     breadcrumb,
@@ -40,20 +33,23 @@ from checker.policy.yamlsrc import (
     load_yaml,
     located,
     position,
+    read_policy,
     without_positions,
     yaml_files_under,
 )
 
-CACHE_FORMAT = "7"
+CACHE_FORMAT = "8"
 """Bump when what :func:`read_benchmark` caches changes shape."""
 
 
 REPO_POLICIES = Path(__file__).resolve().parents[2] / "policies"
 
 
+@functools.cache
 def shipped_dir() -> Path:
     """Where the shipped benchmarks are: ``checker/policies`` when installed (setuptools maps
-    the repository's ``policies/`` there), else the source tree's ``policies/``."""
+    the repository's ``policies/`` there), else the source tree's ``policies/``.  Looked up
+    once: a run names each benchmark it loads, and looking again was 1 ms of a warm load."""
     installed = Path(__file__).resolve().parents[1] / "policies"
     return installed if any(installed.glob("*.yaml")) else REPO_POLICIES
 
@@ -131,7 +127,7 @@ def load_benchmark(path: Path, parameters: Mapping[str, JSON] | None = None) -> 
     """
     if parameters:
         return compile_benchmark(read_benchmark(path), str(path), values=parameters)
-    data = _read(path)
+    data = read_policy(path)
     salt = f"{CACHE_FORMAT}\0{_schema_text()}\0{path}\0{os.getcwd()}"
     build = functools.partial(_compiled, path)
     found = cached("compiled", salt, data, build, _Compiled.to_data, _Compiled.from_data)
@@ -148,12 +144,12 @@ class _Compiled:
     def fresh(self) -> bool:
         """Whether every extended benchmark is as it was when this was compiled."""
         try:
-            return all(_digest(_read(Path(base))) == digest for base, digest in self.bases)
+            return all(_digest(read_policy(Path(base))) == digest for base, digest in self.bases)
         except PolicyError:
             return False
 
     def to_data(self) -> dict[str, Any]:
-        return {"benchmark": self.benchmark.to_data(), "bases": [list(b) for b in self.bases]}
+        return {"benchmark": benchmark_data(self.benchmark), "bases": [list(b) for b in self.bases]}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> _Compiled | None:
@@ -164,27 +160,20 @@ class _Compiled:
 
 
 def _compiled(path: Path) -> _Compiled:
-    document = read_benchmark(path)
-    benchmark = compile_benchmark(document, str(path), validated=True)
+    document, benchmark = _read_and_compile(path)
+    if benchmark is None:  # the document came from the cache
+        benchmark = compile_benchmark(document, str(path), validated=True)
     bases: list[tuple[str, str]] = []
     here = path
     while document.get("extends") is not None:  # one base each, no cycle: compiled above
         here = resolve(document["extends"], here.parent)[0]
-        bases.append((str(here), _digest(_read(here))))
+        bases.append((str(here), _digest(read_policy(here))))
         document = read_benchmark(here)
     return _Compiled(benchmark, tuple(bases))
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _read(path: Path) -> bytes:
-    try:
-        with open_regular(path) as handle:
-            return handle.read(MAX_POLICY_BYTES + 1)
-    except OSError as exc:
-        raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
 
 
 def read_benchmark(path: Path, chain: tuple[Path, ...] = ()) -> Located:
@@ -195,18 +184,26 @@ def read_benchmark(path: Path, chain: tuple[Path, ...] = ()) -> Located:
     cached (see checker/policy/cache.py) without the key positions only error messages need;
     errors are never cached, a bad file fails every time.
     """
-    data = _read(path)
+    return _read_and_compile(path, chain)[0]
+
+
+def _read_and_compile(path: Path, chain: tuple[Path, ...] = ()) -> tuple[Located, Benchmark | None]:
+    """:func:`read_benchmark`'s document, and the benchmark compiled from it when the
+    document was not cached: a cold run compiles each benchmark once, not twice (the
+    compilation that vouches for a document's caching is the one the run uses)."""
+    data = read_policy(path)
+    compiled: list[Benchmark] = []
 
     def build() -> Located:
         document = load_yaml(path, data)
         # Cached only once it compiles: a cached document never needs positions for errors.
-        compile_benchmark(document, str(path), chain=chain)
+        compiled.append(compile_benchmark(document, str(path), chain=chain))
         result: Located = without_positions(document)
         return result
 
     salt = f"{CACHE_FORMAT}\0{_schema_text()}"
     found: Located = cached("benchmark", salt, data, build, as_data, _document)
-    return found
+    return found, compiled[0] if compiled else None
 
 
 def _document(data: Any) -> Located | None:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from checker.core.errors import InputFormatError, PolicyError
-from checker.core.files import decode, open_regular
+from checker.core.files import decode, open_regular, read_upto
 
 
 class _NoPositions(dict[Any, Any]):
@@ -132,15 +132,21 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 MAX_POLICY_BYTES = 16 * 1024 * 1024
 
 
+def read_policy(path: Path) -> bytes:
+    """The bytes of a policy-repository file, up to one more than :data:`MAX_POLICY_BYTES`
+    (:func:`load_yaml` refuses a file that big)."""
+    try:
+        with open_regular(path) as handle:
+            return read_upto(handle, MAX_POLICY_BYTES)
+    except OSError as exc:
+        raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+
+
 def load_yaml(path: Path, data: bytes | None = None) -> Any:
     """Parse a YAML file (or its ``data``, already read) into :class:`Located` values;
     errors become :class:`PolicyError`."""
     if data is None:
-        try:
-            with open_regular(path) as handle:
-                data = handle.read(MAX_POLICY_BYTES + 1)
-        except OSError as exc:
-            raise PolicyError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+        data = read_policy(path)
     if len(data) > MAX_POLICY_BYTES:
         raise PolicyError(str(path), f"file is over {MAX_POLICY_BYTES:,} bytes")
     try:
