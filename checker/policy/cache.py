@@ -10,11 +10,12 @@ lives in ``$BASELINER_CACHE_DIR``, else the user's cache folder of the platform
 is a miss: the cache can only save time, never change a result.
 
 Entries are data, never code.  Each is JSON that the caller turns back into its value (a
-compiled benchmark is compiled again from its checks' texts), so a planted entry cannot run
-anything; at worst it could describe another benchmark.  Against that, every entry carries an
-HMAC keyed by a secret only the user can read (``secret``, created 0600 in the folder), and
-the folder must be the user's own and writable by nobody else (it is created 0700): a folder
-that is not is not used, and :func:`problems` says why, for the CLI to warn.  A cache
+compiled benchmark is compiled again from its checks' texts: checker/policy/stored.py), so
+a planted entry cannot run anything; at worst it could describe another benchmark.  Against
+that, every entry carries an HMAC keyed by a secret only the user can read (``secret``,
+created 0600 in the folder), and the folder must be the user's own and writable by nobody
+else (it is created 0700): a folder that is not is not used, and :func:`problems` says why,
+for the CLI to warn.  A cache
 restored from somewhere else (a CI cache shared with less trusted workflows) brings its own
 secret: do not restore one you would not run benchmarks from.
 
