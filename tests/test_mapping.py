@@ -15,13 +15,12 @@ from checker.loaders import intune
 from checker.targets.load import read_targets, with_translations
 from checker.targets.mapping import (
     UNTRANSLATED,
-    coverage,
-    crosscheck_osconfig,
     load_mapping,
     setting_id,
     translate,
     untranslated,
 )
+from checker.targets.mapping_audit import coverage, crosscheck_osconfig
 from tests.conftest import ROOT
 
 C = "device_vendor_msft_policy_config_"

@@ -382,7 +382,12 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     index = build(Path(argv[0]))
-    payload = json.dumps(index, sort_keys=True, separators=(",", ":")).encode()
+    # JSON Lines: the head, then a variant a line (checker/loaders/admx.py decodes a variant
+    # when a report first names it).
+    head = {key: value for key, value in index.items() if key != "variants"}
+    lines = [head, *index["variants"]]
+    text = "\n".join(json.dumps(line, sort_keys=True, separators=(",", ":")) for line in lines)
+    payload = text.encode()
     # mtime=0: the same ADMX folders always give the same bytes.
     Path(argv[1]).write_bytes(gzip.compress(payload, 9, mtime=0))
     print(

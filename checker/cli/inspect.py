@@ -16,7 +16,8 @@ from checker.policy.load import load_benchmarks, shipped_dir, shipped_names
 from checker.policy.select import iter_checks, select
 from checker.reporters.mapping import render_mapping
 from checker.targets.load import read_targets
-from checker.targets.mapping import coverage, crosscheck_osconfig, load_mapping
+from checker.targets.mapping import load_mapping
+from checker.targets.mapping_audit import coverage, crosscheck_osconfig
 
 
 @click.command()

@@ -17,22 +17,18 @@ the table: the Intune loader replays them through the ADMX index itself.
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import json
 import re
-from collections.abc import Iterable
+from collections import abc
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
-from checker.core.files import read_text
 from checker.core.principals import principal_list, split_principals
-from checker.core.values import JSON, Confidence, Fact, Source
-from checker.kinds import Kind, canonical_key, registry_path
+from checker.core.values import JSON, Confidence, Fact
+from checker.kinds import Kind
 
 DELETE = object()
 """Marker: the GP value is deleted (``**del.``) for this Intune value."""
@@ -68,7 +64,7 @@ class Mapping:
     """The table: entries by lower-case Intune setting id, and the ids the DDF gives a GP
     equivalent (mapped or not)."""
 
-    entries: dict[str, MappingEntry]
+    entries: abc.Mapping[str, MappingEntry]
     gp_equivalent: frozenset[str]
 
     def lookup(self, setting: str) -> MappingEntry | None:
@@ -83,49 +79,6 @@ class Mapping:
                 return True
             ident = ident.rpartition("_")[0]
         return False
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """How many distinct Intune settings of some sources the table maps."""
-
-    exact: int
-    partial: int
-    unmapped: int
-    with_gp_equivalent: int
-    mapped_with_gp_equivalent: int
-
-    @property
-    def total(self) -> int:
-        return self.exact + self.partial + self.unmapped
-
-    @property
-    def equivalent_ratio(self) -> Fraction:
-        """Mapped share of the settings the DDF gives a GP equivalent (1 when there are none)."""
-        if not self.with_gp_equivalent:
-            return Fraction(1)
-        return Fraction(self.mapped_with_gp_equivalent, self.with_gp_equivalent)
-
-
-@dataclass(frozen=True, slots=True)
-class Disagreement:
-    setting: str
-    osconfig: str
-    table: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CrossCheck:
-    """The table's CSP -> registry pairs against OSConfig's, over the pairs both cover."""
-
-    compared: int
-    agreeing: int
-    disagreements: tuple[Disagreement, ...]
-    only_osconfig: tuple[str, ...]
-
-    @property
-    def agreement(self) -> Fraction:
-        return Fraction(self.agreeing, self.compared) if self.compared else Fraction(1)
 
 
 def setting_id(key: str) -> str:
@@ -161,12 +114,32 @@ def _entry(ident: str, raw: dict[str, JSON]) -> MappingEntry:
     )
 
 
+class _Entries(abc.Mapping[str, MappingEntry]):
+    """The table's entries, each built when it is first looked up: a run looks up the few
+    hundred settings its exports hold, of 4,585, and building them all took 27 ms of every
+    run that reads an Intune export."""
+
+    def __init__(self, raw: dict[str, dict[str, JSON]]) -> None:
+        self._raw = raw
+        self._made: dict[str, MappingEntry] = {}
+
+    def __getitem__(self, key: str) -> MappingEntry:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = _entry(key, self._raw[key])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 def parse_mapping(data: bytes) -> Mapping:
     table = json.loads(gzip.decompress(data))
-    entries = {
-        key.casefold(): _entry(key.casefold(), raw) for key, raw in table["settings"].items()
-    }
-    return Mapping(entries, frozenset(table["gp_equivalent"]))
+    raw = {key.casefold(): entry for key, entry in table["settings"].items()}
+    return Mapping(_Entries(raw), frozenset(table["gp_equivalent"]))
 
 
 @lru_cache(maxsize=1)
@@ -321,75 +294,3 @@ TRANSFORMS = {
     "minutes_to_seconds": _minutes_to_seconds,
 }
 """Value transforms a target may name instead of a value table."""
-
-
-def coverage(sources: Iterable[Source], mapping: Mapping | None = None) -> Coverage:
-    """Counts over the distinct Intune settings of ``sources``.  A setting the loader
-    translated itself (an Administrative Template policy, replayed through the ADMX index)
-    is exact and has a GP equivalent."""
-    table = mapping or load_mapping()
-    keys: set[str] = set()
-    loaded: set[str] = set()
-    for source in sources:
-        for fact in source.facts:
-            if fact.kind is Kind.INTUNE:
-                keys.add(setting_id(fact.key))
-            elif fact.via is not None:
-                loaded.add(setting_id(fact.via))
-    found = {key: _confidence(table, key, loaded) for key in keys}
-    equivalent = {key for key in keys if key in loaded or table.has_gp_equivalent(key)}
-    return Coverage(
-        exact=sum(1 for c in found.values() if c is Confidence.EXACT),
-        partial=sum(1 for c in found.values() if c is Confidence.PARTIAL),
-        unmapped=sum(1 for c in found.values() if c is None),
-        with_gp_equivalent=len(equivalent),
-        mapped_with_gp_equivalent=sum(1 for key in equivalent if found[key] is not None),
-    )
-
-
-def _confidence(table: Mapping, key: str, loaded: set[str]) -> Confidence | None:
-    entry = table.entries.get(key)
-    if entry is not None:
-        return entry.confidence
-    return Confidence.EXACT if key in loaded else None
-
-
-def osconfig_pairs(path: Path) -> set[tuple[str, str]]:
-    """(settings catalog id, canonical registry key) pairs of OSConfig baseline CSVs under
-    ``path`` (a CSV file or a folder of them)."""
-    files = sorted(path.rglob("*.csv")) if path.is_dir() else [path]
-    pairs = set()
-    for file in files:
-        for row in csv.DictReader(io.StringIO(read_text(file))):
-            csp = row.get("CSP Path") or row.get("CSP Path(s)") or ""
-            key, name = row.get("Registry Key") or "", row.get("Registry Value") or ""
-            if not (csp.startswith("Config/") and key and name):
-                continue
-            hive_key = key.replace("HKLM:", "HKLM").replace("HKCU:", "HKCU")
-            registry = canonical_key(Kind.REGISTRY, registry_path(hive_key, name))
-            pairs.add((setting_id(f"./Device/Vendor/MSFT/Policy/{csp}"), registry))
-    return pairs
-
-
-def crosscheck_osconfig(path: Path, mapping: Mapping | None = None) -> CrossCheck:
-    """Compare the table's registry targets with OSConfig's CSP -> registry pairs."""
-    table = mapping or load_mapping()
-    compared = agreeing = 0
-    disagreements: list[Disagreement] = []
-    missing: list[str] = []
-    for ident, registry in sorted(osconfig_pairs(path)):
-        entry = table.entries.get(ident)
-        ours = tuple(
-            canonical_key(Kind.REGISTRY, t.key)
-            for t in (entry.targets if entry else ())
-            if t.kind is Kind.REGISTRY
-        )
-        if not ours:
-            missing.append(ident)
-            continue
-        compared += 1
-        if registry in ours:
-            agreeing += 1
-        else:
-            disagreements.append(Disagreement(ident, registry, ours))
-    return CrossCheck(compared, agreeing, tuple(disagreements), tuple(missing))

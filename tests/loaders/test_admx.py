@@ -242,5 +242,9 @@ def test_the_shipped_index_is_what_the_generator_makes(corpus: Path, tmp_path: P
     assert gen_admx_index.main([str(corpus / "mapping" / "admx"), str(out)]) == 0
     shipped = Path(admx.__file__).parent.parent / "data" / "admx_index.json.gz"
     assert out.read_bytes() == shipped.read_bytes(), "run: python -m tools.gen_admx_index"
-    index = json.loads(gzip.decompress(out.read_bytes()))
-    assert index["releases"] == ["win10-1607", "win10-1809", "current"]
+    head, *variants = gzip.decompress(out.read_bytes()).split(b"\n")
+    assert json.loads(head)["releases"] == ["win10-1607", "win10-1809", "current"]
+    # JSON Lines: a variant a line, each a whole object (a line is decoded when named).
+    assert all(json.loads(line)["cls"] in ("Machine", "User", "Both") for line in variants)
+    numbers = {n for found in json.loads(head)["names"].values() for n in found}
+    assert numbers == set(range(len(variants)))
