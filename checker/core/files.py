@@ -194,11 +194,15 @@ def _finite(token: str) -> float:
     return value
 
 
-def _where(text: str, token: str) -> tuple[int, int]:
+def _where(text: str, token: str) -> tuple[int | None, int | None]:
     """Line and column of the first ``token`` outside a JSON string: the one the parser met
-    first (a later one cannot come before it)."""
-    pattern = r'"(?:[^"\\]|\\.)*"|(?<![\w.+-])(' + re.escape(token) + r")(?![\w.+-])"
-    found = next(m for m in re.finditer(pattern, text) if m.group(1))
+    first (a later one cannot come before it).  Whatever follows it but a digit: the parser
+    hands a number over before it looks past it, so ``1e999false`` is refused at the number.
+    None when it is not found (the message still names the value)."""
+    pattern = r'"(?:[^"\\]|\\.)*"|(?<![\w.+-])(' + re.escape(token) + r")(?!\d)"
+    found = next((m for m in re.finditer(pattern, text) if m.group(1)), None)
+    if found is None:
+        return None, None
     start = found.start(1)
     return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
