@@ -122,6 +122,14 @@ def gp(key: str, value: object) -> list[tuple[str, str, object, str | None, str]
                 ("registry", f"{SYSTEM}!ShellSmartScreenLevel", "Warn", "REG_SZ", "exact"),
             ],
         ),
+        # a key holding payload text (a hostile or damaged export): its parts are never read
+        # as payloads again (this recursed until the stack ran out, found by fuzzing)
+        ("<enabled/>", "<enabled/>", []),
+        (
+            "./Device/Vendor/MSFT/Policy/Config/ADMX_WindowsExplorer/<disabled/>",
+            '<enabled/><data id="<enabled" value="x"/>',
+            [],
+        ),
         # curated legacy properties
         (
             "windows10EndpointProtectionConfiguration.firewallProfileDomain.firewallEnabled",

@@ -156,6 +156,11 @@ def translate(fact: Fact, mapping: Mapping | None = None) -> list[Fact]:
     table = mapping or load_mapping()
     if isinstance(fact.value, str) and ("<enabled" in fact.value or "<disabled" in fact.value):
         return _translate_admx_string(fact, table)
+    return _translate_entry(fact, table)
+
+
+def _translate_entry(fact: Fact, table: Mapping) -> list[Fact]:
+    """:func:`translate` of a fact whose value is not an ADMX payload (or a payload's part)."""
     entry = table.lookup(fact.key)
     if entry is None:
         return []
@@ -226,8 +231,10 @@ def _translate_admx_string(fact: Fact, table: Mapping) -> list[Fact]:
     ]
     out: list[Fact] = []
     for key, value in parts:
+        # A part is an option or a value, never a payload again, whatever its text holds
+        # (a key holding "<enabled" made this recurse until the stack ran out).
         child = Fact(Kind.INTUNE, key, value, fact.origin)
-        out += [replace(gp, via=fact.key) for gp in translate(child, table)]
+        out += [replace(gp, via=fact.key) for gp in _translate_entry(child, table)]
     return out
 
 
