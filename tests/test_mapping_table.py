@@ -4,8 +4,6 @@ hand-checked senses (inverted settings, deletions), and reasons that say somethi
 from __future__ import annotations
 
 import functools
-import gzip
-import json
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from checker.core.rows import Rows
 from checker.core.values import Confidence, Fact, Origin
 from checker.kinds import Kind, canonical_key, registry_path
 from checker.loaders.xmlsafe import Element, first, kids, local, read_xml
@@ -25,9 +24,8 @@ ANY = "*"
 
 
 def _table() -> dict[str, Any]:
-    data = resources.files("checker.data").joinpath("mapping.json.gz").read_bytes()
-    settings: dict[str, Any] = json.loads(gzip.decompress(data))["settings"]
-    return settings
+    rows = Rows(resources.files("checker.data").joinpath("mapping.json.gz").read_bytes())
+    return {key: rows[number] for number, key in enumerate(rows.head["keys"])}
 
 
 def _data(node: Element | None) -> object:

@@ -10,7 +10,6 @@ write those values again (see checker/loaders/admx.py for the record layout).
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.core.files import read_bytes
+from checker.core.rows import write_rows
 from checker.loaders.xmlsafe import Element, first, kids, local, parse_xml, read_xml
 
 _STRING_REF = re.compile(r"\$\((string|presentation)\.([^)]+)\)")
@@ -382,17 +382,14 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     index = build(Path(argv[0]))
-    # JSON Lines: the head, then a variant a line (checker/loaders/admx.py decodes a variant
-    # when a report first names it).
+    # A head, then a variant a line (checker/core/rows.py): a run decodes a variant when a
+    # report first names it.
     head = {key: value for key, value in index.items() if key != "variants"}
-    lines = [head, *index["variants"]]
-    text = "\n".join(json.dumps(line, sort_keys=True, separators=(",", ":")) for line in lines)
-    payload = text.encode()
-    # mtime=0: the same ADMX folders always give the same bytes.
-    Path(argv[1]).write_bytes(gzip.compress(payload, 9, mtime=0))
+    data = write_rows(head, index["variants"])
+    Path(argv[1]).write_bytes(data)
     print(
         f"{len(index['variants'])} policy variants of {', '.join(index['releases'])} under "
-        f"{len(index['names'])} names, {len(payload):,} bytes of JSON -> {argv[1]}"
+        f"{len(index['names'])} names, {len(data):,} bytes -> {argv[1]}"
     )
     return 0
 

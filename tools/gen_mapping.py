@@ -19,8 +19,6 @@ shipped table differs from what the corpus generates.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ import yaml
 from defusedxml import ElementTree
 
 from checker.core.files import read_text
+from checker.core.rows import write_rows
 from checker.kinds import registry_path
 from checker.targets.mapping import setting_id
 
@@ -765,9 +764,11 @@ def _suffix(ident: str, key: str) -> str:
 
 
 def serialise(table: dict[str, Any]) -> bytes:
-    """Deterministic gzip: sorted keys, no timestamp, fixed compression level."""
-    text = json.dumps(table, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    """A head (the setting ids in order, the ids with a GP equivalent), then a setting a line
+    (checker/core/rows.py: a run builds an entry when it first looks the setting up)."""
+    keys = sorted(table["settings"])
+    head = {key: value for key, value in table.items() if key != "settings"}
+    return write_rows({**head, "keys": keys}, (table["settings"][key] for key in keys))
 
 
 def main(argv: list[str] | None = None) -> int:

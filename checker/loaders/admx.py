@@ -38,13 +38,13 @@ the values match the raw file of the same GPO:
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
+
+from checker.core.rows import Rows
 
 Record = dict[str, Any]
 
@@ -86,28 +86,22 @@ class Resolution:
 
 
 class _Index:
-    """The shipped index, each variant decoded when a report first names it.
+    """The shipped index, each variant decoded, and its categories casefolded, when a report
+    first names it (checker/core/rows.py): a run reads a few hundred of 5,000 variants, and
+    doing it all up front took 47 ms, a tenth of checking one gpresult against every shipped
+    benchmark; this takes 9."""
 
-    The file is JSON Lines in gzip: the releases and names first, then a variant a line.  A
-    run reads the policies of a few reports, a few hundred of 5,000 variants: decoding them
-    all and casefolding their category paths took 47 ms, a tenth of checking one gpresult
-    against every shipped benchmark; this takes 8."""
-
-    __slots__ = ("_categories", "_lines", "_released", "_variants", "names", "releases")
+    __slots__ = ("_categories", "_released", "_rows", "names", "releases")
 
     def __init__(self, data: bytes) -> None:
-        head, *self._lines = gzip.decompress(data).split(b"\n")
-        found = json.loads(head)
-        self.releases: list[str] = found["releases"]
-        self.names: dict[str, list[int]] = found["names"]
-        self._variants: dict[int, Record] = {}
+        self._rows = Rows(data)
+        self.releases: list[str] = self._rows.head["releases"]
+        self.names: dict[str, list[int]] = self._rows.head["names"]
         self._released: dict[int, frozenset[str]] = {}
         self._categories: dict[int, frozenset[str]] = {}
 
     def variant(self, number: int) -> Record:
-        found = self._variants.get(number)
-        if found is None:
-            found = self._variants[number] = json.loads(self._lines[number])
+        found: Record = self._rows[number]
         return found
 
     def released(self, number: int) -> frozenset[str]:
