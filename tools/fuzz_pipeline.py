@@ -94,8 +94,8 @@ class Mutant:
     origin: str
 
 
-Maker = Callable[[random.Random, Path, Path], Mutant | None]
-"""(random, source root, scratch folder) -> a mutant, or None to draw again."""
+Maker = Callable[[random.Random, Path], Mutant | None]
+"""(random, scratch folder) -> a mutant, or None to draw again (a mode closes over its root)."""
 
 
 def mutate_bytes(rng: random.Random, data: bytes) -> bytes:
@@ -231,7 +231,7 @@ def _files(root: Path, wanted: Callable[[Path], bool]) -> list[Path]:
 def bytes_mode(root: Path) -> Maker:
     files = _files(root, lambda p: p.suffix.lower() in EXPORT_SUFFIXES)
 
-    def make(rng: random.Random, _: Path, scratch: Path) -> Mutant | None:
+    def make(rng: random.Random, scratch: Path) -> Mutant | None:
         source = rng.choice(files)
         target = scratch / source.name
         target.write_bytes(mutate_bytes(rng, source.read_bytes()))
@@ -249,7 +249,7 @@ def json_mode(root: Path) -> Maker:
                 documents.append((path, json.loads(raw.decode(encoding))))
                 break
 
-    def make(rng: random.Random, _: Path, scratch: Path) -> Mutant | None:
+    def make(rng: random.Random, scratch: Path) -> Mutant | None:
         source, document = rng.choice(documents)
         text = json.dumps(mutate_json(rng, document), ensure_ascii=rng.random() < 0.5)
         target = scratch / source.name
@@ -264,7 +264,7 @@ def xml_mode(root: Path) -> Maker:
     files = _files(root, lambda p: p.suffix.lower() == ".xml" and _is_report(p))
     parsed: dict[Path, bytes | None] = {}
 
-    def make(rng: random.Random, _: Path, scratch: Path) -> Mutant | None:
+    def make(rng: random.Random, scratch: Path) -> Mutant | None:
         source = rng.choice(files)
         if source not in parsed:
             try:  # the corpus holds broken reports on purpose: those are not mutated
@@ -294,7 +294,7 @@ def gpo_mode(root: Path) -> Maker:
     names = {"backup.xml", "bkupinfo.xml"}
     backups = sorted({p.parent for p in _files(root, lambda p: p.name.lower() in names)})
 
-    def make(rng: random.Random, _: Path, scratch: Path) -> Mutant | None:
+    def make(rng: random.Random, scratch: Path) -> Mutant | None:
         source = rng.choice(backups)
         target = scratch / source.name
         shutil.copytree(source, target)
@@ -316,7 +316,7 @@ def policy_mode(root: Path) -> Maker:
     files = [p for p in sources if p.stat().st_size <= 300_000]
     export = ROOT / "fixtures" / "gpo"
 
-    def make(rng: random.Random, _: Path, scratch: Path) -> Mutant | None:
+    def make(rng: random.Random, scratch: Path) -> Mutant | None:
         source = rng.choice(files)
         folder = scratch / "repo"
         shutil.copytree(source.parent, folder)
@@ -368,7 +368,7 @@ def fuzz(mode: str, root: Path, out: Path, seed: int, *, seconds: float, runs: i
     ends = time.monotonic() + seconds
     while time.monotonic() < ends and campaign.runs < runs:
         with tempfile.TemporaryDirectory(prefix="baseliner-fuzz-") as scratch:
-            mutant = make(rng, root, Path(scratch))
+            mutant = make(rng, Path(scratch))
             if mutant is None:
                 continue
             campaign.runs += 1

@@ -15,9 +15,9 @@ a planted entry cannot run anything; at worst it could describe another benchmar
 that, every entry carries an HMAC keyed by a secret only the user can read (``secret``,
 created 0600 in the folder), and the folder must be the user's own and writable by nobody
 else (it is created 0700): a folder that is not is not used, and :func:`problems` says why,
-for the CLI to warn.  A cache
-restored from somewhere else (a CI cache shared with less trusted workflows) brings its own
-secret: do not restore one you would not run benchmarks from.
+for the CLI to warn.  A cache restored from somewhere else (a CI cache shared with less
+trusted workflows) brings its own secret: do not restore one you would not run benchmarks
+from.
 
 Every edit of a benchmark and every upgrade makes new entries, so the cache keeps the
 :data:`KEEP` most recently used entries of each kind and removes the rest when it writes one.

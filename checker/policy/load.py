@@ -129,7 +129,7 @@ def load_benchmark(path: Path, parameters: Mapping[str, JSON] | None = None) -> 
         return compile_benchmark(read_benchmark(path), str(path), values=parameters)
     data = read_policy(path)
     salt = f"{CACHE_FORMAT}\0{_schema_text()}\0{path}\0{os.getcwd()}"
-    build = functools.partial(_compiled, path)
+    build = functools.partial(_compiled, path, data)
     found = cached("compiled", salt, data, build, _Compiled.to_data, _Compiled.from_data)
     return found.benchmark
 
@@ -159,16 +159,18 @@ class _Compiled:
         return found if found.fresh() else None
 
 
-def _compiled(path: Path) -> _Compiled:
-    document, benchmark = _read_and_compile(path)
+def _compiled(path: Path, data: bytes) -> _Compiled:
+    """``path``'s benchmark compiled from ``data`` (its bytes, read once for both caches)."""
+    document, benchmark = _read_and_compile(path, data)
     if benchmark is None:  # the document came from the cache
         benchmark = compile_benchmark(document, str(path), validated=True)
     bases: list[tuple[str, str]] = []
     here = path
     while document.get("extends") is not None:  # one base each, no cycle: compiled above
         here = resolve(document["extends"], here.parent)[0]
-        bases.append((str(here), _digest(read_policy(here))))
-        document = read_benchmark(here)
+        base = read_policy(here)
+        bases.append((str(here), _digest(base)))
+        document = _read_and_compile(here, base)[0]
     return _Compiled(benchmark, tuple(bases))
 
 
@@ -184,14 +186,15 @@ def read_benchmark(path: Path, chain: tuple[Path, ...] = ()) -> Located:
     cached (see checker/policy/cache.py) without the key positions only error messages need;
     errors are never cached, a bad file fails every time.
     """
-    return _read_and_compile(path, chain)[0]
+    return _read_and_compile(path, read_policy(path), chain)[0]
 
 
-def _read_and_compile(path: Path, chain: tuple[Path, ...] = ()) -> tuple[Located, Benchmark | None]:
+def _read_and_compile(
+    path: Path, data: bytes, chain: tuple[Path, ...] = ()
+) -> tuple[Located, Benchmark | None]:
     """:func:`read_benchmark`'s document, and the benchmark compiled from it when the
     document was not cached: a cold run compiles each benchmark once, not twice (the
     compilation that vouches for a document's caching is the one the run uses)."""
-    data = read_policy(path)
     compiled: list[Benchmark] = []
 
     def build() -> Located:
